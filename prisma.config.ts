@@ -23,6 +23,9 @@ export default defineConfig({
         user: decodeURIComponent(u.username),
         password: decodeURIComponent(u.password),
         database: u.pathname.slice(1),
+        // Let the CLI exit as soon as it is done instead of waiting out idle connections.
+        allowExitOnIdle: true,
+        idleTimeoutMillis: 100,
       });
     }
     const { PrismaBetterSQLite3 } = await import('@prisma/adapter-better-sqlite3');

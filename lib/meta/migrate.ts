@@ -3,6 +3,8 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
+import pg from 'pg';
 import { databaseKind, projectRoot, sqliteFilePath } from './database-url.ts';
 
 const run = promisify(execFile);
@@ -22,8 +24,49 @@ export function prismaCliEnv(extra: Record<string, string> = {}): NodeJS.Process
   };
 }
 
+function migrationsFolder(url: string): string {
+  return path.join(projectRoot, databaseKind(url) === 'postgresql' ? 'prisma/postgresql/migrations' : 'prisma/migrations');
+}
+
+const APPLIED_SQL = 'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL';
+
+async function appliedMigrations(url: string): Promise<Set<string>> {
+  try {
+    if (databaseKind(url) === 'sqlite') {
+      const file = sqliteFilePath(url);
+      if (!fs.existsSync(file)) return new Set();
+      const db = new Database(file, { readonly: true, fileMustExist: true });
+      try {
+        return new Set(db.prepare(APPLIED_SQL).all().map((r) => (r as { migration_name: string }).migration_name));
+      } finally {
+        db.close();
+      }
+    }
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      return new Set((await client.query<{ migration_name: string }>(APPLIED_SQL)).rows.map((r) => r.migration_name));
+    } finally {
+      await client.end();
+    }
+  } catch {
+    return new Set(); // no migrations table yet (or unreadable): let the CLI decide and report
+  }
+}
+
+export async function pendingMigrations(url: string): Promise<string[]> {
+  const applied = await appliedMigrations(url);
+  const all = fs.readdirSync(migrationsFolder(url), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  return all.filter((name) => !applied.has(name)).sort();
+}
+
+/**
+ * Applies pending migrations. Skips the CLI when none are pending: its schema engine holds
+ * the process for about 10 s after a PostgreSQL run.
+ */
 export async function migrateMetaStore(url: string): Promise<void> {
   if (databaseKind(url) === 'sqlite') fs.mkdirSync(path.dirname(sqliteFilePath(url)), { recursive: true });
+  if ((await pendingMigrations(url)).length === 0) return;
   try {
     await run(process.execPath, [prismaCliPath, 'migrate', 'deploy'], { cwd: projectRoot, env: prismaCliEnv({ DATABASE_URL: url }) });
   } catch (error) {

@@ -1,0 +1,29 @@
+// Typed errors of the backup core. Expected ones carry a code that callers map to a message
+// shown as is; anything else is unexpected.
+export type BackupErrorCode =
+  | 'CONCURRENT_JOB'
+  | 'TOO_MANY_SNAPSHOTS'
+  | 'STORAGE_UNAVAILABLE'
+  | 'NOT_FOUND'
+  | 'INVALID_CONFIG'
+  | 'INVALID_INPUT'
+  | 'CHECKSUM_MISMATCH'
+  | 'CORRUPT_SNAPSHOT'
+  | 'CORRUPT_MANIFEST'
+  | 'MANIFEST_CONFLICT'
+  | 'UNSUPPORTED_FORMAT';
+
+export class BackupError extends Error {
+  override readonly name = 'BackupError';
+  constructor(
+    readonly code: BackupErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export function isBackupError(error: unknown, code?: BackupErrorCode): error is BackupError {
+  return error instanceof BackupError && (code === undefined || error.code === code);
+}

@@ -1,0 +1,288 @@
+// RisingWave's meta snapshot container, streamed in constant memory:
+//   u32 format_version | u64 snapshot_id | sections | u64 xxhash64 (seed 0) of all bytes before it
+// little-endian. A section is `u32 item_count` then items; an item is `u32 length` (or `u32 0`
+// then `u64 length` when it does not fit in 32 bits) followed by the item's JSON bytes.
+import xxhash, { type XXHash } from 'xxhash-wasm';
+import { BackupError } from './errors.ts';
+
+export const SNAPSHOT_FORMAT_VERSION = 2;
+export const SUPPORTED_FORMAT_VERSIONS: readonly number[] = [2];
+const CHECKSUM_BYTES = 8;
+const DEFAULT_CHUNK_BYTES = 1 << 20;
+/** Items are held whole while decoding; a length beyond this is treated as corruption. */
+const MAX_ITEM_BYTES = 1 << 30;
+
+let hasherApi: ReturnType<typeof xxhash> | undefined;
+export async function newHasher(): Promise<XXHash<bigint>> {
+  hasherApi ??= xxhash();
+  return (await hasherApi).create64(0n);
+}
+
+export interface SnapshotHeader {
+  formatVersion: number;
+  id: bigint;
+}
+
+export interface SnapshotSectionSource {
+  /** The number of items, written before them; the encoder fails if the items disagree. */
+  count: number;
+  items: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
+}
+
+export function encodeItemLength(length: number | bigint): Uint8Array {
+  const n = BigInt(length);
+  if (n < 0n || n > 0xffff_ffff_ffff_ffffn) throw new RangeError(`item length ${n} out of range`);
+  if (n > 0n && n <= 0xffff_ffffn) {
+    const out = new Uint8Array(4);
+    new DataView(out.buffer).setUint32(0, Number(n), true);
+    return out;
+  }
+  // Zero is never a JSON item's length, so `u32 0` announces the u64 form.
+  const out = new Uint8Array(12);
+  new DataView(out.buffer).setBigUint64(4, n, true);
+  return out;
+}
+
+const utf8 = new TextEncoder();
+
+/** Streams the snapshot bytes: header, sections in order, checksum. */
+export async function* encodeSnapshot(
+  header: SnapshotHeader,
+  sections: AsyncIterable<SnapshotSectionSource> | Iterable<SnapshotSectionSource>,
+  options: { chunkBytes?: number } = {},
+): AsyncGenerator<Uint8Array> {
+  const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+  const hash = await newHasher();
+  let buffer = new Uint8Array(chunkBytes);
+  let used = 0;
+  const pending: Uint8Array[] = [];
+
+  const flush = () => {
+    if (used === 0) return;
+    const out = buffer.subarray(0, used);
+    hash.update(out);
+    pending.push(out);
+    buffer = new Uint8Array(chunkBytes);
+    used = 0;
+  };
+  const write = (bytes: Uint8Array) => {
+    if (bytes.length > chunkBytes - used) {
+      flush();
+      if (bytes.length >= chunkBytes) {
+        hash.update(bytes);
+        pending.push(bytes);
+        return;
+      }
+    }
+    buffer.set(bytes, used);
+    used += bytes.length;
+  };
+
+  const head = new Uint8Array(12);
+  const view = new DataView(head.buffer);
+  view.setUint32(0, header.formatVersion, true);
+  view.setBigUint64(4, header.id, true);
+  write(head);
+
+  let sectionIndex = 0;
+  for await (const section of sections) {
+    if (!Number.isInteger(section.count) || section.count < 0 || section.count > 0xffff_ffff) {
+      throw new RangeError(`section ${sectionIndex}: item count ${section.count} does not fit in a u32`);
+    }
+    const count = new Uint8Array(4);
+    new DataView(count.buffer).setUint32(0, section.count, true);
+    write(count);
+    let written = 0;
+    for await (const item of section.items) {
+      const bytes = typeof item === 'string' ? utf8.encode(item) : item;
+      if (bytes.length === 0) throw new RangeError(`section ${sectionIndex}: empty item (an item is JSON, never empty)`);
+      write(encodeItemLength(bytes.length));
+      write(bytes);
+      written++;
+      if (pending.length) yield* pending.splice(0);
+    }
+    if (written !== section.count) {
+      throw new Error(`section ${sectionIndex}: announced ${section.count} items but produced ${written}`);
+    }
+    sectionIndex++;
+  }
+  flush();
+  const checksum = new Uint8Array(CHECKSUM_BYTES);
+  new DataView(checksum.buffer).setBigUint64(0, hash.digest(), true);
+  pending.push(checksum);
+  yield* pending.splice(0);
+}
+
+class Truncated extends Error {}
+
+/** Reads a byte stream, hashing what it consumes and always holding back the last 8 bytes. */
+class HashingReader {
+  private chunks: Uint8Array[] = [];
+  private buffered = 0;
+  private done = false;
+  consumed = 0;
+
+  constructor(
+    private readonly source: AsyncIterator<Uint8Array>,
+    private readonly hash: XXHash<bigint>,
+  ) {}
+
+  private async fill(bytes: number): Promise<boolean> {
+    while (this.buffered < bytes && !this.done) {
+      const next = await this.source.next();
+      if (next.done) this.done = true;
+      else if (next.value.length) {
+        this.chunks.push(next.value);
+        this.buffered += next.value.length;
+      }
+    }
+    return this.buffered >= bytes;
+  }
+
+  private take(bytes: number): Uint8Array {
+    let out: Uint8Array;
+    const first = this.chunks[0]!;
+    if (first.length >= bytes) {
+      out = first.subarray(0, bytes);
+      if (first.length === bytes) this.chunks.shift();
+      else this.chunks[0] = first.subarray(bytes);
+    } else {
+      out = new Uint8Array(bytes);
+      let at = 0;
+      while (at < bytes) {
+        const chunk = this.chunks[0]!;
+        const n = Math.min(chunk.length, bytes - at);
+        out.set(chunk.subarray(0, n), at);
+        at += n;
+        if (n === chunk.length) this.chunks.shift();
+        else this.chunks[0] = chunk.subarray(n);
+      }
+    }
+    this.buffered -= bytes;
+    this.consumed += bytes;
+    this.hash.update(out);
+    return out;
+  }
+
+  /** Reads `bytes` of payload; the checksum's 8 bytes can never be read as payload. */
+  async read(bytes: number): Promise<Uint8Array> {
+    if (!(await this.fill(bytes + CHECKSUM_BYTES))) throw new Truncated();
+    return this.take(bytes);
+  }
+
+  async u32(): Promise<number> {
+    const b = await this.read(4);
+    return new DataView(b.buffer, b.byteOffset, 4).getUint32(0, true);
+  }
+
+  async u64(): Promise<bigint> {
+    const b = await this.read(8);
+    return new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, true);
+  }
+
+  /** True when only the checksum is left. */
+  async atEnd(): Promise<boolean> {
+    await this.fill(CHECKSUM_BYTES + 1);
+    return this.done && this.buffered <= CHECKSUM_BYTES;
+  }
+
+  /** Hashes and drops every byte but the last 8; returns how many it skipped. */
+  async skipToChecksum(): Promise<number> {
+    let skipped = 0;
+    for (;;) {
+      if (this.buffered > CHECKSUM_BYTES) {
+        const n = this.buffered - CHECKSUM_BYTES;
+        this.take(n);
+        skipped += n;
+      }
+      if (this.done) return skipped;
+      await this.fill(this.buffered + 1);
+    }
+  }
+
+  /** The stored checksum and the one computed over everything before it. */
+  async checksums(): Promise<{ expected: bigint; found: bigint } | null> {
+    await this.skipToChecksum();
+    if (this.buffered < CHECKSUM_BYTES) return null;
+    const found = this.hash.digest();
+    const b = this.take(CHECKSUM_BYTES);
+    return { expected: new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, true), found };
+  }
+}
+
+export interface SnapshotVisitor {
+  /** Called once the header is read; throw to reject it. */
+  header?(header: SnapshotHeader): void | Promise<void>;
+  section?(index: number, count: number): void | Promise<void>;
+  item?(sectionIndex: number, bytes: Uint8Array): void | Promise<void>;
+}
+
+export interface DecodeResult {
+  header: SnapshotHeader;
+  /** Item counts of the sections that were read (known sections present in the snapshot). */
+  sectionCounts: number[];
+  /** Bytes of sections after the known ones (written by a newer version), skipped but checksummed. */
+  skippedBytes: number;
+  totalBytes: number;
+}
+
+function hex(n: bigint): string {
+  return `0x${n.toString(16).padStart(16, '0')}`;
+}
+
+/**
+ * Decodes a snapshot stream, calling the visitor for each item of the first `knownSections`
+ * sections (all when absent), and verifies the checksum. Any structural problem is checked
+ * against the checksum first, so corruption is reported as a checksum mismatch.
+ */
+export async function decodeSnapshot(source: AsyncIterable<Uint8Array>, visitor: SnapshotVisitor = {}, options: { knownSections?: number; name?: string } = {}): Promise<DecodeResult> {
+  const name = options.name ?? 'snapshot';
+  const reader = new HashingReader(source[Symbol.asyncIterator](), await newHasher());
+  const sectionCounts: number[] = [];
+  let header: SnapshotHeader | undefined;
+  let structural: unknown;
+  try {
+    header = { formatVersion: await reader.u32(), id: await reader.u64() };
+    if (!SUPPORTED_FORMAT_VERSIONS.includes(header.formatVersion)) {
+      throw new BackupError('UNSUPPORTED_FORMAT', `${name} has format version ${header.formatVersion}; this version reads ${SUPPORTED_FORMAT_VERSIONS.join(', ')}`);
+    }
+    await visitor.header?.(header);
+    const known = options.knownSections ?? Infinity;
+    while (sectionCounts.length < known && !(await reader.atEnd())) {
+      const index = sectionCounts.length;
+      const count = await reader.u32();
+      await visitor.section?.(index, count);
+      for (let i = 0; i < count; i++) {
+        let length: number | bigint = await reader.u32();
+        if (length === 0) length = await reader.u64();
+        if (length === 0n || length > BigInt(MAX_ITEM_BYTES)) {
+          throw new BackupError('CORRUPT_SNAPSHOT', `${name}: section ${index} item ${i} has an impossible length ${length}`);
+        }
+        const bytes = await reader.read(Number(length));
+        await visitor.item?.(index, bytes);
+      }
+      sectionCounts.push(count);
+    }
+  } catch (error) {
+    structural = error;
+  }
+  let checksums: { expected: bigint; found: bigint } | null = null;
+  let skippedBytes = 0;
+  try {
+    skippedBytes = await reader.skipToChecksum();
+    checksums = await reader.checksums();
+  } catch (error) {
+    structural ??= error;
+  }
+  const totalBytes = reader.consumed;
+  if (checksums && checksums.expected !== checksums.found) {
+    throw new BackupError('CHECKSUM_MISMATCH', `${name}: checksum mismatch: expected ${hex(checksums.expected)}, found ${hex(checksums.found)}`);
+  }
+  if (!checksums) {
+    throw new BackupError('CORRUPT_SNAPSHOT', `${name} is truncated: ${totalBytes} bytes, missing checksum`);
+  }
+  // The checksum matched, so the bytes are as written: a structural error is real.
+  if (structural instanceof Truncated) throw new BackupError('CORRUPT_SNAPSHOT', `${name} is truncated after ${totalBytes} bytes`);
+  if (structural) throw structural;
+  return { header: header!, sectionCounts, skippedBytes, totalBytes };
+}

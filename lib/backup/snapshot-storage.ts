@@ -1,0 +1,182 @@
+// MetaSnapshotStorage: snapshots and the manifest in one directory of an object store.
+// Create writes the object first, then the manifest; delete writes the manifest first, then
+// removes objects: a crash leaves at most an orphan object, never an entry without its object.
+// Every manifest change is a conditional read-modify-write, retried on conflict, so
+// concurrent writers (other processes) never lose each other's changes.
+import type { Readable } from 'node:stream';
+import { isObjectStoreError, listAll, type ObjectInfo, type ObjectStore } from '../object-store/index.ts';
+import { BackupError } from './errors.ts';
+import { emptyManifest, parseManifest, serializeManifest, type Manifest, type SnapshotMetadata } from './manifest.ts';
+
+const MAX_MANIFEST_ATTEMPTS = 50;
+
+export function checkStorageDirectory(dir: string): string {
+  const trimmed = dir.trim().replace(/^\/+|\/+$/g, '');
+  if (trimmed === '' || trimmed.split('/').some((s) => s === '' || s === '.' || s === '..') || /[\0\\]/.test(trimmed) || trimmed.length > 512) {
+    throw new BackupError('INVALID_CONFIG', `invalid backup storage directory "${dir}": a non-empty relative path of '/'-separated names, without '.', '..' or empty parts`);
+  }
+  return trimmed;
+}
+
+function storageError(action: string, error: unknown): BackupError {
+  if (error instanceof BackupError) return error;
+  return new BackupError('STORAGE_UNAVAILABLE', `backup storage: cannot ${action}: ${(error as Error).message}`, { cause: error });
+}
+
+export class MetaSnapshotStorage {
+  readonly dir: string;
+  private cached: Manifest = emptyManifest();
+  /** Serializes this instance's manifest writes; other processes are handled by the conditional write. */
+  private writeChain: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly store: ObjectStore,
+    dir: string,
+  ) {
+    this.dir = checkStorageDirectory(dir);
+  }
+
+  /** Opens the storage and reads its manifest; a missing manifest is the empty one. */
+  static async open(store: ObjectStore, dir: string): Promise<MetaSnapshotStorage> {
+    const storage = new MetaSnapshotStorage(store, dir);
+    await storage.refreshManifest();
+    return storage;
+  }
+
+  get manifestKey(): string {
+    return `${this.dir}/manifest.json`;
+  }
+
+  snapshotKey(id: bigint): string {
+    return `${this.dir}/${id}.snapshot`;
+  }
+
+  /** The cached manifest. */
+  manifest(): Manifest {
+    return this.cached;
+  }
+
+  private accept(manifest: Manifest): void {
+    // Only a newer manifest replaces the cached one.
+    if (manifest.manifest_id > this.cached.manifest_id) this.cached = manifest;
+  }
+
+  private async readRemote(): Promise<{ manifest: Manifest; etag: string | null }> {
+    let object;
+    try {
+      object = await this.store.get(this.manifestKey);
+    } catch (error) {
+      if (isObjectStoreError(error, 'NOT_FOUND')) return { manifest: emptyManifest(), etag: null };
+      throw storageError(`read ${this.manifestKey} in ${this.store.displayUrl}`, error);
+    }
+    return { manifest: parseManifest(object.body, `${this.store.displayUrl} ${this.manifestKey}`), etag: object.etag };
+  }
+
+  async refreshManifest(): Promise<Manifest> {
+    const { manifest } = await this.readRemote();
+    this.accept(manifest);
+    return this.cached;
+  }
+
+  /** Applies `change` to the latest remote manifest and writes it back with manifest_id + 1. */
+  private updateManifest(change: (manifest: Manifest) => Manifest): Promise<Manifest> {
+    const run = async () => {
+      for (let attempt = 1; ; attempt++) {
+        const { manifest: remote, etag } = await this.readRemote();
+        const base = remote.manifest_id >= this.cached.manifest_id ? remote : this.cached;
+        const next = { ...change(base), manifest_id: base.manifest_id + 1n };
+        try {
+          const body = serializeManifest(next);
+          await this.store.put(this.manifestKey, body, etag === null ? {} : { ifMatch: etag });
+          this.accept(next);
+          return next;
+        } catch (error) {
+          const conflict = isObjectStoreError(error, 'PRECONDITION_FAILED') || isObjectStoreError(error, 'ALREADY_EXISTS');
+          if (!conflict) throw storageError(`write ${this.manifestKey} in ${this.store.displayUrl}`, error);
+          if (attempt >= MAX_MANIFEST_ATTEMPTS) {
+            throw new BackupError('MANIFEST_CONFLICT', `${this.manifestKey} kept changing under ${attempt} attempts to update it`);
+          }
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * attempt)));
+        }
+      }
+    };
+    const result = this.writeChain.then(run, run);
+    this.writeChain = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Uploads the snapshot object (never overwriting), then adds its manifest entry. */
+  async create(metadata: SnapshotMetadata, body: AsyncIterable<Uint8Array>, options: { signal?: AbortSignal } = {}): Promise<{ size: number; manifest: Manifest }> {
+    const key = this.snapshotKey(metadata.id);
+    let size: number;
+    try {
+      ({ size } = await this.store.upload(key, body, options));
+    } catch (error) {
+      if (isObjectStoreError(error, 'ALREADY_EXISTS')) throw new BackupError('INVALID_INPUT', `snapshot object ${key} already exists in ${this.store.displayUrl}`);
+      if (isObjectStoreError(error, 'ABORTED')) throw error;
+      throw storageError(`upload ${key} to ${this.store.displayUrl}`, error);
+    }
+    const entry = { ...metadata, size_bytes: BigInt(size) };
+    const manifest = await this.updateManifest((m) => {
+      if (m.snapshot_metadata.some((s) => s.id === metadata.id)) throw new BackupError('INVALID_INPUT', `snapshot ${metadata.id} is already in the manifest`);
+      return { ...m, snapshot_metadata: [...m.snapshot_metadata, entry] };
+    });
+    return { size, manifest };
+  }
+
+  /** Drops the entries (unknown ids are fine), then deletes the objects of every given id. */
+  async delete(ids: readonly bigint[]): Promise<Manifest> {
+    const drop = new Set(ids);
+    const manifest = await this.updateManifest((m) => ({ ...m, snapshot_metadata: m.snapshot_metadata.filter((s) => !drop.has(s.id)) }));
+    try {
+      await this.store.deleteMany([...drop].map((id) => this.snapshotKey(id)));
+    } catch (error) {
+      throw storageError(`delete snapshot objects in ${this.store.displayUrl} (they are no longer in the manifest and are left as orphans)`, error);
+    }
+    return manifest;
+  }
+
+  private requireEntry(id: bigint): SnapshotMetadata {
+    const entry = this.cached.snapshot_metadata.find((s) => s.id === id);
+    if (!entry) throw new BackupError('NOT_FOUND', `snapshot id ${id} not found`);
+    return entry;
+  }
+
+  async get(id: bigint): Promise<Uint8Array> {
+    this.requireEntry(id);
+    try {
+      return (await this.store.get(this.snapshotKey(id))).body;
+    } catch (error) {
+      if (isObjectStoreError(error, 'NOT_FOUND')) throw new BackupError('NOT_FOUND', `snapshot ${id} is in the manifest but its object ${this.snapshotKey(id)} is missing`);
+      throw storageError(`read snapshot ${id}`, error);
+    }
+  }
+
+  async stream(id: bigint): Promise<Readable> {
+    this.requireEntry(id);
+    try {
+      return await this.store.stream(this.snapshotKey(id));
+    } catch (error) {
+      if (isObjectStoreError(error, 'NOT_FOUND')) throw new BackupError('NOT_FOUND', `snapshot ${id} is in the manifest but its object ${this.snapshotKey(id)} is missing`);
+      throw storageError(`read snapshot ${id}`, error);
+    }
+  }
+
+  /** Objects in the directory that no manifest entry names (manifest and its lock files aside). */
+  async listOrphans(): Promise<ObjectInfo[]> {
+    const manifest = await this.refreshManifest();
+    const named = new Set(manifest.snapshot_metadata.map((s) => this.snapshotKey(s.id)));
+    named.add(this.manifestKey);
+    const orphans: ObjectInfo[] = [];
+    try {
+      for await (const object of listAll(this.store, `${this.dir}/`)) {
+        // Only direct children: a nested directory may be another storage location.
+        const isDirectChild = !object.key.slice(this.dir.length + 1).includes('/');
+        if (isDirectChild && !named.has(object.key)) orphans.push(object);
+      }
+    } catch (error) {
+      throw storageError(`list ${this.dir}/ in ${this.store.displayUrl}`, error);
+    }
+    return orphans;
+  }
+}

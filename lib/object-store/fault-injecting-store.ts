@@ -1,0 +1,111 @@
+// Wraps a real store and fails chosen operations: for fault-injection tests and drills.
+// The wrapped store does the real work; a fault only stops an operation or cuts a body short.
+import type { ObjectStore, PutOptions, UploadOptions } from './types.ts';
+
+export type StoreOperation = 'put' | 'upload' | 'get' | 'getRange' | 'stream' | 'head' | 'listPage' | 'deleteMany';
+
+export interface Fault {
+  operation: StoreOperation;
+  /** Only operations on keys that match (any key when absent). */
+  key?: RegExp;
+  /** For uploads: fail after this many body bytes went to the store, instead of before the call. */
+  afterBytes?: number;
+  /** How many matching calls fail before the fault clears (default: every one). */
+  times?: number;
+}
+
+export class InjectedFault extends Error {
+  override readonly name = 'InjectedFault';
+}
+
+export class FaultInjectingObjectStore implements ObjectStore {
+  private faults: Fault[] = [];
+  readonly calls: { operation: StoreOperation; key: string }[] = [];
+
+  constructor(readonly inner: ObjectStore) {}
+
+  get displayUrl() {
+    return this.inner.displayUrl;
+  }
+
+  inject(fault: Fault): this {
+    this.faults.push({ ...fault });
+    return this;
+  }
+
+  clear(): this {
+    this.faults = [];
+    return this;
+  }
+
+  private match(operation: StoreOperation, key: string): Fault | undefined {
+    this.calls.push({ operation, key });
+    const fault = this.faults.find((f) => f.operation === operation && (!f.key || f.key.test(key)) && (f.times === undefined || f.times > 0));
+    if (fault && fault.times !== undefined) fault.times--;
+    return fault;
+  }
+
+  private check(operation: StoreOperation, key: string): void {
+    if (this.match(operation, key)) throw new InjectedFault(`injected fault: ${operation} ${key}`);
+  }
+
+  async put(key: string, body: Uint8Array | string, options?: PutOptions) {
+    this.check('put', key);
+    return this.inner.put(key, body, options);
+  }
+
+  async upload(key: string, body: AsyncIterable<Uint8Array>, options?: UploadOptions) {
+    const fault = this.match('upload', key);
+    if (fault?.afterBytes === undefined) {
+      if (fault) throw new InjectedFault(`injected fault: upload ${key}`);
+      return this.inner.upload(key, body, options);
+    }
+    const limit = fault.afterBytes;
+    async function* cut() {
+      let sent = 0;
+      for await (const chunk of body) {
+        if (sent + chunk.length > limit) {
+          yield chunk.subarray(0, limit - sent);
+          throw new InjectedFault(`injected fault: upload ${key} after ${limit} bytes`);
+        }
+        sent += chunk.length;
+        yield chunk;
+      }
+    }
+    return this.inner.upload(key, cut(), options);
+  }
+
+  async get(key: string) {
+    this.check('get', key);
+    return this.inner.get(key);
+  }
+
+  async getRange(key: string, start: number, end: number) {
+    this.check('getRange', key);
+    return this.inner.getRange(key, start, end);
+  }
+
+  async stream(key: string) {
+    this.check('stream', key);
+    return this.inner.stream(key);
+  }
+
+  async head(key: string) {
+    this.check('head', key);
+    return this.inner.head(key);
+  }
+
+  async listPage(prefix: string, options?: { after?: string; limit?: number }) {
+    this.check('listPage', prefix);
+    return this.inner.listPage(prefix, options);
+  }
+
+  async deleteMany(keys: readonly string[]) {
+    for (const key of keys) this.check('deleteMany', key);
+    return this.inner.deleteMany(keys);
+  }
+
+  close() {
+    return this.inner.close();
+  }
+}

@@ -1,0 +1,252 @@
+// fs://path: objects are files under a root directory. Writes go to a temporary file first;
+// a create links it into place (atomic, fails if the key exists) and a conditional replace
+// renames it under a lock, so readers never see a half-written object.
+import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import lockfile from 'proper-lockfile';
+import { checkKey, ObjectStoreError, type ListPage, type ObjectInfo, type ObjectStore, type PutOptions, type UploadOptions } from './types.ts';
+
+const TMP_DIR = '.mbc-tmp';
+const LOCK_DIR = '.mbc-locks';
+
+function hasCode(error: unknown, code: string): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === code;
+}
+
+export class FsObjectStore implements ObjectStore {
+  readonly root: string;
+  constructor(
+    root: string,
+    readonly displayUrl: string = `fs://${root}`,
+  ) {
+    this.root = path.resolve(root);
+  }
+
+  private file(key: string): string {
+    checkKey(key);
+    if (key.startsWith(`${TMP_DIR}/`) || key.startsWith(`${LOCK_DIR}/`)) throw new ObjectStoreError('INVALID_KEY', `object key "${key}" is reserved`);
+    return path.join(this.root, ...key.split('/'));
+  }
+
+  private notFound(key: string, cause: unknown): ObjectStoreError {
+    return new ObjectStoreError('NOT_FOUND', `object ${key} not found in ${this.displayUrl}`, { cause });
+  }
+
+  private unavailable(action: string, key: string, cause: unknown): ObjectStoreError {
+    return new ObjectStoreError('UNAVAILABLE', `cannot ${action} ${key} in ${this.displayUrl}: ${(cause as Error).message}`, { cause });
+  }
+
+  private static etag(stat: { ino: bigint; size: bigint; mtimeNs: bigint }): string {
+    // Every write renames or links a new file into place, so the inode changes with the content.
+    return `${stat.ino.toString(16)}-${stat.size.toString(16)}-${stat.mtimeNs.toString(16)}`;
+  }
+
+  private async tempFile(): Promise<string> {
+    const dir = path.join(this.root, TMP_DIR);
+    await fs.mkdir(dir, { recursive: true });
+    return path.join(dir, randomUUID());
+  }
+
+  /** Links a finished temporary file into place; fails if the key exists. */
+  private async linkIntoPlace(temp: string, key: string, target: string): Promise<void> {
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    try {
+      await fs.link(temp, target);
+    } catch (error) {
+      if (hasCode(error, 'EEXIST')) throw new ObjectStoreError('ALREADY_EXISTS', `object ${key} already exists in ${this.displayUrl}`);
+      throw error;
+    }
+  }
+
+  private async writeTemp(body: Uint8Array | string): Promise<string> {
+    const temp = await this.tempFile();
+    const handle = await fs.open(temp, 'wx');
+    try {
+      await handle.writeFile(body);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    return temp;
+  }
+
+  async put(key: string, body: Uint8Array | string, options: PutOptions = {}) {
+    const target = this.file(key);
+    let temp: string | undefined;
+    try {
+      temp = await this.writeTemp(body);
+      if (options.ifMatch === undefined) {
+        await this.linkIntoPlace(temp, key, target);
+      } else {
+        await this.replaceIfMatch(temp, key, target, options.ifMatch);
+      }
+      return { etag: FsObjectStore.etag(await fs.stat(target, { bigint: true })) };
+    } catch (error) {
+      if (error instanceof ObjectStoreError) throw error;
+      throw this.unavailable('write', key, error);
+    } finally {
+      if (temp) await fs.rm(temp, { force: true });
+    }
+  }
+
+  private async replaceIfMatch(temp: string, key: string, target: string, ifMatch: string): Promise<void> {
+    const lockDir = path.join(this.root, LOCK_DIR);
+    await fs.mkdir(lockDir, { recursive: true });
+    const lockName = createHash('sha1').update(key).digest('hex');
+    // The lock file must exist for proper-lockfile; the lock itself is `${lockfilePath}`.
+    const anchor = path.join(lockDir, lockName);
+    await fs.writeFile(anchor, '', { flag: 'a' });
+    const release = await lockfile.lock(anchor, { lockfilePath: `${anchor}.lock`, stale: 10_000, retries: { retries: 200, minTimeout: 5, maxTimeout: 50 } });
+    try {
+      const current = await fs.stat(target, { bigint: true }).catch((error: unknown) => {
+        if (hasCode(error, 'ENOENT')) return null;
+        throw error;
+      });
+      if (!current || FsObjectStore.etag(current) !== ifMatch) {
+        throw new ObjectStoreError('PRECONDITION_FAILED', `object ${key} changed since it was read`);
+      }
+      await fs.rename(temp, target);
+    } finally {
+      await release();
+    }
+  }
+
+  async upload(key: string, body: AsyncIterable<Uint8Array>, options: UploadOptions = {}) {
+    const target = this.file(key);
+    if (await this.head(key)) throw new ObjectStoreError('ALREADY_EXISTS', `object ${key} already exists in ${this.displayUrl}`);
+    const temp = await this.tempFile();
+    try {
+      let size = 0;
+      const counted = async function* () {
+        for await (const chunk of body) {
+          size += chunk.length;
+          yield chunk;
+        }
+      };
+      await pipeline(counted, createWriteStream(temp, { flags: 'wx' }), { signal: options.signal });
+      const handle = await fs.open(temp, 'r+');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await this.linkIntoPlace(temp, key, target);
+      return { etag: FsObjectStore.etag(await fs.stat(target, { bigint: true })), size };
+    } catch (error) {
+      if (error instanceof ObjectStoreError) throw error;
+      if (options.signal?.aborted) throw new ObjectStoreError('ABORTED', `upload of ${key} aborted`, { cause: error });
+      throw this.unavailable('upload', key, error);
+    } finally {
+      await fs.rm(temp, { force: true });
+    }
+  }
+
+  async get(key: string) {
+    const file = this.file(key);
+    let handle;
+    try {
+      handle = await fs.open(file, 'r');
+    } catch (error) {
+      if (hasCode(error, 'ENOENT')) throw this.notFound(key, error);
+      throw this.unavailable('read', key, error);
+    }
+    try {
+      // Read and stat one open file: a concurrent replace cannot mix two versions.
+      const stat = await handle.stat({ bigint: true });
+      const body = new Uint8Array(await handle.readFile());
+      return { body, etag: FsObjectStore.etag(stat) };
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async getRange(key: string, start: number, end: number) {
+    const file = this.file(key);
+    let handle;
+    try {
+      handle = await fs.open(file, 'r');
+    } catch (error) {
+      if (hasCode(error, 'ENOENT')) throw this.notFound(key, error);
+      throw this.unavailable('read', key, error);
+    }
+    try {
+      const length = Math.max(0, end - start);
+      const buffer = Buffer.alloc(length);
+      const { bytesRead } = await handle.read(buffer, 0, length, start);
+      return new Uint8Array(buffer.subarray(0, bytesRead));
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async stream(key: string) {
+    const file = this.file(key);
+    try {
+      const handle = await fs.open(file, 'r');
+      return handle.createReadStream({ autoClose: true, highWaterMark: 1 << 20 });
+    } catch (error) {
+      if (hasCode(error, 'ENOENT')) throw this.notFound(key, error);
+      throw this.unavailable('read', key, error);
+    }
+  }
+
+  async head(key: string): Promise<ObjectInfo | null> {
+    try {
+      const stat = await fs.stat(this.file(key), { bigint: true });
+      if (!stat.isFile()) return null;
+      return { key, size: Number(stat.size), etag: FsObjectStore.etag(stat), lastModified: new Date(Number(stat.mtimeMs)) };
+    } catch (error) {
+      if (error instanceof ObjectStoreError) throw error;
+      if (hasCode(error, 'ENOENT') || hasCode(error, 'ENOTDIR')) return null;
+      throw this.unavailable('stat', key, error);
+    }
+  }
+
+  private async walk(dir: string, keyPrefix: string, out: string[]): Promise<void> {
+    let entries;
+    try {
+      entries = await fs.readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      if (hasCode(error, 'ENOENT') || hasCode(error, 'ENOTDIR')) return;
+      throw this.unavailable('list', keyPrefix || '/', error);
+    }
+    for (const entry of entries) {
+      if (keyPrefix === '' && (entry.name === TMP_DIR || entry.name === LOCK_DIR)) continue;
+      const key = keyPrefix + entry.name;
+      if (entry.isDirectory()) await this.walk(path.join(dir, entry.name), `${key}/`, out);
+      else if (entry.isFile()) out.push(key);
+    }
+  }
+
+  async listPage(prefix: string, options: { after?: string; limit?: number } = {}): Promise<ListPage> {
+    const limit = options.limit ?? 1000;
+    const slash = prefix.lastIndexOf('/');
+    const dirKey = slash < 0 ? '' : prefix.slice(0, slash + 1);
+    if (dirKey) checkKey(dirKey.slice(0, -1));
+    const keys: string[] = [];
+    await this.walk(path.join(this.root, ...dirKey.split('/').filter(Boolean)), dirKey, keys);
+    const matching = keys.filter((k) => k.startsWith(prefix) && (options.after === undefined || k > options.after)).sort();
+    const objects: ObjectInfo[] = [];
+    for (const key of matching.slice(0, limit)) {
+      const info = await this.head(key);
+      if (info) objects.push(info);
+    }
+    return { objects, next: matching.length > limit ? matching[limit - 1] : undefined };
+  }
+
+  async deleteMany(keys: readonly string[]) {
+    for (const key of keys) {
+      try {
+        await fs.unlink(this.file(key));
+      } catch (error) {
+        if (error instanceof ObjectStoreError) throw error;
+        if (!hasCode(error, 'ENOENT')) throw this.unavailable('delete', key, error);
+      }
+    }
+  }
+
+  async close() {}
+}

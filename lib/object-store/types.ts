@@ -1,0 +1,78 @@
+// The object store interface shared by every backend (s3://, minio://, fs://, memory).
+import type { Readable } from 'node:stream';
+
+export interface ObjectInfo {
+  key: string;
+  size: number;
+  etag: string;
+  lastModified: Date;
+}
+
+export interface PutOptions {
+  /** Replace the object only if its current ETag is this one. Without it, put only creates. */
+  ifMatch?: string;
+}
+
+export interface UploadOptions {
+  signal?: AbortSignal;
+}
+
+export interface ListPage {
+  objects: ObjectInfo[];
+  /** Pass back as `after` to get the next page; absent on the last page. */
+  next?: string;
+}
+
+export interface ObjectStore {
+  /** The store's URL with secrets masked: safe to show and log. */
+  readonly displayUrl: string;
+  /** Writes a whole object. Refuses to overwrite unless `ifMatch` names the current ETag. */
+  put(key: string, body: Uint8Array | string, options?: PutOptions): Promise<{ etag: string }>;
+  /** Streams a body of unknown length into a new object (multipart where the backend has it); never overwrites. */
+  upload(key: string, body: AsyncIterable<Uint8Array>, options?: UploadOptions): Promise<{ etag: string; size: number }>;
+  get(key: string): Promise<{ body: Uint8Array; etag: string }>;
+  /** Bytes [start, end) of the object. */
+  getRange(key: string, start: number, end: number): Promise<Uint8Array>;
+  stream(key: string): Promise<Readable>;
+  /** Null when the object does not exist. */
+  head(key: string): Promise<ObjectInfo | null>;
+  /** One page of objects whose key starts with `prefix`, in key order. */
+  listPage(prefix: string, options?: { after?: string; limit?: number }): Promise<ListPage>;
+  /** Deletes every key; keys that do not exist are fine. */
+  deleteMany(keys: readonly string[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function* listAll(store: ObjectStore, prefix: string): AsyncGenerator<ObjectInfo> {
+  let after: string | undefined;
+  do {
+    const page = await store.listPage(prefix, { after });
+    yield* page.objects;
+    after = page.next;
+  } while (after !== undefined);
+}
+
+export type ObjectStoreErrorCode = 'NOT_FOUND' | 'ALREADY_EXISTS' | 'PRECONDITION_FAILED' | 'INVALID_URL' | 'INVALID_KEY' | 'ABORTED' | 'UNAVAILABLE';
+
+export class ObjectStoreError extends Error {
+  override readonly name = 'ObjectStoreError';
+  constructor(
+    readonly code: ObjectStoreErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export function isObjectStoreError(error: unknown, code?: ObjectStoreErrorCode): error is ObjectStoreError {
+  return error instanceof ObjectStoreError && (code === undefined || error.code === code);
+}
+
+/** Keys are relative, '/'-separated, without empty, '.' or '..' segments. */
+export function checkKey(key: string): string {
+  if (key.length === 0 || key.length > 1024 || key.startsWith('/') || key.split('/').some((s) => s === '' || s === '.' || s === '..') || key.includes('\0')) {
+    throw new ObjectStoreError('INVALID_KEY', `invalid object key "${key}"`);
+  }
+  return key;
+}

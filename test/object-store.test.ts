@@ -1,0 +1,127 @@
+// The ObjectStore contract, on memory, fs:// and the real S3 server.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { isObjectStoreError, listAll, openObjectStore, type ObjectStore } from '../lib/object-store/index.ts';
+import { FaultInjectingObjectStore } from '../lib/object-store/fault-injecting-store.ts';
+import { storeBackends } from './support/stores.ts';
+
+async function* chunksOf(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
+  for (let at = 0; at < bytes.length; at += size) yield bytes.subarray(at, at + size);
+}
+
+async function readAll(stream: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}
+
+const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+for (const backend of storeBackends) {
+  describe(`object store: ${backend.name}`, () => {
+    let store: ObjectStore;
+    before(async () => {
+      store = backend.open(await backend.freshUrl());
+    });
+    after(() => store.close());
+
+    it('creates an object and refuses to overwrite it', async () => {
+      const { etag } = await store.put('d/a.json', '{"v":1}');
+      assert.ok(etag);
+      await assert.rejects(store.put('d/a.json', '{"v":2}'), (e: unknown) => isObjectStoreError(e, 'ALREADY_EXISTS'));
+      const got = await store.get('d/a.json');
+      assert.equal(text(got.body), '{"v":1}');
+      assert.equal(got.etag, etag);
+    });
+
+    it('replaces an object only while its ETag still matches', async () => {
+      const first = await store.put('d/m.json', 'one');
+      const second = await store.put('d/m.json', 'two', { ifMatch: first.etag });
+      assert.notEqual(second.etag, first.etag);
+      await assert.rejects(store.put('d/m.json', 'stale', { ifMatch: first.etag }), (e: unknown) => isObjectStoreError(e, 'PRECONDITION_FAILED'));
+      await assert.rejects(store.put('d/none.json', 'x', { ifMatch: first.etag }), (e: unknown) => isObjectStoreError(e, 'PRECONDITION_FAILED'));
+      assert.equal(text((await store.get('d/m.json')).body), 'two');
+      assert.equal((await store.get('d/m.json')).etag, second.etag);
+    });
+
+    it('streams a large upload (multipart on S3) and reads it back whole, by range and as a stream', async () => {
+      const body = randomBytes(19 * 1024 * 1024 + 123);
+      const { size, etag } = await store.upload('d/big.snapshot', chunksOf(body, 1 << 20));
+      assert.equal(size, body.length);
+      assert.ok(etag);
+      assert.equal((await store.head('d/big.snapshot'))?.size, body.length);
+      assert.ok(Buffer.from((await store.get('d/big.snapshot')).body).equals(body));
+      assert.ok(Buffer.from(await store.getRange('d/big.snapshot', 5, 1_000_005)).equals(body.subarray(5, 1_000_005)));
+      assert.ok(Buffer.from(await store.getRange('d/big.snapshot', body.length - 8, body.length)).equals(body.subarray(-8)));
+      assert.ok((await readAll(await store.stream('d/big.snapshot'))).equals(body));
+      await assert.rejects(store.upload('d/big.snapshot', chunksOf(body.subarray(0, 10), 5)), (e: unknown) => isObjectStoreError(e, 'ALREADY_EXISTS'));
+    });
+
+    it('leaves nothing behind when an upload body fails midway', async () => {
+      const faulty = new FaultInjectingObjectStore(store).inject({ operation: 'upload', afterBytes: 9 * 1024 * 1024 });
+      await assert.rejects(faulty.upload('d/cut.snapshot', chunksOf(randomBytes(12 * 1024 * 1024), 1 << 20)), /injected fault/);
+      assert.equal(await store.head('d/cut.snapshot'), null);
+      const keys = (await store.listPage('d/')).objects.map((o) => o.key);
+      assert.ok(!keys.includes('d/cut.snapshot'));
+    });
+
+    it('aborts an upload when its signal fires', async () => {
+      const controller = new AbortController();
+      async function* slow() {
+        yield randomBytes(1024);
+        controller.abort();
+        yield randomBytes(1024);
+      }
+      await assert.rejects(store.upload('d/aborted.snapshot', slow(), { signal: controller.signal }), (e: unknown) => isObjectStoreError(e, 'ABORTED'));
+      assert.equal(await store.head('d/aborted.snapshot'), null);
+    });
+
+    it('reports missing objects as NOT_FOUND and head as null', async () => {
+      assert.equal(await store.head('d/missing'), null);
+      await assert.rejects(store.get('d/missing'), (e: unknown) => isObjectStoreError(e, 'NOT_FOUND'));
+      await assert.rejects(store.stream('d/missing'), (e: unknown) => isObjectStoreError(e, 'NOT_FOUND'));
+    });
+
+    it('lists by prefix in key order with pagination', async () => {
+      const keys = Array.from({ length: 23 }, (_, i) => `list/k${String(i).padStart(3, '0')}`);
+      for (const key of [...keys].reverse()) await store.put(key, key);
+      await store.put('listing/other', 'x');
+      const pages = [];
+      let after: string | undefined;
+      do {
+        const page = await store.listPage('list/', { after, limit: 5 });
+        pages.push(page.objects.map((o) => o.key));
+        after = page.next;
+      } while (after);
+      assert.deepEqual(pages.flat(), keys);
+      assert.equal(pages.length, 5);
+      const all = [];
+      for await (const object of listAll(store, 'list')) all.push(object.key);
+      assert.deepEqual(all, [...keys, 'listing/other']);
+      const first = (await store.listPage('list/k000')).objects[0]!;
+      assert.equal(first.size, 'list/k000'.length);
+    });
+
+    it('deletes in batches, ignoring keys that do not exist', async () => {
+      const keys = Array.from({ length: 1100 }, (_, i) => `del/${i}`);
+      await Promise.all(keys.slice(0, 30).map((key) => store.put(key, 'x')));
+      await store.deleteMany([...keys, 'del/never-existed']);
+      assert.deepEqual((await store.listPage('del/')).objects, []);
+    });
+
+    it('rejects invalid keys', async () => {
+      for (const key of ['', '/abs', 'a//b', 'a/../b', './a']) {
+        await assert.rejects(store.put(key, 'x'), (e: unknown) => isObjectStoreError(e, 'INVALID_KEY'), key);
+      }
+    });
+  });
+}
+
+describe('object store: unreachable S3 endpoint', () => {
+  it('fails with UNAVAILABLE and a masked URL', async () => {
+    const store = openObjectStore('minio://key:topsecret@127.0.0.1:1/bucket');
+    await assert.rejects(store.get('x'), (e: unknown) => isObjectStoreError(e, 'UNAVAILABLE') && e.message.includes('minio://key:****@127.0.0.1:1/bucket') && !e.message.includes('topsecret'));
+    await store.close();
+  });
+});
