@@ -108,6 +108,8 @@ export class MetaSnapshotStorage {
   /** Uploads the snapshot object (never overwriting), then adds its manifest entry. */
   async create(metadata: SnapshotMetadata, body: AsyncIterable<Uint8Array>, options: { signal?: AbortSignal } = {}): Promise<{ size: number; manifest: Manifest }> {
     const key = this.snapshotKey(metadata.id);
+    // A corrupt or unreachable manifest fails here, before anything is written.
+    await this.refreshManifest();
     let size: number;
     try {
       ({ size } = await this.store.upload(key, body, options));

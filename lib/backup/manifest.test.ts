@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { isBackupError } from './errors.ts';
+import { parseManifest, serializeManifest, type Manifest } from './manifest.ts';
+
+describe('manifest', () => {
+  it('reads RisingWave\'s layout with exact 64-bit values and defaults for missing fields', () => {
+    const text =
+      '{"manifest_id":3,"snapshot_metadata":[{"id":2,"hummock_version_id":40,"ssts":[7,18446744073709551615],"format_version":2,"remarks":null,' +
+      '"state_table_info":{"5":{"committed_epoch":117674628804313088,"compaction_group_id":2}},"rw_version":"2.6.0","max_committed_epoch":1,"future_field":{"x":1}},' +
+      '{"id":9007199254740993,"hummock_version_id":41}]}';
+    const manifest = parseManifest(text);
+    assert.equal(manifest.manifest_id, 3n);
+    const [first, second] = manifest.snapshot_metadata;
+    assert.deepEqual(first!.ssts, [7n, 18446744073709551615n]);
+    assert.equal(first!.state_table_info['5']!.committed_epoch, 117674628804313088n);
+    assert.equal(first!.rw_version, '2.6.0');
+    assert.equal(second!.id, 9007199254740993n);
+    assert.deepEqual(second!.ssts, []);
+    assert.equal(second!.format_version, 0);
+    assert.equal(second!.remarks, null);
+  });
+
+  it('writes what it reads, 64-bit values as plain JSON numbers', () => {
+    const manifest: Manifest = {
+      manifest_id: 12n,
+      snapshot_metadata: [
+        {
+          id: 2n ** 63n + 5n,
+          hummock_version_id: 2n ** 53n + 1n,
+          ssts: [2n ** 64n - 1n, 1n],
+          format_version: 2,
+          remarks: 'ünïcode "quoted"',
+          state_table_info: { '1': { committed_epoch: 2n ** 62n, compaction_group_id: 3n } },
+          rw_version: 'mbc-0.1.0',
+          created_at: '2026-11-25T02:00:00.000Z',
+          size_bytes: 123n,
+        },
+      ],
+    };
+    const text = serializeManifest(manifest);
+    assert.match(text, /"ssts":\[18446744073709551615,1\]/);
+    assert.deepEqual(parseManifest(text), manifest);
+  });
+
+  it('rejects malformed manifests with a message that says where', () => {
+    const cases: [string, RegExp][] = [
+      ['', /not valid JSON/],
+      ['{"manifest_id": 1}', /snapshot_metadata/],
+      ['{"manifest_id": 1.5, "snapshot_metadata": []}', /manifest_id/],
+      ['{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "ssts": [-1]}]}', /snapshot_metadata\.0\.ssts\.0/],
+      ['{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "ssts": [18446744073709551616]}]}', /not a u64/],
+      ['{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "state_table_info": {"x": {}}}]}', /state_table_info/],
+    ];
+    for (const [text, pattern] of cases) {
+      assert.throws(() => parseManifest(text), (e: unknown) => isBackupError(e, 'CORRUPT_MANIFEST') && pattern.test(e.message), text);
+    }
+  });
+});

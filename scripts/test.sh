@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# `npm test`: starts what the tests need (a private PostgreSQL, Ceph's radosgw as the S3
+# server), runs every suite against them, stops what it started, and ends with one line:
+# "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+SERVICES=$ROOT/.test-services
+mkdir -p "$SERVICES"
+WORK=$(mktemp -d /tmp/mbc-test.XXXXXX)
+chmod 755 "$WORK" # the PostgreSQL server runs as the postgres user
+PG_DIR=$WORK/postgres
+S3_DIR=$SERVICES/s3
+started_s3=0
+export NEXT_TELEMETRY_DISABLED=1 CHECKPOINT_DISABLE=1
+
+log() { printf '\n== %s\n' "$*" >&2; }
+
+cleanup() {
+  bash scripts/services/postgres.sh stop "$PG_DIR" || true
+  ((started_s3)) && { bash scripts/services/s3-server.sh stop "$S3_DIR" || true; }
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+fail_setup() {
+  echo "test setup failed: $*" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+}
+
+[[ -d node_modules ]] || npm install --no-audit --no-fund || fail_setup "npm install"
+
+log "starting PostgreSQL"
+mkdir -p "$PG_DIR"
+PG_URL=$(bash scripts/services/postgres.sh start "$PG_DIR" | sed -n 's/^DATABASE_URL=//p')
+[[ -n $PG_URL ]] || fail_setup "PostgreSQL did not start"
+
+log "starting the S3 server (radosgw)"
+gateway_up() { [[ -f $S3_DIR/env ]] && (exec 3<>"/dev/tcp/127.0.0.1/$(sed -n 's/^S3_ENDPOINT=.*://p' "$S3_DIR/env")") 2>/dev/null; }
+gateway_up || started_s3=1
+bash scripts/services/s3-server.sh start "$S3_DIR" >/dev/null || fail_setup "the S3 server did not start"
+set -a
+# shellcheck disable=SC1091
+. "$S3_DIR/env"
+set +a
+
+log "preparing migrated template meta stores"
+psql -q "$PG_URL" -c 'CREATE DATABASE mbc_template' || fail_setup "cannot create the template database"
+export TEST_POSTGRES_URL=$PG_URL TEST_POSTGRES_TEMPLATE=mbc_template
+export TEST_SQLITE_TEMPLATE=$WORK/template.db
+DATABASE_URL=${PG_URL%/*}/mbc_template node --import tsx scripts/migrate.ts || fail_setup "migrating the PostgreSQL template"
+DATABASE_URL=file:$TEST_SQLITE_TEMPLATE node --import tsx scripts/migrate.ts || fail_setup "migrating the SQLite template"
+
+passed=0
+failed=0
+
+log "unit and integration tests (node --test): SQLite, PostgreSQL, fs://, memory, S3"
+mapfile -t test_files < <(find lib test -name '*.test.ts' -not -path '*/generated/*' | sort)
+node --import tsx --test --test-reporter=tap --test-timeout=180000 "${test_files[@]}" 2>&1 | tee "$WORK/node-tests.tap"
+node_pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$WORK/node-tests.tap" | tail -1)
+node_fail=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$WORK/node-tests.tap" | tail -1)
+if [[ -z $node_pass || -z $node_fail ]]; then node_pass=0; node_fail=1; echo "node's test runner printed no summary" >&2; fi
+passed=$((passed + node_pass))
+failed=$((failed + node_fail))
+
+# Stop the services first, so the summary is the last line.
+cleanup >/dev/null 2>&1
+trap - EXIT
+echo
+echo "$passed passed, $failed failed"
+((failed == 0))

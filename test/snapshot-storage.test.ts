@@ -1,0 +1,179 @@
+// MetaSnapshotStorage on memory, fs:// and the real S3 server: write order under injected
+// failures, concurrent manifest writers, manifest_id monotonicity, bad input.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { before, describe, it } from 'node:test';
+import { isBackupError } from '../lib/backup/errors.ts';
+import { serializeManifest } from '../lib/backup/manifest.ts';
+import { decodeSnapshot } from '../lib/backup/snapshot-codec.ts';
+import { MetaSnapshotStorage } from '../lib/backup/snapshot-storage.ts';
+import { FaultInjectingObjectStore } from '../lib/object-store/fault-injecting-store.ts';
+import type { ObjectStore } from '../lib/object-store/index.ts';
+import { snapshotBody, snapshotMetadata } from './support/snapshots.ts';
+import { storeBackends } from './support/stores.ts';
+
+const run = promisify(execFile);
+const DIR = 'backup/cluster-a';
+
+/** Invariant: every manifest entry has its object. */
+async function assertEveryEntryHasItsObject(store: ObjectStore, storage: MetaSnapshotStorage) {
+  const manifest = await storage.refreshManifest();
+  for (const entry of manifest.snapshot_metadata) {
+    assert.ok(await store.head(storage.snapshotKey(entry.id)), `manifest entry ${entry.id} has no object`);
+  }
+}
+
+async function remoteManifestBytes(store: ObjectStore, storage: MetaSnapshotStorage): Promise<string | null> {
+  const info = await store.head(storage.manifestKey);
+  return info ? new TextDecoder().decode((await store.get(storage.manifestKey)).body) : null;
+}
+
+for (const backend of storeBackends) {
+  describe(`snapshot storage: ${backend.name}`, () => {
+    let url: string;
+    let store: ObjectStore;
+    before(async () => {
+      url = await backend.freshUrl();
+      store = backend.open(url);
+    });
+
+    it('starts from the empty manifest, creates, reads and deletes snapshots', async () => {
+      const storage = await MetaSnapshotStorage.open(store, `${DIR}/basic`);
+      assert.deepEqual(storage.manifest(), { manifest_id: 0n, snapshot_metadata: [] });
+      const { size, manifest } = await storage.create(snapshotMetadata(1n), snapshotBody(1n));
+      assert.equal(manifest.manifest_id, 1n);
+      assert.equal(manifest.snapshot_metadata[0]!.size_bytes, BigInt(size));
+      assert.deepEqual(manifest.snapshot_metadata[0]!.ssts, [2n ** 53n + 1n, 2n ** 60n + 1n]);
+      await storage.create(snapshotMetadata(2n), snapshotBody(2n));
+
+      const reopened = await MetaSnapshotStorage.open(store, `${DIR}/basic/`);
+      assert.deepEqual(reopened.manifest(), storage.manifest());
+      const decoded = await decodeSnapshot(await reopened.stream(2n));
+      assert.equal(decoded.header.id, 2n);
+      assert.equal((await reopened.get(1n)).length, size);
+
+      const afterDelete = await storage.delete([1n, 999n]);
+      assert.equal(afterDelete.manifest_id, 3n);
+      assert.deepEqual(afterDelete.snapshot_metadata.map((s) => s.id), [2n]);
+      assert.equal(await store.head(storage.snapshotKey(1n)), null);
+      await assert.rejects(storage.get(1n), (e: unknown) => isBackupError(e, 'NOT_FOUND'));
+      const unknownOnly = await storage.delete([12345n]);
+      assert.equal(unknownOnly.manifest_id, 4n);
+    });
+
+    it('refuses a snapshot id that already has an object, changing nothing', async () => {
+      const storage = await MetaSnapshotStorage.open(store, `${DIR}/dup`);
+      await storage.create(snapshotMetadata(5n), snapshotBody(5n));
+      const before = await remoteManifestBytes(store, storage);
+      await assert.rejects(storage.create(snapshotMetadata(5n), snapshotBody(5n)), (e: unknown) => isBackupError(e, 'INVALID_INPUT'));
+      assert.equal(await remoteManifestBytes(store, storage), before);
+    });
+
+    it('replaces the cached manifest only with a greater manifest_id', async () => {
+      const a = await MetaSnapshotStorage.open(store, `${DIR}/refresh`);
+      const b = await MetaSnapshotStorage.open(store, `${DIR}/refresh`);
+      await a.create(snapshotMetadata(1n), snapshotBody(1n));
+      await a.create(snapshotMetadata(2n), snapshotBody(2n));
+      assert.equal(b.manifest().manifest_id, 0n);
+      assert.equal((await b.refreshManifest()).manifest_id, 2n);
+      // Someone writes an older manifest back: readers keep the newer one they have.
+      const { etag } = await store.get(a.manifestKey);
+      await store.put(a.manifestKey, serializeManifest({ manifest_id: 1n, snapshot_metadata: [] }), { ifMatch: etag });
+      assert.equal((await b.refreshManifest()).manifest_id, 2n);
+      assert.equal(b.manifest().snapshot_metadata.length, 2);
+      // and the next write continues from the greater id.
+      const next = await b.create(snapshotMetadata(3n), snapshotBody(3n));
+      assert.equal(next.manifest.manifest_id, 3n);
+    });
+
+    it('never leaves a manifest entry without its object, whichever step fails', async () => {
+      const faulty = new FaultInjectingObjectStore(store);
+      const storage = await MetaSnapshotStorage.open(faulty, `${DIR}/faults`);
+      await storage.create(snapshotMetadata(1n), snapshotBody(1n));
+      const steps = [
+        { name: 'upload refused', fault: { operation: 'upload', times: 1 } as const, objectLeft: false },
+        { name: 'upload cut midway', fault: { operation: 'upload', afterBytes: 20, times: 1 } as const, objectLeft: false },
+        { name: 'manifest write fails', fault: { operation: 'put', key: /manifest\.json$/, times: 1 } as const, objectLeft: true },
+      ];
+      let id = 10n;
+      for (const step of steps) {
+        id++;
+        const before = await remoteManifestBytes(store, storage);
+        faulty.inject(step.fault);
+        await assert.rejects(storage.create(snapshotMetadata(id), snapshotBody(id)), step.name);
+        faulty.clear();
+        assert.equal(await remoteManifestBytes(store, storage), before, `${step.name}: manifest unchanged`);
+        assert.equal(Boolean(await store.head(storage.snapshotKey(id))), step.objectLeft, `${step.name}: object left as orphan`);
+        await assertEveryEntryHasItsObject(store, storage);
+      }
+      assert.deepEqual((await storage.listOrphans()).map((o) => o.key), [storage.snapshotKey(13n)]);
+
+      // Delete: the manifest goes first; if it fails, nothing is deleted.
+      const before = await remoteManifestBytes(store, storage);
+      faulty.inject({ operation: 'put', key: /manifest\.json$/, times: 1 });
+      await assert.rejects(storage.delete([1n]));
+      faulty.clear();
+      assert.equal(await remoteManifestBytes(store, storage), before);
+      assert.ok(await store.head(storage.snapshotKey(1n)));
+      // If the object deletion fails, the entry is gone and the object is an orphan.
+      faulty.inject({ operation: 'deleteMany', times: 1 });
+      await assert.rejects(storage.delete([1n]), (e: unknown) => isBackupError(e, 'STORAGE_UNAVAILABLE') && /orphans/.test(e.message));
+      faulty.clear();
+      assert.deepEqual((await storage.refreshManifest()).snapshot_metadata, []);
+      assert.ok(await store.head(storage.snapshotKey(1n)));
+      await assertEveryEntryHasItsObject(store, storage);
+      assert.deepEqual((await storage.listOrphans()).map((o) => o.key).sort(), [storage.snapshotKey(1n), storage.snapshotKey(13n)].sort());
+    });
+
+    it('reports a corrupt manifest clearly and writes nothing', async () => {
+      const dir = `${DIR}/corrupt`;
+      for (const garbage of ['{"manifest_id": 1, "snapshot_metadata": [{"id": "x"}]}', '{not json', '{"manifest_id": -1, "snapshot_metadata": []}']) {
+        await store.deleteMany([`${dir}/manifest.json`]);
+        await store.put(`${dir}/manifest.json`, garbage);
+        await assert.rejects(MetaSnapshotStorage.open(store, dir), (e: unknown) => isBackupError(e, 'CORRUPT_MANIFEST') && e.message.includes('manifest.json'));
+      }
+      const storage = await MetaSnapshotStorage.open(store, `${DIR}/corrupt-later`);
+      await store.put(storage.manifestKey, '[]');
+      await assert.rejects(storage.create(snapshotMetadata(1n), snapshotBody(1n)), (e: unknown) => isBackupError(e, 'CORRUPT_MANIFEST'));
+      assert.equal(await store.head(storage.snapshotKey(1n)), null);
+      assert.equal(await remoteManifestBytes(store, storage), '[]');
+    });
+
+    it('rejects bad storage directories', async () => {
+      for (const dir of ['', '/', 'a/../b', 'a//b', './x']) {
+        await assert.rejects(MetaSnapshotStorage.open(store, dir), (e: unknown) => isBackupError(e, 'INVALID_CONFIG'), dir);
+      }
+    });
+
+    it('loses no update when writers race on one manifest', async () => {
+      const dir = `${DIR}/race`;
+      if (backend.name === 'memory') {
+        // One process: two instances with their own caches.
+        const [a, b] = await Promise.all([MetaSnapshotStorage.open(store, dir), MetaSnapshotStorage.open(store, dir)]);
+        await Promise.all([
+          ...[1n, 2n, 3n, 4n, 5n, 6n].map((id) => a.create(snapshotMetadata(id), snapshotBody(id))),
+          ...[11n, 12n, 13n, 14n, 15n, 16n].map((id) => b.create(snapshotMetadata(id), snapshotBody(id))),
+        ]);
+        const manifest = await a.refreshManifest();
+        assert.deepEqual(manifest.snapshot_metadata.map((s) => s.id).sort((x, y) => Number(x - y)), [1n, 2n, 3n, 4n, 5n, 6n, 11n, 12n, 13n, 14n, 15n, 16n]);
+        assert.equal(manifest.manifest_id, 12n);
+        return;
+      }
+      const writer = path.join(import.meta.dirname, 'support/manifest-writer.ts');
+      const count = 24;
+      const startAt = String(Date.now() + 3000);
+      await Promise.all(
+        [100, 200, 300].map((first) => run(process.execPath, ['--import', 'tsx', writer, url, dir, String(first), String(count), startAt], { env: process.env })),
+      );
+      const storage = await MetaSnapshotStorage.open(store, dir);
+      const manifest = storage.manifest();
+      const expected = [100, 200, 300].flatMap((first) => Array.from({ length: count }, (_, i) => BigInt(first + i)).filter((_, i) => i % 2 === 0));
+      assert.deepEqual(manifest.snapshot_metadata.map((s) => s.id).sort((x, y) => Number(x - y)), expected);
+      // Every create and every delete bumped the id exactly once.
+      assert.equal(manifest.manifest_id, BigInt(3 * (count + 1)));
+      await assertEveryEntryHasItsObject(store, storage);
+    });
+  });
+}
