@@ -42,11 +42,11 @@ for (const backend of storeBackends) {
     it('starts from the empty manifest, creates, reads and deletes snapshots', async () => {
       const storage = await MetaSnapshotStorage.open(store, `${DIR}/basic`);
       assert.deepEqual(storage.manifest(), { manifest_id: 0n, snapshot_metadata: [] });
-      const { size, manifest } = await storage.create(snapshotMetadata(1n), snapshotBody(1n));
+      const { size, manifest } = await storage.create(1n, snapshotBody(1n), snapshotMetadata(1n));
       assert.equal(manifest.manifest_id, 1n);
       assert.equal(manifest.snapshot_metadata[0]!.size_bytes, BigInt(size));
       assert.deepEqual(manifest.snapshot_metadata[0]!.ssts, [2n ** 53n + 1n, 2n ** 60n + 1n]);
-      await storage.create(snapshotMetadata(2n), snapshotBody(2n));
+      await storage.create(2n, snapshotBody(2n), snapshotMetadata(2n));
 
       const reopened = await MetaSnapshotStorage.open(store, `${DIR}/basic/`);
       assert.deepEqual(reopened.manifest(), storage.manifest());
@@ -65,17 +65,17 @@ for (const backend of storeBackends) {
 
     it('refuses a snapshot id that already has an object, changing nothing', async () => {
       const storage = await MetaSnapshotStorage.open(store, `${DIR}/dup`);
-      await storage.create(snapshotMetadata(5n), snapshotBody(5n));
+      await storage.create(5n, snapshotBody(5n), snapshotMetadata(5n));
       const before = await remoteManifestBytes(store, storage);
-      await assert.rejects(storage.create(snapshotMetadata(5n), snapshotBody(5n)), (e: unknown) => isBackupError(e, 'INVALID_INPUT'));
+      await assert.rejects(storage.create(5n, snapshotBody(5n), snapshotMetadata(5n)), (e: unknown) => isBackupError(e, 'INVALID_INPUT'));
       assert.equal(await remoteManifestBytes(store, storage), before);
     });
 
     it('replaces the cached manifest only with a greater manifest_id', async () => {
       const a = await MetaSnapshotStorage.open(store, `${DIR}/refresh`);
       const b = await MetaSnapshotStorage.open(store, `${DIR}/refresh`);
-      await a.create(snapshotMetadata(1n), snapshotBody(1n));
-      await a.create(snapshotMetadata(2n), snapshotBody(2n));
+      await a.create(1n, snapshotBody(1n), snapshotMetadata(1n));
+      await a.create(2n, snapshotBody(2n), snapshotMetadata(2n));
       assert.equal(b.manifest().manifest_id, 0n);
       assert.equal((await b.refreshManifest()).manifest_id, 2n);
       // Someone writes an older manifest back: readers keep the newer one they have.
@@ -84,14 +84,14 @@ for (const backend of storeBackends) {
       assert.equal((await b.refreshManifest()).manifest_id, 2n);
       assert.equal(b.manifest().snapshot_metadata.length, 2);
       // and the next write continues from the greater id.
-      const next = await b.create(snapshotMetadata(3n), snapshotBody(3n));
+      const next = await b.create(3n, snapshotBody(3n), snapshotMetadata(3n));
       assert.equal(next.manifest.manifest_id, 3n);
     });
 
     it('never leaves a manifest entry without its object, whichever step fails', async () => {
       const faulty = new FaultInjectingObjectStore(store);
       const storage = await MetaSnapshotStorage.open(faulty, `${DIR}/faults`);
-      await storage.create(snapshotMetadata(1n), snapshotBody(1n));
+      await storage.create(1n, snapshotBody(1n), snapshotMetadata(1n));
       const steps = [
         { name: 'upload refused', fault: { operation: 'upload', times: 1 } as const, objectLeft: false },
         { name: 'upload cut midway', fault: { operation: 'upload', afterBytes: 20, times: 1 } as const, objectLeft: false },
@@ -102,7 +102,7 @@ for (const backend of storeBackends) {
         id++;
         const before = await remoteManifestBytes(store, storage);
         faulty.inject(step.fault);
-        await assert.rejects(storage.create(snapshotMetadata(id), snapshotBody(id)), step.name);
+        await assert.rejects(storage.create(id, snapshotBody(id), snapshotMetadata(id)), step.name);
         faulty.clear();
         assert.equal(await remoteManifestBytes(store, storage), before, `${step.name}: manifest unchanged`);
         assert.equal(Boolean(await store.head(storage.snapshotKey(id))), step.objectLeft, `${step.name}: object left as orphan`);
@@ -136,7 +136,7 @@ for (const backend of storeBackends) {
       }
       const storage = await MetaSnapshotStorage.open(store, `${DIR}/corrupt-later`);
       await store.put(storage.manifestKey, '[]');
-      await assert.rejects(storage.create(snapshotMetadata(1n), snapshotBody(1n)), (e: unknown) => isBackupError(e, 'CORRUPT_MANIFEST'));
+      await assert.rejects(storage.create(1n, snapshotBody(1n), snapshotMetadata(1n)), (e: unknown) => isBackupError(e, 'CORRUPT_MANIFEST'));
       assert.equal(await store.head(storage.snapshotKey(1n)), null);
       assert.equal(await remoteManifestBytes(store, storage), '[]');
     });
@@ -153,8 +153,8 @@ for (const backend of storeBackends) {
         // One process: two instances with their own caches.
         const [a, b] = await Promise.all([MetaSnapshotStorage.open(store, dir), MetaSnapshotStorage.open(store, dir)]);
         await Promise.all([
-          ...[1n, 2n, 3n, 4n, 5n, 6n].map((id) => a.create(snapshotMetadata(id), snapshotBody(id))),
-          ...[11n, 12n, 13n, 14n, 15n, 16n].map((id) => b.create(snapshotMetadata(id), snapshotBody(id))),
+          ...[1n, 2n, 3n, 4n, 5n, 6n].map((id) => a.create(id, snapshotBody(id), snapshotMetadata(id))),
+          ...[11n, 12n, 13n, 14n, 15n, 16n].map((id) => b.create(id, snapshotBody(id), snapshotMetadata(id))),
         ]);
         const manifest = await a.refreshManifest();
         assert.deepEqual(manifest.snapshot_metadata.map((s) => s.id).sort((x, y) => Number(x - y)), [1n, 2n, 3n, 4n, 5n, 6n, 11n, 12n, 13n, 14n, 15n, 16n]);

@@ -17,9 +17,10 @@ export interface SnapshotMetadata {
   remarks: string | null;
   state_table_info: Record<string, StateTableInfo>;
   rw_version: string | null;
-  /** Ours (readers ignore unknown fields): when the snapshot was taken and its object's size. */
+  /** Ours (readers ignore unknown fields): when it was taken, its object's size, rows per table. */
   created_at?: string;
   size_bytes?: bigint;
+  section_counts?: Record<string, number>;
 }
 
 export interface Manifest {
@@ -52,6 +53,7 @@ const snapshotMetadataSchema = z.object({
   rw_version: z.string().nullable().default(null),
   created_at: z.string().optional(),
   size_bytes: u64.optional(),
+  section_counts: z.record(z.string(), z.number().int().nonnegative()).optional(),
 });
 
 const manifestSchema = z.object({

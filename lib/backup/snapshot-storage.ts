@@ -105,9 +105,18 @@ export class MetaSnapshotStorage {
     return result;
   }
 
-  /** Uploads the snapshot object (never overwriting), then adds its manifest entry. */
-  async create(metadata: SnapshotMetadata, body: AsyncIterable<Uint8Array>, options: { signal?: AbortSignal } = {}): Promise<{ size: number; manifest: Manifest }> {
-    const key = this.snapshotKey(metadata.id);
+  /**
+   * Uploads the snapshot object (never overwriting), then adds its manifest entry. The entry
+   * may be a function: it is called once the body has been consumed (a builder learns the
+   * SSTs it pins while it streams them).
+   */
+  async create(
+    id: bigint,
+    body: AsyncIterable<Uint8Array>,
+    entryOf: SnapshotMetadata | (() => SnapshotMetadata),
+    options: { signal?: AbortSignal } = {},
+  ): Promise<{ size: number; manifest: Manifest }> {
+    const key = this.snapshotKey(id);
     // A corrupt or unreachable manifest fails here, before anything is written.
     await this.refreshManifest();
     let size: number;
@@ -118,9 +127,11 @@ export class MetaSnapshotStorage {
       if (isObjectStoreError(error, 'ABORTED')) throw error;
       throw storageError(`upload ${key} to ${this.store.displayUrl}`, error);
     }
+    const metadata = typeof entryOf === 'function' ? entryOf() : entryOf;
+    if (metadata.id !== id) throw new BackupError('INVALID_INPUT', `manifest entry id ${metadata.id} differs from snapshot id ${id}`);
     const entry = { ...metadata, size_bytes: BigInt(size) };
     const manifest = await this.updateManifest((m) => {
-      if (m.snapshot_metadata.some((s) => s.id === metadata.id)) throw new BackupError('INVALID_INPUT', `snapshot ${metadata.id} is already in the manifest`);
+      if (m.snapshot_metadata.some((s) => s.id === id)) throw new BackupError('INVALID_INPUT', `snapshot ${id} is already in the manifest`);
       return { ...m, snapshot_metadata: [...m.snapshot_metadata, entry] };
     });
     return { size, manifest };

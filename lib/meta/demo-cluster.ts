@@ -173,19 +173,20 @@ export async function addRelations(prisma: MetaClient, count: number, now: Date,
   return oids;
 }
 
-/** Writes `count` new L0 SSTs with ids from the `sstable_object_id` sequence. */
+/** Writes `count` new SSTs with ids from the `sstable_object_id` sequence, a chunk at a time. */
 export async function flushSsts(prisma: MetaClient, count: number, epoch: bigint): Promise<bigint[]> {
   if (count === 0) return [];
   const tables = await prisma.hummockStateTableInfo.findMany({ select: { table_id: true, compaction_group_id: true }, orderBy: { table_id: 'asc' } });
   const first = await nextSequence(prisma, 'sstable_object_id', BigInt(count));
-  const rows = [];
-  for (let i = 0; i < count; i++) {
-    const objectId = first + BigInt(i);
-    const table = tables.length ? tables[i % tables.length]! : { table_id: 0, compaction_group_id: 2n };
-    rows.push(sstRow(objectId, i % 7 === 0 ? 0 : 1 + (i % 6), [table.table_id], epoch, table.compaction_group_id));
+  for (let start = 0; start < count; start += CHUNK) {
+    const rows = [];
+    for (let i = start; i < Math.min(count, start + CHUNK); i++) {
+      const table = tables.length ? tables[i % tables.length]! : { table_id: 0, compaction_group_id: 2n };
+      rows.push(sstRow(first + BigInt(i), i % 7 === 0 ? 0 : 1 + (i % 6), [table.table_id], epoch, table.compaction_group_id));
+    }
+    await prisma.hummockSstableInfo.createMany({ data: rows });
   }
-  await inChunks(rows, (data) => prisma.hummockSstableInfo.createMany({ data }));
-  return rows.map((r) => r.object_id);
+  return Array.from({ length: count }, (_, i) => first + BigInt(i));
 }
 
 export interface SimulateStepResult {

@@ -66,7 +66,19 @@ export async function pendingMigrations(url: string): Promise<string[]> {
  */
 export async function migrateMetaStore(url: string): Promise<void> {
   if (databaseKind(url) === 'sqlite') fs.mkdirSync(path.dirname(sqliteFilePath(url)), { recursive: true });
-  if ((await pendingMigrations(url)).length === 0) return;
+  if ((await pendingMigrations(url)).length > 0) await deployMigrations(url);
+  if (databaseKind(url) === 'sqlite') {
+    // WAL lets a backup read one consistent snapshot while the cluster keeps writing.
+    const db = new Database(sqliteFilePath(url));
+    try {
+      db.pragma('journal_mode = WAL');
+    } finally {
+      db.close();
+    }
+  }
+}
+
+async function deployMigrations(url: string): Promise<void> {
   try {
     await run(process.execPath, [prismaCliPath, 'migrate', 'deploy'], { cwd: projectRoot, env: prismaCliEnv({ DATABASE_URL: url }) });
   } catch (error) {

@@ -12,7 +12,7 @@ await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(startAt) -
 const ids = Array.from({ length: Number(count) }, (_, i) => BigInt(first!) + BigInt(i));
 // Two at a time within the process too; every other one is deleted again afterwards.
 for (let i = 0; i < ids.length; i += 2) {
-  await Promise.all(ids.slice(i, i + 2).map((id) => storage.create(snapshotMetadata(id), snapshotBody(id))));
+  await Promise.all(ids.slice(i, i + 2).map((id) => storage.create(id, snapshotBody(id), snapshotMetadata(id))));
 }
 await storage.delete(ids.filter((_, i) => i % 2 === 1));
 await store.close();

@@ -1,0 +1,17 @@
+// Runs one detached backup job to its end: `ctl backup` without --wait starts it here so the
+// job outlives the command. Usage: node --import tsx cli/backup-worker.ts JOB_ID
+import { BackupManager } from '../lib/backup/backup-manager.ts';
+import { openMetaStore } from '../lib/meta/client.ts';
+
+const id = BigInt(process.argv[2] ?? '');
+const meta = openMetaStore();
+const manager = new BackupManager({ meta });
+try {
+  await manager.runJob(id);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+} finally {
+  await manager.close();
+  await meta.close();
+}

@@ -1,0 +1,482 @@
+// BackupManager: RisingWave's backup manager semantics, safe for several processes sharing
+// one meta store. The database arbitrates (one RUNNING job by a unique index, ids from the
+// persistent `meta_backup` sequence, safe points and heartbeats in tables); the object store
+// holds the snapshots and the manifest. Callers pass in the meta store; nothing here knows
+// about Next.js, HTTP or the terminal.
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { MetaStore } from '../meta/client.ts';
+import { openConsistentReader, type ConsistentReader } from '../meta/consistent-reader.ts';
+import { minSafePointVersion, registerSafePoint, releaseSafePoint } from '../meta/safe-points.ts';
+import { readBackupStorageParams, writeBackupStorageParams, type BackupStorageParams } from '../meta/system-params.ts';
+import { isObjectStoreError, maskUrl, openObjectStore, parseObjectStoreUrl, type ObjectStore } from '../object-store/index.ts';
+import { BackupError, isBackupError } from './errors.ts';
+import type { Manifest, SnapshotMetadata } from './manifest.ts';
+import { buildSnapshot, type SnapshotBuild } from './snapshot-builder.ts';
+import { checkStorageDirectory, MetaSnapshotStorage } from './snapshot-storage.ts';
+import { remarksSchema } from './validation.ts';
+
+export const MAX_META_SNAPSHOTS = 100;
+export type JobStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'NOT_FOUND';
+export const TERMINAL_STATUSES: readonly JobStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED', 'NOT_FOUND'];
+
+export interface BackupJob {
+  id: bigint;
+  status: Exclude<JobStatus, 'NOT_FOUND'>;
+  remarks: string | null;
+  startedBy: string;
+  startedAt: Date;
+  finishedAt: Date | null;
+  heartbeatAt: Date;
+  durationMs: number;
+  rowsWritten: bigint;
+  bytesWritten: bigint;
+  snapshotBytes: bigint | null;
+  hummockVersionId: bigint | null;
+  error: string | null;
+  cancelRequested: boolean;
+  storageUrl: string;
+  storageDirectory: string;
+}
+
+export interface PinnedSst {
+  objectId: bigint;
+  snapshotIds: bigint[];
+}
+
+export interface BackupManagerOptions {
+  meta: MetaStore;
+  /** A RUNNING job whose heartbeat is older than this has lost its process. */
+  leaseMs?: number;
+  heartbeatMs?: number;
+  maxSnapshots?: number;
+  /** Base for relative fs:// paths (default: the working directory). */
+  fsBaseDir?: string;
+}
+
+interface CurrentStorage {
+  params: BackupStorageParams;
+  storage: MetaSnapshotStorage;
+}
+
+interface LocalJob {
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+type JobRow = Awaited<ReturnType<MetaStore['prisma']['backupJob']['findUnique']>> & {};
+
+function toJob(row: JobRow): BackupJob {
+  const end = row.finished_at ?? new Date();
+  return {
+    id: row.id,
+    status: row.state as BackupJob['status'],
+    remarks: row.remarks,
+    startedBy: row.started_by,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    heartbeatAt: row.heartbeat_at,
+    durationMs: Math.max(0, end.getTime() - row.started_at.getTime()),
+    rowsWritten: row.rows_written,
+    bytesWritten: row.bytes_written,
+    snapshotBytes: row.snapshot_bytes,
+    hummockVersionId: row.hummock_version_id,
+    error: row.error,
+    cancelRequested: row.cancel_requested,
+    storageUrl: row.storage_url,
+    storageDirectory: row.storage_directory,
+  };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; message?: string; meta?: { driverAdapterError?: { cause?: { kind?: string } } } };
+  return e?.code === 'P2002' || /unique constraint/i.test(e?.message ?? '') || e?.meta?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation';
+}
+
+const safePointHolder = (id: bigint) => `backup-job-${id}`;
+
+export class BackupManager {
+  readonly runnerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly meta: MetaStore;
+  private readonly leaseMs: number;
+  private readonly heartbeatMs: number;
+  private readonly maxSnapshots: number;
+  private readonly fsBaseDir: string | undefined;
+  private current: CurrentStorage | undefined;
+  private swapping: Promise<CurrentStorage> | undefined;
+  private readonly localJobs = new Map<bigint, LocalJob>();
+  private pinnedCache: { manifestId: bigint; url: string; dir: string; pinned: PinnedSst[] } | undefined;
+
+  constructor(options: BackupManagerOptions) {
+    this.meta = options.meta;
+    this.leaseMs = options.leaseMs ?? 30_000;
+    this.heartbeatMs = options.heartbeatMs ?? 1_000;
+    this.maxSnapshots = options.maxSnapshots ?? MAX_META_SNAPSHOTS;
+    this.fsBaseDir = options.fsBaseDir;
+  }
+
+  private get prisma() {
+    return this.meta.prisma;
+  }
+
+  // ---- storage location: read from system parameters before every operation ----
+
+  private openStore(url: string): ObjectStore {
+    try {
+      return openObjectStore(url, { baseDir: this.fsBaseDir });
+    } catch (error) {
+      if (isObjectStoreError(error, 'INVALID_URL')) throw new BackupError('INVALID_CONFIG', error.message);
+      throw error;
+    }
+  }
+
+  private async build(params: BackupStorageParams): Promise<CurrentStorage> {
+    checkStorageDirectory(params.directory);
+    const store = this.openStore(params.url);
+    try {
+      return { params, storage: await MetaSnapshotStorage.open(store, params.directory) };
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+  }
+
+  /** The storage named by the system parameters now; rebuilt (hot swap) when they changed. */
+  async storage(): Promise<MetaSnapshotStorage> {
+    const params = await readBackupStorageParams(this.prisma);
+    const current = this.current;
+    if (current && current.params.url === params.url && current.params.directory === params.directory) return current.storage;
+    this.swapping ??= this.build(params).finally(() => (this.swapping = undefined));
+    const next = await this.swapping;
+    if (this.current !== next) {
+      const old = this.current;
+      this.current = next;
+      if (old && old.storage.store !== next.storage.store) await old.storage.store.close();
+    }
+    return next.storage;
+  }
+
+  async getConfig(): Promise<{ url: string; displayUrl: string; directory: string }> {
+    const params = await readBackupStorageParams(this.prisma);
+    return { url: params.url, displayUrl: maskUrl(params.url), directory: params.directory };
+  }
+
+  /**
+   * Validates the new location, builds its store and reads its manifest, then saves the
+   * parameters and swaps. If anything fails the old location stays and the error is thrown.
+   */
+  async setConfig(change: { url?: string; directory?: string }): Promise<{ displayUrl: string; directory: string; snapshots: number }> {
+    const old = await readBackupStorageParams(this.prisma);
+    const params = { url: change.url?.trim() ?? old.url, directory: change.directory?.trim() ?? old.directory };
+    try {
+      parseObjectStoreUrl(params.url);
+    } catch (error) {
+      throw new BackupError('INVALID_CONFIG', (error as Error).message);
+    }
+    checkStorageDirectory(params.directory);
+    const next = await this.build(params);
+    await writeBackupStorageParams(this.prisma, params);
+    const previous = this.current;
+    this.current = next;
+    if (previous) await previous.storage.store.close();
+    return { displayUrl: maskUrl(params.url), directory: params.directory, snapshots: next.storage.manifest().snapshot_metadata.length };
+  }
+
+  /** Writes, reads back and deletes a probe object at a location, without saving anything. */
+  async probeStorage(location: { url: string; directory: string }): Promise<void> {
+    try {
+      parseObjectStoreUrl(location.url);
+    } catch (error) {
+      throw new BackupError('INVALID_CONFIG', (error as Error).message);
+    }
+    const dir = checkStorageDirectory(location.directory);
+    const store = this.openStore(location.url);
+    const key = `${dir}/.probe-${randomUUID()}`;
+    try {
+      const payload = `probe ${new Date().toISOString()}`;
+      await store.put(key, payload);
+      const read = new TextDecoder().decode((await store.get(key)).body);
+      if (read !== payload) throw new BackupError('STORAGE_UNAVAILABLE', `${store.displayUrl}: the probe object read back differs from what was written`);
+      await store.deleteMany([key]);
+      await MetaSnapshotStorage.open(store, dir); // its manifest, if any, must be readable
+    } catch (error) {
+      if (error instanceof BackupError) throw error;
+      throw new BackupError('STORAGE_UNAVAILABLE', `${store.displayUrl}: ${(error as Error).message}`, { cause: error });
+    } finally {
+      await store.close();
+    }
+  }
+
+  // ---- jobs ----
+
+  /** Marks RUNNING jobs whose process stopped renewing the lease as FAILED and frees their safe points. */
+  async reapStaleJobs(): Promise<bigint[]> {
+    const cutoff = new Date(Date.now() - this.leaseMs);
+    const stale = await this.prisma.backupJob.findMany({ where: { state: 'RUNNING', heartbeat_at: { lt: cutoff } }, select: { id: true } });
+    for (const { id } of stale) {
+      if (this.localJobs.has(id)) continue; // ours and alive: the heartbeat is just late
+      const { count } = await this.prisma.backupJob.updateMany({
+        where: { id, state: 'RUNNING', heartbeat_at: { lt: cutoff } },
+        data: { state: 'FAILED', finished_at: new Date(), error: `failed backup job ${id}: interrupted: its process stopped renewing the lease for ${this.leaseMs / 1000} s` },
+      });
+      if (count) await releaseSafePoint(this.prisma, safePointHolder(id));
+    }
+    return stale.map((s) => s.id).filter((id) => !this.localJobs.has(id));
+  }
+
+  private async runningJob(): Promise<JobRow | null> {
+    return this.prisma.backupJob.findFirst({ where: { state: 'RUNNING' } });
+  }
+
+  /**
+   * Starts a backup job and returns its id (also the snapshot id) at once. The job runs in
+   * this process unless `detach` is given, in which case the caller must hand it to a
+   * process that calls `runJob` (see cli/backup-worker.ts) before the lease runs out.
+   */
+  async startBackupJob(options: { remarks?: string | null; startedBy?: string; detach?: boolean } = {}): Promise<bigint> {
+    const parsed = remarksSchema.safeParse(options.remarks ?? '');
+    if (!parsed.success) throw new BackupError('INVALID_INPUT', parsed.error.issues[0]!.message);
+    const remarks = parsed.data;
+    await this.reapStaleJobs();
+    const running = await this.runningJob();
+    if (running) throw new BackupError('CONCURRENT_JOB', `concurrent backup job is not supported: existent job ${running.id}`);
+    const storage = await this.storage();
+    this.checkSnapshotLimit(await storage.refreshManifest());
+
+    let id: bigint;
+    try {
+      id = await this.prisma.$transaction(async (tx) => {
+        // The first statement writes, so on SQLite the transaction takes the write lock at once.
+        const sequence = await tx.hummockSequence.update({ where: { name: 'meta_backup' }, data: { seq: { increment: 1n } } });
+        const jobId = sequence.seq - 1n;
+        await tx.backupJob.create({
+          data: {
+            id: jobId,
+            state: 'RUNNING',
+            remarks,
+            started_by: options.startedBy ?? 'unknown',
+            runner: options.detach ? 'detached' : this.runnerId,
+            storage_url: storage.store.displayUrl,
+            storage_directory: storage.dir,
+          },
+        });
+        const versionId = await registerSafePoint(tx as unknown as MetaStore['prisma'], safePointHolder(jobId));
+        await tx.backupJob.update({ where: { id: jobId }, data: { hummock_version_id: versionId } });
+        return jobId;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        const other = await this.runningJob();
+        throw new BackupError('CONCURRENT_JOB', `concurrent backup job is not supported: existent job ${other?.id ?? '(just finished)'}`);
+      }
+      if ((error as { code?: string }).code === 'P2025') throw new BackupError('INVALID_CONFIG', 'the meta store has no meta_backup sequence: is it seeded?');
+      throw error;
+    }
+
+    // Holding the only RUNNING slot, no other job can add snapshots: check the limit again.
+    try {
+      this.checkSnapshotLimit(await storage.refreshManifest());
+    } catch (error) {
+      await this.prisma.backupJob.delete({ where: { id } });
+      await releaseSafePoint(this.prisma, safePointHolder(id));
+      throw error;
+    }
+    if (!options.detach) this.launch(id, storage);
+    return id;
+  }
+
+  private checkSnapshotLimit(manifest: Manifest): void {
+    if (manifest.snapshot_metadata.length >= this.maxSnapshots) {
+      throw new BackupError('TOO_MANY_SNAPSHOTS', `too many existent meta snapshots, expect at most ${this.maxSnapshots}`);
+    }
+  }
+
+  /** Runs a job created with `detach` in this process, until it ends. */
+  async runJob(id: bigint): Promise<void> {
+    const row = await this.prisma.backupJob.findUnique({ where: { id } });
+    if (!row) throw new BackupError('NOT_FOUND', `backup job ${id} not found`);
+    if (row.state !== 'RUNNING') throw new BackupError('INVALID_INPUT', `backup job ${id} is ${row.state}, not RUNNING`);
+    const claimed = await this.prisma.backupJob.updateMany({ where: { id, state: 'RUNNING', runner: 'detached' }, data: { runner: this.runnerId, heartbeat_at: new Date() } });
+    if (!claimed.count) throw new BackupError('INVALID_INPUT', `backup job ${id} is already run by ${row.runner}`);
+    this.launch(id, await this.storage());
+    await this.localJobs.get(id)?.done;
+  }
+
+  private launch(id: bigint, storage: MetaSnapshotStorage): void {
+    const controller = new AbortController();
+    const done = this.execute(id, storage, controller).finally(() => this.localJobs.delete(id));
+    this.localJobs.set(id, { controller, done });
+  }
+
+  private async execute(id: bigint, storage: MetaSnapshotStorage, controller: AbortController): Promise<void> {
+    let build: SnapshotBuild | undefined;
+    const counters = () => ({ rows_written: BigInt(build?.progress.rows ?? 0), bytes_written: BigInt(build?.progress.bytes ?? 0) });
+    let beating = Promise.resolve();
+    const beat = async () => {
+      const row = await this.prisma.backupJob.update({ where: { id }, data: { heartbeat_at: new Date(), ...counters() }, select: { cancel_requested: true } });
+      if (row.cancel_requested) controller.abort(new BackupError('INVALID_INPUT', 'cancelled'));
+    };
+    const timer = setInterval(() => {
+      beating = beating.then(beat).catch(() => undefined); // a missed beat is retried next time
+    }, this.heartbeatMs);
+    let outcome: { state: 'SUCCEEDED' | 'FAILED' | 'CANCELLED'; error: string | null; bytes: bigint | null };
+    let reader: ConsistentReader | undefined;
+    try {
+      const job = await this.prisma.backupJob.findUniqueOrThrow({ where: { id }, select: { remarks: true } });
+      reader = await openConsistentReader(this.meta.url);
+      build = buildSnapshot(reader, id, { remarks: job.remarks });
+      const entry = build.metadata.bind(build);
+      const { size } = await storage.create(id, build.body, entry, { signal: controller.signal });
+      outcome = { state: 'SUCCEEDED', error: null, bytes: BigInt(size) };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      outcome = controller.signal.aborted
+        ? { state: 'CANCELLED', error: `backup job ${id} was cancelled`, bytes: null }
+        : { state: 'FAILED', error: `failed backup job ${id}: ${message}`, bytes: null };
+    } finally {
+      clearInterval(timer);
+      await beating;
+      await reader?.close().catch(() => undefined);
+    }
+    await this.prisma.backupJob.update({
+      where: { id },
+      data: { state: outcome.state, error: outcome.error, finished_at: new Date(), heartbeat_at: new Date(), snapshot_bytes: outcome.bytes, ...counters() },
+    });
+    await releaseSafePoint(this.prisma, safePointHolder(id));
+  }
+
+  async getJob(id: bigint): Promise<BackupJob | null> {
+    await this.reapStaleJobs();
+    const row = await this.prisma.backupJob.findUnique({ where: { id } });
+    return row ? toJob(row) : null;
+  }
+
+  /** Upstream's status call: NOT_FOUND with an empty message for an unknown id. */
+  async getJobStatus(id: bigint): Promise<{ id: bigint; status: JobStatus; message: string }> {
+    const job = await this.getJob(id);
+    return job ? { id, status: job.status, message: job.error ?? '' } : { id, status: 'NOT_FOUND', message: '' };
+  }
+
+  async listJobs(options: { limit?: number; before?: bigint } = {}): Promise<BackupJob[]> {
+    await this.reapStaleJobs();
+    const rows = await this.prisma.backupJob.findMany({
+      where: options.before === undefined ? {} : { id: { lt: options.before } },
+      orderBy: { id: 'desc' },
+      take: Math.min(Math.max(options.limit ?? 50, 1), 1000),
+    });
+    return rows.map(toJob);
+  }
+
+  /** Asks a running job to stop: its upload is aborted, no manifest entry is written. */
+  async cancelJob(id: bigint): Promise<BackupJob> {
+    const job = await this.getJob(id);
+    if (!job) throw new BackupError('NOT_FOUND', `backup job ${id} not found`);
+    if (job.status !== 'RUNNING') throw new BackupError('INVALID_INPUT', `backup job ${id} is not running (${job.status})`);
+    await this.prisma.backupJob.updateMany({ where: { id, state: 'RUNNING' }, data: { cancel_requested: true } });
+    this.localJobs.get(id)?.controller.abort(new BackupError('INVALID_INPUT', 'cancelled'));
+    return (await this.getJob(id))!;
+  }
+
+  /** Polls until the job ends. */
+  async waitForJob(id: bigint, options: { pollMs?: number; onProgress?: (job: BackupJob) => void; signal?: AbortSignal } = {}): Promise<BackupJob> {
+    for (;;) {
+      const job = await this.getJob(id);
+      if (!job) throw new BackupError('NOT_FOUND', `backup job ${id} not found`);
+      options.onProgress?.(job);
+      if (job.status !== 'RUNNING') return job;
+      if (options.signal?.aborted) throw options.signal.reason;
+      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 1000));
+    }
+  }
+
+  // ---- snapshots ----
+
+  async manifest(): Promise<Manifest> {
+    return (await this.storage()).refreshManifest();
+  }
+
+  async getSnapshot(id: bigint): Promise<SnapshotMetadata> {
+    const entry = (await this.manifest()).snapshot_metadata.find((s) => s.id === id);
+    if (!entry) throw new BackupError('NOT_FOUND', `snapshot id ${id} not found`);
+    return entry;
+  }
+
+  /** Deletes snapshots (manifest first, then objects); unknown ids are fine. */
+  async deleteSnapshots(ids: readonly bigint[]): Promise<Manifest> {
+    if (ids.length === 0) throw new BackupError('INVALID_INPUT', 'give at least one snapshot id');
+    return (await this.storage()).delete(ids);
+  }
+
+  private async pinned(): Promise<PinnedSst[]> {
+    const storage = await this.storage();
+    const manifest = await storage.refreshManifest();
+    const cache = this.pinnedCache;
+    if (cache && cache.manifestId === manifest.manifest_id && cache.url === storage.store.displayUrl && cache.dir === storage.dir) return cache.pinned;
+    const bySst = new Map<bigint, bigint[]>();
+    for (const snapshot of manifest.snapshot_metadata) {
+      for (const sst of snapshot.ssts) {
+        const holders = bySst.get(sst);
+        if (holders) holders.push(snapshot.id);
+        else bySst.set(sst, [snapshot.id]);
+      }
+    }
+    const pinned = [...bySst].map(([objectId, snapshotIds]) => ({ objectId, snapshotIds })).sort((a, b) => (a.objectId < b.objectId ? -1 : 1));
+    this.pinnedCache = { manifestId: manifest.manifest_id, url: storage.store.displayUrl, dir: storage.dir, pinned };
+    return pinned;
+  }
+
+  /** The exact union of `ssts` over the current manifest, in object id order, a page at a time. */
+  async listPinnedSsts(options: { after?: bigint; limit?: number; search?: string } = {}): Promise<{ total: number; items: PinnedSst[]; next: bigint | null }> {
+    let pinned = await this.pinned();
+    const total = pinned.length;
+    if (options.search) pinned = pinned.filter((p) => p.objectId.toString().includes(options.search!));
+    const limit = Math.min(Math.max(options.limit ?? 1000, 1), 100_000);
+    let start = 0;
+    if (options.after !== undefined) {
+      // Binary search: the first id greater than `after`.
+      let lo = 0;
+      let hi = pinned.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (pinned[mid]!.objectId <= options.after) lo = mid + 1;
+        else hi = mid;
+      }
+      start = lo;
+    }
+    const items = pinned.slice(start, start + limit);
+    return { total, items, next: start + limit < pinned.length ? items.at(-1)!.objectId : null };
+  }
+
+  /**
+   * Of the candidate SST object ids, those garbage collection may delete: pinned by no
+   * snapshot, and not part of any version a running backup's safe point holds.
+   */
+  async gcDeletableSsts(candidates: readonly bigint[]): Promise<bigint[]> {
+    // Pins are read after the candidates were listed, as upstream's full GC does.
+    const pinned = new Set((await this.pinned()).map((p) => p.objectId));
+    const protectedIds = new Set<bigint>();
+    const minVersion = await minSafePointVersion(this.prisma);
+    if (minVersion !== null) {
+      const current = await this.prisma.hummockSstableInfo.findMany({ select: { object_id: true } });
+      for (const { object_id } of current) protectedIds.add(object_id);
+      const deltas = await this.prisma.hummockVersionDelta.findMany({ where: { id: { gt: minVersion } }, select: { removed_object_ids: true } });
+      for (const delta of deltas) for (const id of delta.removed_object_ids as string[]) protectedIds.add(BigInt(id));
+    }
+    const seen = new Set<bigint>();
+    return candidates.filter((id) => {
+      if (seen.has(id) || pinned.has(id) || protectedIds.has(id)) return false;
+      seen.add(id);
+      return true;
+    });
+  }
+
+  /** Waits for this process's running jobs (used at shutdown and in tests) and closes the store. */
+  async close(options: { cancelRunning?: boolean } = {}): Promise<void> {
+    if (options.cancelRunning) for (const job of this.localJobs.values()) job.controller.abort(new BackupError('INVALID_INPUT', 'cancelled'));
+    await Promise.all([...this.localJobs.values()].map((j) => j.done));
+    await this.current?.storage.store.close();
+    this.current = undefined;
+  }
+}
+
+export { isBackupError };

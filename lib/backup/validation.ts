@@ -1,0 +1,34 @@
+// Input schemas of the core, shared by the CLI, the JSON API and server actions.
+import { z } from 'zod';
+
+export const MAX_REMARKS_LENGTH = 500;
+
+export const remarksSchema = z
+  .string()
+  .trim()
+  .max(MAX_REMARKS_LENGTH, `remarks must be at most ${MAX_REMARKS_LENGTH} characters`)
+  .refine((s) => !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(s), 'remarks must not contain control characters')
+  .transform((s) => (s === '' ? null : s));
+
+/** A u64 id given as text (JSON APIs carry 64-bit ids as decimal strings). */
+export const idSchema = z
+  .union([z.string(), z.number(), z.bigint()])
+  .transform((value, ctx) => {
+    const text = String(value).trim();
+    if (!/^\d{1,20}$/.test(text) || BigInt(text) > 0xffff_ffff_ffff_ffffn) {
+      ctx.addIssue({ code: 'custom', message: `"${text}" is not a valid id (a non-negative 64-bit integer)` });
+      return z.NEVER;
+    }
+    return BigInt(text);
+  });
+
+export const idListSchema = z.array(idSchema).min(1, 'give at least one id').max(1000, 'at most 1000 ids at once');
+
+export const storageConfigSchema = z
+  .object({
+    url: z.string().trim().min(1, 'the storage URL must not be blank').max(2048).optional(),
+    directory: z.string().trim().min(1, 'the storage directory must not be blank').max(512).optional(),
+  })
+  .refine((c) => c.url !== undefined || c.directory !== undefined, 'give a URL, a directory or both');
+
+export type StorageConfigInput = z.input<typeof storageConfigSchema>;

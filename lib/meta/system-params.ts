@@ -1,0 +1,45 @@
+// System parameters of the meta store that the backup manager reads and writes.
+import type { MetaClient } from './client.ts';
+
+export const BACKUP_STORAGE_URL = 'backup_storage_url';
+export const BACKUP_STORAGE_DIRECTORY = 'backup_storage_directory';
+
+export interface BackupStorageParams {
+  url: string;
+  directory: string;
+}
+
+async function valueOf(prisma: MetaClient, name: string): Promise<string | null> {
+  return (await prisma.systemParameter.findUnique({ where: { name } }))?.value ?? null;
+}
+
+/** The backup location; when unset, upstream's defaults: the state store and `{data_directory}/backup`. */
+export async function readBackupStorageParams(prisma: MetaClient): Promise<BackupStorageParams> {
+  const rows = await prisma.systemParameter.findMany({ where: { name: { in: [BACKUP_STORAGE_URL, BACKUP_STORAGE_DIRECTORY, 'state_store', 'data_directory'] } } });
+  const get = (name: string) => rows.find((r) => r.name === name)?.value?.trim() || null;
+  const stateStore = get('state_store');
+  const url = get(BACKUP_STORAGE_URL) ?? (stateStore?.startsWith('hummock+') ? stateStore.slice('hummock+'.length) : 'memory');
+  const directory = get(BACKUP_STORAGE_DIRECTORY) ?? `${get('data_directory') ?? 'hummock_001'}/backup`;
+  return { url, directory };
+}
+
+export async function writeBackupStorageParams(prisma: MetaClient, params: BackupStorageParams): Promise<void> {
+  await prisma.$transaction([
+    prisma.systemParameter.upsert({
+      where: { name: BACKUP_STORAGE_URL },
+      update: { value: params.url },
+      create: { name: BACKUP_STORAGE_URL, value: params.url, is_mutable: true, description: 'Where meta snapshots are stored' },
+    }),
+    prisma.systemParameter.upsert({
+      where: { name: BACKUP_STORAGE_DIRECTORY },
+      update: { value: params.directory },
+      create: { name: BACKUP_STORAGE_DIRECTORY, value: params.directory, is_mutable: true, description: 'Directory of meta snapshots' },
+    }),
+  ]);
+}
+
+/** The Hummock data store the SSTs live in (`state_store` without `hummock+`, and `data_directory`). */
+export async function readStateStoreParams(prisma: MetaClient): Promise<{ url: string | null; directory: string | null }> {
+  const url = await valueOf(prisma, 'state_store');
+  return { url: url ? url.replace(/^hummock\+/, '') : null, directory: await valueOf(prisma, 'data_directory') };
+}
