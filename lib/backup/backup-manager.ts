@@ -52,6 +52,8 @@ export interface BackupManagerOptions {
   maxSnapshots?: number;
   /** Base for relative fs:// paths (default: the working directory). */
   fsBaseDir?: string;
+  /** Wraps every object store the manager opens: for fault injection and drills. */
+  wrapStore?: (store: ObjectStore) => ObjectStore;
 }
 
 interface CurrentStorage {
@@ -102,6 +104,7 @@ export class BackupManager {
   private readonly heartbeatMs: number;
   private readonly maxSnapshots: number;
   private readonly fsBaseDir: string | undefined;
+  private readonly wrapStore: (store: ObjectStore) => ObjectStore;
   private current: CurrentStorage | undefined;
   private swapping: Promise<CurrentStorage> | undefined;
   private readonly localJobs = new Map<bigint, LocalJob>();
@@ -113,6 +116,7 @@ export class BackupManager {
     this.heartbeatMs = options.heartbeatMs ?? 1_000;
     this.maxSnapshots = options.maxSnapshots ?? MAX_META_SNAPSHOTS;
     this.fsBaseDir = options.fsBaseDir;
+    this.wrapStore = options.wrapStore ?? ((store) => store);
   }
 
   private get prisma() {
@@ -123,7 +127,7 @@ export class BackupManager {
 
   private openStore(url: string): ObjectStore {
     try {
-      return openObjectStore(url, { baseDir: this.fsBaseDir });
+      return this.wrapStore(openObjectStore(url, { baseDir: this.fsBaseDir }));
     } catch (error) {
       if (isObjectStoreError(error, 'INVALID_URL')) throw new BackupError('INVALID_CONFIG', error.message);
       throw error;

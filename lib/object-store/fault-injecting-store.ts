@@ -12,7 +12,11 @@ export interface Fault {
   afterBytes?: number;
   /** How many matching calls fail before the fault clears (default: every one). */
   times?: number;
+  /** Slow down instead of failing: wait this long before the call (uploads: before each body chunk). */
+  delayMs?: number;
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class InjectedFault extends Error {
   override readonly name = 'InjectedFault';
@@ -45,17 +49,30 @@ export class FaultInjectingObjectStore implements ObjectStore {
     return fault;
   }
 
-  private check(operation: StoreOperation, key: string): void {
-    if (this.match(operation, key)) throw new InjectedFault(`injected fault: ${operation} ${key}`);
+  private async check(operation: StoreOperation, key: string): Promise<void> {
+    const fault = this.match(operation, key);
+    if (!fault) return;
+    if (fault.delayMs === undefined) throw new InjectedFault(`injected fault: ${operation} ${key}`);
+    await sleep(fault.delayMs);
   }
 
   async put(key: string, body: Uint8Array | string, options?: PutOptions) {
-    this.check('put', key);
+    await this.check('put', key);
     return this.inner.put(key, body, options);
   }
 
   async upload(key: string, body: AsyncIterable<Uint8Array>, options?: UploadOptions) {
     const fault = this.match('upload', key);
+    if (fault?.delayMs !== undefined) {
+      const delay = fault.delayMs;
+      async function* slowed() {
+        for await (const chunk of body) {
+          await sleep(delay);
+          yield chunk;
+        }
+      }
+      return this.inner.upload(key, slowed(), options);
+    }
     if (fault?.afterBytes === undefined) {
       if (fault) throw new InjectedFault(`injected fault: upload ${key}`);
       return this.inner.upload(key, body, options);
@@ -76,32 +93,32 @@ export class FaultInjectingObjectStore implements ObjectStore {
   }
 
   async get(key: string) {
-    this.check('get', key);
+    await this.check('get', key);
     return this.inner.get(key);
   }
 
   async getRange(key: string, start: number, end: number) {
-    this.check('getRange', key);
+    await this.check('getRange', key);
     return this.inner.getRange(key, start, end);
   }
 
   async stream(key: string) {
-    this.check('stream', key);
+    await this.check('stream', key);
     return this.inner.stream(key);
   }
 
   async head(key: string) {
-    this.check('head', key);
+    await this.check('head', key);
     return this.inner.head(key);
   }
 
   async listPage(prefix: string, options?: { after?: string; limit?: number }) {
-    this.check('listPage', prefix);
+    await this.check('listPage', prefix);
     return this.inner.listPage(prefix, options);
   }
 
   async deleteMany(keys: readonly string[]) {
-    for (const key of keys) this.check('deleteMany', key);
+    for (const key of keys) await this.check('deleteMany', key);
     return this.inner.deleteMany(keys);
   }
 
