@@ -9,7 +9,7 @@ import { idListSchema, idSchema, storageConfigSchema } from '../lib/backup/valid
 import { openMetaStore } from '../lib/meta/client.ts';
 import { databaseUrl } from '../lib/meta/database-url.ts';
 import { migrateMetaStore } from '../lib/meta/migrate.ts';
-import { toJson } from './json-output.ts';
+import { toJson } from '../lib/backup/json-view.ts';
 
 const USAGE = `usage: npm run --silent ctl -- COMMAND [--json]
 

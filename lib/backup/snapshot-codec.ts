@@ -235,9 +235,14 @@ function hex(n: bigint): string {
  * sections (all when absent), and verifies the checksum. Any structural problem is checked
  * against the checksum first, so corruption is reported as a checksum mismatch.
  */
-export async function decodeSnapshot(source: AsyncIterable<Uint8Array>, visitor: SnapshotVisitor = {}, options: { knownSections?: number; name?: string } = {}): Promise<DecodeResult> {
+export async function decodeSnapshot(
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  visitor: SnapshotVisitor = {},
+  options: { knownSections?: number; name?: string } = {},
+): Promise<DecodeResult> {
   const name = options.name ?? 'snapshot';
-  const reader = new HashingReader(source[Symbol.asyncIterator](), await newHasher());
+  const chunks = Symbol.asyncIterator in source ? source : (async function* () { yield* source; })();
+  const reader = new HashingReader(chunks[Symbol.asyncIterator](), await newHasher());
   const sectionCounts: number[] = [];
   let header: SnapshotHeader | undefined;
   let structural: unknown;

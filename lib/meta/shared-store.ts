@@ -8,3 +8,9 @@ export function getMetaStore(): MetaStore {
   holder.__metaStore ??= openMetaStore();
   return holder.__metaStore;
 }
+
+export async function closeMetaStore(): Promise<void> {
+  const store = holder.__metaStore;
+  holder.__metaStore = undefined;
+  await store?.close();
+}

@@ -1,4 +1,16 @@
-// JSON for scripts: 64-bit integers as decimal strings (JSON numbers lose them past 2^53), dates as ISO text.
+// JSON for scripts and the API: 64-bit integers as decimal strings (JSON numbers lose them
+// past 2^53), dates as ISO text. `Jsonified<T>` is the type a value of T becomes.
+export type Jsonified<T> = T extends bigint
+  ? string
+  : T extends Date
+    ? string
+    : T extends (infer U)[]
+      ? Jsonified<U>[]
+      : T extends object
+        ? { [K in keyof T]: Jsonified<T[K]> }
+        : T;
+
+export function toJsonValue<T>(value: T): Jsonified<T>;
 export function toJsonValue(value: unknown): unknown {
   if (typeof value === 'bigint') return value.toString();
   if (value instanceof Date) return value.toISOString();

@@ -1,0 +1,19 @@
+import { storageConfigSchema } from '@/lib/backup/validation';
+import { jsonBody, route } from '../_lib/route';
+
+export const dynamic = 'force-dynamic';
+
+export type ConfigResponse = { url: string; directory: string };
+
+/** The backup storage location; secrets in the URL are masked. */
+export const GET = route(async ({ manager }) => {
+  const config = await manager.getConfig();
+  return { url: config.displayUrl, directory: config.directory };
+});
+
+/** Changes the location: the new store is built and its manifest read before anything is saved. */
+export const POST = route(async ({ request, manager }) => {
+  const change = await jsonBody(request, storageConfigSchema);
+  const result = await manager.setConfig(change);
+  return { url: result.displayUrl, directory: result.directory, snapshots: result.snapshots };
+});

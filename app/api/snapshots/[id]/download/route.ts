@@ -1,0 +1,20 @@
+import { Readable } from 'node:stream';
+import { idSchema } from '@/lib/backup/validation';
+import { parseWith, route } from '../../../_lib/route';
+
+export const dynamic = 'force-dynamic';
+
+/** The snapshot object itself, streamed. */
+export const GET = route<{ id: string }>(async ({ params, manager }) => {
+  const id = parseWith(idSchema, params.id);
+  const storage = await manager.storage();
+  const entry = await manager.getSnapshot(id);
+  const stream = await storage.stream(id);
+  return new Response(Readable.toWeb(stream) as ReadableStream, {
+    headers: {
+      'content-type': 'application/octet-stream',
+      'content-disposition': `attachment; filename="${id}.snapshot"`,
+      ...(entry.size_bytes === undefined ? {} : { 'content-length': entry.size_bytes.toString() }),
+    },
+  });
+});

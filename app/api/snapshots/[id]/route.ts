@@ -1,0 +1,17 @@
+import type { Jsonified } from '@/lib/backup/json-view';
+import type { SnapshotMetadata } from '@/lib/backup/manifest';
+import { idSchema } from '@/lib/backup/validation';
+import { parseWith, route } from '../../_lib/route';
+
+export const dynamic = 'force-dynamic';
+
+export type SnapshotResponse = Jsonified<SnapshotMetadata>;
+
+export const GET = route<{ id: string }>(async ({ params, manager }) => manager.getSnapshot(parseWith(idSchema, params.id)));
+
+/** Deletes one snapshot (an unknown id is fine) and releases its pins. */
+export const DELETE = route<{ id: string }>(async ({ params, manager }) => {
+  const id = parseWith(idSchema, params.id);
+  const manifest = await manager.deleteSnapshots([id]);
+  return { deleted: [id], manifest_id: manifest.manifest_id, remaining: manifest.snapshot_metadata.length };
+});

@@ -1,0 +1,176 @@
+// The JSON API's route handlers, called as Next.js calls them (a Request in, a Response out),
+// on a real meta store (SQLite and PostgreSQL) and real backup storage.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { closeBackupManager } from '../lib/backup/process-manager.ts';
+import { decodeSnapshot } from '../lib/backup/snapshot-codec.ts';
+import * as config from '../app/api/config/route.ts';
+import * as probe from '../app/api/config/probe/route.ts';
+import * as gc from '../app/api/gc/deletable/route.ts';
+import * as health from '../app/api/health/route.ts';
+import * as cancel from '../app/api/jobs/[id]/cancel/route.ts';
+import * as job from '../app/api/jobs/[id]/route.ts';
+import * as jobs from '../app/api/jobs/route.ts';
+import * as metrics from '../app/api/metrics/route.ts';
+import * as pinned from '../app/api/pinned-ssts/route.ts';
+import * as deleteMany from '../app/api/snapshots/delete/route.ts';
+import * as download from '../app/api/snapshots/[id]/download/route.ts';
+import * as snapshot from '../app/api/snapshots/[id]/route.ts';
+import * as snapshots from '../app/api/snapshots/route.ts';
+import { seededMetaStore } from './support/meta-fixtures.ts';
+import { freshBucketUrl, freshDirectory } from './support/services.ts';
+
+type Handler<P> = (request: Request, context: { params: Promise<P> }) => Promise<Response>;
+
+async function call<P = Record<string, never>>(handler: Handler<P>, options: { method?: string; path?: string; body?: unknown; rawBody?: string; params?: P } = {}) {
+  const init: RequestInit = { method: options.method ?? 'GET' };
+  if (options.body !== undefined || options.rawBody !== undefined) {
+    init.body = options.rawBody ?? JSON.stringify(options.body);
+    init.headers = { 'content-type': 'application/json' };
+  }
+  const response = await handler(new Request(`http://console.test${options.path ?? '/'}`, init), { params: Promise.resolve((options.params ?? {}) as P) });
+  return response;
+}
+
+async function json<P = Record<string, never>>(handler: Handler<P>, options: Parameters<typeof call<P>>[1] = {}) {
+  const response = await call(handler, options);
+  return { status: response.status, body: (await response.json()) as any, requestId: response.headers.get('x-request-id') };
+}
+
+async function waitUntilDone(id: string) {
+  for (;;) {
+    const { body } = await json(job.GET, { params: { id } });
+    if (body.status !== 'RUNNING') return body;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+for (const [kind, storage] of [['sqlite', 'fs'], ['postgresql', 's3']] as const) {
+  describe(`JSON API: ${kind} + ${storage}`, () => {
+    let backupUrl: string;
+    before(async () => {
+      backupUrl = storage === 'fs' ? `fs://${freshDirectory()}` : await freshBucketUrl();
+      const meta = await seededMetaStore(kind, { url: backupUrl, directory: 'hummock_001/backup' }, { relations: 10, ssts: 40 });
+      process.env.DATABASE_URL = meta.url;
+      await meta.close();
+    });
+    after(() => closeBackupManager());
+
+    it('starts a job, polls it to SUCCEEDED and lists the snapshot with 64-bit ids as strings', async () => {
+      const started = await json(jobs.POST, { method: 'POST', body: { remarks: 'from the API' } });
+      assert.equal(started.status, 202);
+      assert.deepEqual(started.body, { job_id: '1', status: 'RUNNING' });
+      assert.ok(started.requestId);
+      const done = await waitUntilDone('1');
+      assert.equal(done.status, 'SUCCEEDED');
+      assert.equal(done.startedBy, 'api');
+      assert.match(done.snapshotBytes, /^\d+$/);
+
+      const manifest = await json(snapshots.GET);
+      assert.equal(manifest.status, 200);
+      assert.equal(manifest.body.snapshot_metadata.length, 1);
+      const entry = manifest.body.snapshot_metadata[0];
+      assert.equal(entry.remarks, 'from the API');
+      assert.equal(entry.ssts.length, 40);
+      assert.ok(entry.ssts.every((id: string) => /^\d+$/.test(id) && BigInt(id) > 2n ** 53n));
+      assert.deepEqual((await json(snapshot.GET, { params: { id: '1' } })).body, entry);
+
+      const list = await json(jobs.GET, { path: '/api/jobs?limit=5' });
+      assert.deepEqual(list.body.jobs.map((j: { id: string }) => j.id), ['1']);
+    });
+
+    it('streams the snapshot file for download', async () => {
+      const response = await call(download.GET, { params: { id: '1' } });
+      assert.equal(response.status, 200);
+      assert.equal(response.headers.get('content-disposition'), 'attachment; filename="1.snapshot"');
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      assert.equal(String(bytes.length), response.headers.get('content-length'));
+      assert.equal((await decodeSnapshot([bytes])).header.id, 1n);
+    });
+
+    it('pages through pinned SSTs and answers the garbage collector', async () => {
+      const first = await json(pinned.GET, { path: '/api/pinned-ssts?limit=15' });
+      assert.equal(first.body.total, 40);
+      assert.equal(first.body.items.length, 15);
+      assert.deepEqual(first.body.items[0].snapshotIds, ['1']);
+      const second = await json(pinned.GET, { path: `/api/pinned-ssts?limit=100&after=${first.body.next}` });
+      assert.equal(second.body.items.length, 25);
+      assert.equal(second.body.next, null);
+      const pinnedId = first.body.items[3].objectId;
+      const gcAnswer = await json(gc.POST, { method: 'POST', body: { candidates: [pinnedId, '18446744073709551615'] } });
+      assert.deepEqual(gcAnswer.body, { deletable: ['18446744073709551615'] });
+      const bad = await json(pinned.GET, { path: '/api/pinned-ssts?limit=0' });
+      assert.equal(bad.status, 400);
+      assert.match(bad.body.error.message, /^limit:/);
+    });
+
+    it('maps errors to statuses with clear messages, changing nothing', async () => {
+      assert.equal((await json(job.GET, { params: { id: '99' } })).status, 404);
+      const badId = await json(job.GET, { params: { id: '-1' } });
+      assert.equal(badId.status, 400);
+      assert.match(badId.body.error.message, /not a valid id/);
+      const longRemarks = await json(jobs.POST, { method: 'POST', body: { remarks: 'x'.repeat(501) } });
+      assert.equal(longRemarks.status, 400);
+      assert.match(longRemarks.body.error.message, /at most 500/);
+      const notJson = await json(jobs.POST, { method: 'POST', rawBody: '{remarks' });
+      assert.equal(notJson.status, 400);
+      assert.equal(notJson.body.error.message, 'the request body is not valid JSON');
+      assert.equal((await json(snapshot.GET, { params: { id: '12345' } })).status, 404);
+      assert.equal((await json(deleteMany.POST, { method: 'POST', body: { ids: [] } })).status, 400);
+      assert.equal((await json(cancel.POST, { method: 'POST', params: { id: '1' } })).status, 400);
+      assert.equal((await json(snapshots.GET)).body.snapshot_metadata.length, 1);
+    });
+
+    it('refuses a second job while one runs, and cancels it', async () => {
+      const { getBackupManager } = await import('../lib/backup/process-manager.ts');
+      const manager = getBackupManager();
+      // Hold a job RUNNING (detached, not yet run) to see the refusal.
+      const held = await manager.startBackupJob({ detach: true, startedBy: 'test' });
+      const refused = await json(jobs.POST, { method: 'POST', body: {} });
+      assert.equal(refused.status, 409);
+      assert.equal(refused.body.error.code, 'CONCURRENT_JOB');
+      assert.equal(refused.body.error.message, `concurrent backup job is not supported: existent job ${held}`);
+      const cancelled = await json(cancel.POST, { method: 'POST', params: { id: String(held) } });
+      assert.equal(cancelled.status, 200);
+      assert.equal(cancelled.body.cancelRequested, true);
+    });
+
+    it('reads and changes the storage configuration, masking secrets and keeping the old store on failure', async () => {
+      const before = await json(config.GET);
+      assert.equal(before.body.directory, 'hummock_001/backup');
+      assert.doesNotMatch(before.body.url, /testsecret/);
+      const bad = await json(config.POST, { method: 'POST', body: { url: 'gcs://bucket' } });
+      assert.equal(bad.status, 400);
+      assert.equal(bad.body.error.code, 'INVALID_CONFIG');
+      const unreachable = await json(config.POST, { method: 'POST', body: { url: 'minio://k:hunter2@127.0.0.1:1/bucket' } });
+      assert.equal(unreachable.status, 503);
+      assert.doesNotMatch(JSON.stringify(unreachable.body), /hunter2/);
+      const blank = await json(config.POST, { method: 'POST', body: { directory: '   ' } });
+      assert.equal(blank.status, 400);
+      assert.deepEqual((await json(config.GET)).body, before.body);
+
+      assert.equal((await json(probe.POST, { method: 'POST', body: { url: backupUrl, directory: 'probe' } })).status, 200);
+      const moved = await json(config.POST, { method: 'POST', body: { directory: 'other/backup' } });
+      assert.equal(moved.status, 200);
+      assert.equal(moved.body.snapshots, 0);
+      assert.equal((await json(snapshots.GET)).body.snapshot_metadata.length, 0);
+      assert.equal((await json(config.POST, { method: 'POST', body: { directory: 'hummock_001/backup' } })).body.snapshots, 1);
+      assert.deepEqual((await json(health.GET)).body, { storage: { ok: true } });
+    });
+
+    it('deletes snapshots and exposes metrics in Prometheus format', async () => {
+      const text = await (await call(metrics.GET)).text();
+      assert.match(text, /^# TYPE backup_job_count counter$/m);
+      assert.match(text, /^backup_job_count 2$/m);
+      assert.match(text, /^backup_job_latency_seconds_count\{state="success"\} 1$/m);
+      assert.match(text, /^backup_job_latency_seconds_bucket\{le="1",state="success"\} \d$/m);
+      assert.match(text, /^backup_snapshot_count 1$/m);
+      assert.match(text, /^backup_pinned_sst_count 40$/m);
+      assert.match(text, /^backup_last_success_timestamp_seconds \d+/m);
+      const deleted = await json(deleteMany.POST, { method: 'POST', body: { ids: ['1', '77'] } });
+      assert.deepEqual(deleted.body, { deleted: ['1', '77'], manifest_id: '2', remaining: 0 });
+      assert.equal((await json(pinned.GET)).body.total, 0);
+      assert.match(await (await call(metrics.GET)).text(), /^backup_pinned_sst_count 0$/m);
+    });
+  });
+}
