@@ -1,20 +1,44 @@
-import type { Metadata } from 'next';
+import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
+import { getBackupManager } from '@/lib/backup/process-manager';
+import { Nav } from '@/components/nav';
+import { Providers } from '@/components/providers';
+import { StorageBanner } from '@/components/storage-health';
 import './globals.css';
 
 export const metadata: Metadata = {
-  title: 'Meta Backup Console',
+  title: { default: 'Meta Backup Console', template: '%s · Meta Backup Console' },
   description: 'Backups of the streaming database meta store',
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
+export const dynamic = 'force-dynamic';
+
+async function storageHealth(): Promise<{ ok: boolean; message: string | null }> {
+  try {
+    await getBackupManager().manifest();
+    return { ok: true, message: null };
+  } catch (error) {
+    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const health = await storageHealth();
   return (
     <html lang="en">
       <body>
-        <header className="topbar">
-          <span className="brand">Meta Backup Console</span>
-        </header>
-        <main>{children}</main>
+        <Providers storageOk={health.ok} storageMessage={health.message}>
+          <a href="#content" className="skip-link">
+            Skip to content
+          </a>
+          <header className="topbar">
+            <span className="brand">Meta Backup Console</span>
+            <Nav />
+          </header>
+          <StorageBanner />
+          <main id="content">{children}</main>
+        </Providers>
       </body>
     </html>
   );

@@ -1,31 +1,45 @@
-import { getMetaStore } from '@/lib/meta/shared-store';
+import type { Metadata } from 'next';
+import { BackupPanel } from '@/components/backup-panel';
+import { HistoryChart } from '@/components/history-chart';
+import { SnapshotsTable, type SnapshotRow } from '@/components/snapshots-table';
+import { getBackupManager } from '@/lib/backup/process-manager';
 
-// Reads the live meta store on every request.
+export const metadata: Metadata = { title: 'Snapshots' };
 export const dynamic = 'force-dynamic';
 
-export default async function HomePage() {
-  const { prisma } = getMetaStore();
-  const [cluster, relations, ssts, version] = await Promise.all([
-    prisma.cluster.findFirst(),
-    prisma.relation.count(),
-    prisma.hummockSstableInfo.count(),
-    prisma.hummockVersion.findUnique({ where: { id: 1 } }),
-  ]);
+export default async function SnapshotsPage() {
+  const manager = getBackupManager();
+  const [manifestResult, jobs] = await Promise.all([manager.manifest().then((m) => ({ ok: true as const, m }), (e: Error) => ({ ok: false as const, message: e.message })), manager.listJobs({ limit: 50 })]);
+  const running = jobs.find((j) => j.status === 'RUNNING');
+  const history = jobs
+    .filter((j) => j.status === 'SUCCEEDED' && j.snapshotBytes !== null)
+    .slice(0, 30)
+    .reverse()
+    .map((j) => ({ id: j.id.toString(), startedAt: j.startedAt.toISOString(), sizeBytes: Number(j.snapshotBytes), durationMs: j.durationMs }));
+  const rows: SnapshotRow[] = manifestResult.ok
+    ? manifestResult.m.snapshot_metadata.map((s) => ({
+        id: s.id.toString(),
+        createdAt: s.created_at ?? null,
+        hummockVersionId: s.hummock_version_id.toString(),
+        sstCount: s.ssts.length,
+        sizeBytes: s.size_bytes?.toString() ?? null,
+        remarks: s.remarks,
+        productVersion: s.rw_version,
+      }))
+    : [];
   return (
-    <section>
-      <h1>Meta store</h1>
-      {cluster ? (
-        <table>
-          <tbody>
-            <tr><th scope="row">Cluster</th><td>{cluster.cluster_id}</td></tr>
-            <tr><th scope="row">Relations</th><td>{relations.toLocaleString('en-US')}</td></tr>
-            <tr><th scope="row">SSTs in the current version</th><td>{ssts.toLocaleString('en-US')}</td></tr>
-            <tr><th scope="row">Hummock version</th><td>{version?.version_id.toString() ?? '–'}</td></tr>
-          </tbody>
-        </table>
+    <>
+      <h1>Snapshots</h1>
+      <BackupPanel runningJobId={running ? running.id.toString() : null} />
+      {manifestResult.ok ? (
+        <SnapshotsTable rows={rows} />
       ) : (
-        <p className="muted">The meta store holds no cluster yet. Run <code>npm run seed</code>.</p>
+        <div className="callout callout-error" role="alert">
+          <h2>Cannot read the manifest</h2>
+          <p>{manifestResult.message}</p>
+        </div>
       )}
-    </section>
+      <HistoryChart points={history} />
+    </>
   );
 }

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BackupManager, type BackupJob } from '../lib/backup/backup-manager.ts';
-import { BackupError, isBackupError } from '../lib/backup/errors.ts';
+import { isBackupError } from '../lib/backup/errors.ts';
 import { idListSchema, idSchema, storageConfigSchema } from '../lib/backup/validation.ts';
 import { openMetaStore } from '../lib/meta/client.ts';
 import { databaseUrl } from '../lib/meta/database-url.ts';
@@ -209,7 +209,7 @@ async function main(): Promise<number> {
       return 2;
     }
     const message = isBackupError(error) ? error.message : `unexpected error: ${error instanceof Error ? error.message : String(error)}`;
-    if (json) console.error(toJson({ error: { code: error instanceof BackupError ? error.code : 'INTERNAL', message } }));
+    if (json) console.error(toJson({ error: { code: isBackupError(error) ? error.code : 'INTERNAL', message } }));
     else console.error(`error: ${message}`);
     return 1;
   } finally {

@@ -1,4 +1,4 @@
-// npm run seed -- [--relations N] [--ssts M]: migrates the meta store named by DATABASE_URL
+// npm run seed -- [--relations N] [--ssts M] [--backup-url U] [--backup-dir D]: migrates the meta store named by DATABASE_URL
 // (default: the embedded SQLite file) and fills it with a demo cluster when it is empty.
 import { parseArgs } from 'node:util';
 import { openMetaStore } from '../lib/meta/client.ts';
@@ -13,7 +13,10 @@ function count(name: string, value: string | undefined, fallback: number): numbe
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { relations: { type: 'string' }, ssts: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    options: { relations: { type: 'string' }, ssts: { type: 'string' }, 'backup-url': { type: 'string' }, 'backup-dir': { type: 'string' } },
+    strict: true,
+  });
   const relations = count('relations', values.relations, 60);
   const ssts = count('ssts', values.ssts, 500);
   const url = databaseUrl();
@@ -21,7 +24,7 @@ async function main() {
   const store = openMetaStore(url);
   try {
     const started = performance.now();
-    const result = await seedDemoCluster(store.prisma, { relations, ssts });
+    const result = await seedDemoCluster(store.prisma, { relations, ssts, backupStorageUrl: values['backup-url'], backupStorageDirectory: values['backup-dir'] });
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.log(result.seeded ? `seeded ${result.relations} relations and ${result.ssts} SSTs in ${seconds} s` : `meta store already holds a cluster (${result.relations} relations, ${result.ssts} SSTs): left as it is`);
   } finally {

@@ -31,6 +31,11 @@ fail_setup() {
 
 [[ -d node_modules ]] || npm install --no-audit --no-fund || fail_setup "npm install"
 
+if [[ ! -x /usr/bin/chromium ]]; then
+  log "installing Debian's Chromium for the browser tests"
+  { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; } >&2 || fail_setup "installing chromium"
+fi
+
 log "starting PostgreSQL"
 mkdir -p "$PG_DIR"
 PG_URL=$(bash scripts/services/postgres.sh start "$PG_DIR" | sed -n 's/^DATABASE_URL=//p')
@@ -63,6 +68,23 @@ node_fail=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$WORK/node-tests.tap" | tail -1
 if [[ -z $node_pass || -z $node_fail ]]; then node_pass=0; node_fail=1; echo "node's test runner printed no summary" >&2; fi
 passed=$((passed + node_pass))
 failed=$((failed + node_fail))
+
+log "browser tests (Playwright, Chromium, next start): SQLite + fs:// and PostgreSQL + S3"
+if node node_modules/next/dist/bin/next build >"$WORK/next-build.log" 2>&1 && node --import tsx e2e/prepare.ts "$WORK"; then
+  PLAYWRIGHT_JSON_OUTPUT=$WORK/e2e.json node node_modules/@playwright/test/cli.js test
+  read -r e2e_pass e2e_fail < <(node -e '
+    try {
+      const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).stats;
+      console.log(s.expected + s.flaky, s.unexpected + (s.expected + s.unexpected + s.flaky === 0 ? 1 : 0));
+    } catch { console.log(0, 1); }' "$WORK/e2e.json")
+else
+  tail -30 "$WORK/next-build.log" >&2
+  echo "could not build the console or prepare the browser test targets" >&2
+  e2e_pass=0
+  e2e_fail=1
+fi
+passed=$((passed + e2e_pass))
+failed=$((failed + e2e_fail))
 
 # Stop the services first, so the summary is the last line.
 cleanup >/dev/null 2>&1

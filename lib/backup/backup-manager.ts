@@ -13,6 +13,7 @@ import { isObjectStoreError, maskUrl, openObjectStore, parseObjectStoreUrl, type
 import { BackupError, isBackupError } from './errors.ts';
 import type { Manifest, SnapshotMetadata } from './manifest.ts';
 import { buildSnapshot, type SnapshotBuild } from './snapshot-builder.ts';
+import { previewDelete, readCatalog, type DeletePreview, type SnapshotCatalog } from './snapshot-inspector.ts';
 import { checkStorageDirectory, MetaSnapshotStorage } from './snapshot-storage.ts';
 import { remarksSchema } from './validation.ts';
 
@@ -204,7 +205,7 @@ export class BackupManager {
       await store.deleteMany([key]);
       await MetaSnapshotStorage.open(store, dir); // its manifest, if any, must be readable
     } catch (error) {
-      if (error instanceof BackupError) throw error;
+      if (isBackupError(error)) throw error;
       throw new BackupError('STORAGE_UNAVAILABLE', `${store.displayUrl}: ${(error as Error).message}`, { cause: error });
     } finally {
       await store.close();
@@ -403,6 +404,28 @@ export class BackupManager {
     const entry = (await this.manifest()).snapshot_metadata.find((s) => s.id === id);
     if (!entry) throw new BackupError('NOT_FOUND', `snapshot id ${id} not found`);
     return entry;
+  }
+
+  /** The SST object ids one snapshot pins, in id order, a page at a time. */
+  async snapshotSsts(id: bigint, options: { after?: bigint; limit?: number; search?: string } = {}): Promise<{ total: number; items: bigint[]; next: bigint | null }> {
+    const entry = await this.getSnapshot(id);
+    let ssts = [...entry.ssts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const total = ssts.length;
+    if (options.search) ssts = ssts.filter((sst) => sst.toString().includes(options.search!));
+    if (options.after !== undefined) ssts = ssts.filter((sst) => sst > options.after!);
+    const limit = Math.min(Math.max(options.limit ?? 1000, 1), 100_000);
+    const items = ssts.slice(0, limit);
+    return { total, items, next: ssts.length > limit ? items.at(-1)! : null };
+  }
+
+  async snapshotCatalog(id: bigint): Promise<SnapshotCatalog> {
+    await this.getSnapshot(id);
+    return readCatalog(await this.storage(), id);
+  }
+
+  /** What deleting these snapshots would do: which exist, and the SSTs (and bytes) only they pin. */
+  async previewDeleteSnapshots(ids: readonly bigint[]): Promise<DeletePreview> {
+    return previewDelete(await this.storage(), await this.manifest(), ids);
   }
 
   /** Deletes snapshots (manifest first, then objects); unknown ids are fine. */

@@ -24,6 +24,11 @@ export class BackupError extends Error {
   }
 }
 
+/**
+ * By name and code rather than `instanceof`: a bundler may load this module more than once
+ * (Next.js does, per server layer), and each copy has its own class.
+ */
 export function isBackupError(error: unknown, code?: BackupErrorCode): error is BackupError {
-  return error instanceof BackupError && (code === undefined || error.code === code);
+  const e = error as BackupError | undefined;
+  return e instanceof Error && e.name === 'BackupError' && typeof e.code === 'string' && (code === undefined || e.code === code);
 }

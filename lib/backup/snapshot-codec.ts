@@ -226,6 +226,15 @@ export interface DecodeResult {
   totalBytes: number;
 }
 
+export interface DecodeOptions {
+  /** Read this many sections; later ones (from a newer version) are skipped but checksummed. */
+  knownSections?: number;
+  /** Names the snapshot in error messages. */
+  name?: string;
+  /** Stop after the known sections without reading on to the checksum: for previews only, unverified. */
+  stopAfterKnown?: boolean;
+}
+
 function hex(n: bigint): string {
   return `0x${n.toString(16).padStart(16, '0')}`;
 }
@@ -238,7 +247,7 @@ function hex(n: bigint): string {
 export async function decodeSnapshot(
   source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   visitor: SnapshotVisitor = {},
-  options: { knownSections?: number; name?: string } = {},
+  options: DecodeOptions = {},
 ): Promise<DecodeResult> {
   const name = options.name ?? 'snapshot';
   const chunks = Symbol.asyncIterator in source ? source : (async function* () { yield* source; })();
@@ -268,6 +277,7 @@ export async function decodeSnapshot(
       }
       sectionCounts.push(count);
     }
+    if (options.stopAfterKnown && header) return { header, sectionCounts, skippedBytes: 0, totalBytes: reader.consumed };
   } catch (error) {
     structural = error;
   }

@@ -8,14 +8,16 @@ export interface SnapshotRowVisitor {
   table?(table: string, count: number): void | Promise<void>;
 }
 
-export function decodeSnapshotTables(source: AsyncIterable<Uint8Array>, visitor: SnapshotRowVisitor, name?: string): Promise<DecodeResult> {
+/** Decodes every known table; with `upToTable`, stops after that table's section (unverified preview). */
+export function decodeSnapshotTables(source: AsyncIterable<Uint8Array>, visitor: SnapshotRowVisitor, options: { name?: string; upToTable?: string } = {}): Promise<DecodeResult> {
   const tableOf = (index: number) => SNAPSHOT_SECTIONS[index]!.table;
+  const last = options.upToTable ? SNAPSHOT_SECTIONS.findIndex((s) => s.table === options.upToTable) : -1;
   return decodeSnapshot(
     source,
     {
       section: (index, count) => visitor.table?.(tableOf(index), count),
       item: (index, json) => visitor.row(tableOf(index), json),
     },
-    { knownSections: SNAPSHOT_SECTIONS.length, name },
+    last >= 0 ? { knownSections: last + 1, name: options.name, stopAfterKnown: true } : { knownSections: SNAPSHOT_SECTIONS.length, name: options.name },
   );
 }

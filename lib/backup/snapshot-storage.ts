@@ -5,7 +5,7 @@
 // concurrent writers (other processes) never lose each other's changes.
 import type { Readable } from 'node:stream';
 import { isObjectStoreError, listAll, type ObjectInfo, type ObjectStore } from '../object-store/index.ts';
-import { BackupError } from './errors.ts';
+import { BackupError, isBackupError } from './errors.ts';
 import { emptyManifest, parseManifest, serializeManifest, type Manifest, type SnapshotMetadata } from './manifest.ts';
 
 const MAX_MANIFEST_ATTEMPTS = 50;
@@ -19,8 +19,10 @@ export function checkStorageDirectory(dir: string): string {
 }
 
 function storageError(action: string, error: unknown): BackupError {
-  if (error instanceof BackupError) return error;
-  return new BackupError('STORAGE_UNAVAILABLE', `backup storage: cannot ${action}: ${(error as Error).message}`, { cause: error });
+  if (isBackupError(error)) return error;
+  // An object store error already names the object and the store.
+  const detail = isObjectStoreError(error) ? error.message : `cannot ${action}: ${(error as Error).message}`;
+  return new BackupError('STORAGE_UNAVAILABLE', `backup storage: ${detail}`, { cause: error });
 }
 
 export class MetaSnapshotStorage {

@@ -7,7 +7,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import lockfile from 'proper-lockfile';
-import { checkKey, ObjectStoreError, type ListPage, type ObjectInfo, type ObjectStore, type PutOptions, type UploadOptions } from './types.ts';
+import { checkKey, isObjectStoreError, ObjectStoreError, type ListPage, type ObjectInfo, type ObjectStore, type PutOptions, type UploadOptions } from './types.ts';
 
 const TMP_DIR = '.mbc-tmp';
 const LOCK_DIR = '.mbc-locks';
@@ -85,7 +85,7 @@ export class FsObjectStore implements ObjectStore {
       }
       return { etag: FsObjectStore.etag(await fs.stat(target, { bigint: true })) };
     } catch (error) {
-      if (error instanceof ObjectStoreError) throw error;
+      if (isObjectStoreError(error)) throw error;
       throw this.unavailable('write', key, error);
     } finally {
       if (temp) await fs.rm(temp, { force: true });
@@ -136,7 +136,7 @@ export class FsObjectStore implements ObjectStore {
       await this.linkIntoPlace(temp, key, target);
       return { etag: FsObjectStore.etag(await fs.stat(target, { bigint: true })), size };
     } catch (error) {
-      if (error instanceof ObjectStoreError) throw error;
+      if (isObjectStoreError(error)) throw error;
       if (options.signal?.aborted) throw new ObjectStoreError('ABORTED', `upload of ${key} aborted`, { cause: error });
       throw this.unavailable('upload', key, error);
     } finally {
@@ -199,7 +199,7 @@ export class FsObjectStore implements ObjectStore {
       if (!stat.isFile()) return null;
       return { key, size: Number(stat.size), etag: FsObjectStore.etag(stat), lastModified: new Date(Number(stat.mtimeMs)) };
     } catch (error) {
-      if (error instanceof ObjectStoreError) throw error;
+      if (isObjectStoreError(error)) throw error;
       if (hasCode(error, 'ENOENT') || hasCode(error, 'ENOTDIR')) return null;
       throw this.unavailable('stat', key, error);
     }
@@ -242,7 +242,7 @@ export class FsObjectStore implements ObjectStore {
       try {
         await fs.unlink(this.file(key));
       } catch (error) {
-        if (error instanceof ObjectStoreError) throw error;
+        if (isObjectStoreError(error)) throw error;
         if (!hasCode(error, 'ENOENT')) throw this.unavailable('delete', key, error);
       }
     }

@@ -12,7 +12,11 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { Readable } from 'node:stream';
-import { checkKey, ObjectStoreError, type ListPage, type ObjectInfo, type ObjectStore, type PutOptions, type UploadOptions } from './types.ts';
+import { checkKey, isObjectStoreError, ObjectStoreError, type ListPage, type ObjectInfo, type ObjectStore, type PutOptions, type UploadOptions } from './types.ts';
+
+// The SDK version is pinned and works on Node 20 (see the team's stack notes); its notice
+// that later releases will need Node 22 would otherwise be printed by every process.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const PART_SIZE = 8 * 1024 * 1024;
 const PART_CONCURRENCY = 4;
@@ -63,7 +67,7 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   private fail(action: string, key: string, error: unknown): ObjectStoreError {
-    if (error instanceof ObjectStoreError) return error;
+    if (isObjectStoreError(error)) return error;
     const status = statusOf(error);
     const name = nameOf(error);
     if (name === 'NoSuchKey' || name === 'NotFound' || (status === 404 && name !== 'NoSuchBucket')) {

@@ -65,8 +65,10 @@ export class ObjectStoreError extends Error {
   }
 }
 
+/** By name and code rather than `instanceof`: a bundler may load this module more than once. */
 export function isObjectStoreError(error: unknown, code?: ObjectStoreErrorCode): error is ObjectStoreError {
-  return error instanceof ObjectStoreError && (code === undefined || error.code === code);
+  const e = error as ObjectStoreError | undefined;
+  return e instanceof Error && e.name === 'ObjectStoreError' && typeof e.code === 'string' && (code === undefined || e.code === code);
 }
 
 /** Keys are relative, '/'-separated, without empty, '.' or '..' segments. */

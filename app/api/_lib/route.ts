@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { getBackupManager } from '@/lib/backup/process-manager';
 import type { BackupManager } from '@/lib/backup/backup-manager';
-import { BackupError, type BackupErrorCode } from '@/lib/backup/errors';
+import { isBackupError, type BackupErrorCode } from '@/lib/backup/errors';
 import { toJsonValue } from '@/lib/backup/json-view';
 import { maskUrl } from '@/lib/object-store/url';
 
@@ -32,7 +32,7 @@ export class BadRequest extends Error {}
 
 function errorResponse(error: unknown, requestId: string): Response {
   const headers = { 'x-request-id': requestId };
-  if (error instanceof BackupError) {
+  if (isBackupError(error)) {
     return Response.json({ error: { code: error.code, message: error.message, requestId } } satisfies ErrorBody, { status: STATUS_BY_CODE[error.code], headers });
   }
   if (error instanceof BadRequest) {

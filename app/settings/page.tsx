@@ -1,0 +1,25 @@
+import type { Metadata } from 'next';
+import { SettingsForm } from '@/components/settings-form';
+import { getBackupManager } from '@/lib/backup/process-manager';
+
+export const metadata: Metadata = { title: 'Settings' };
+export const dynamic = 'force-dynamic';
+
+export default async function SettingsPage() {
+  const manager = getBackupManager();
+  const config = await manager.getConfig();
+  const snapshotCount = await manager.manifest().then(
+    (m) => m.snapshot_metadata.length,
+    () => 0,
+  );
+  return (
+    <>
+      <h1>Settings</h1>
+      <section className="card">
+        <h2>Backup storage</h2>
+        <p className="muted">Where snapshots and their manifest are stored. Every console process picks a change up before its next operation.</p>
+        <SettingsForm currentUrl={config.displayUrl} currentDirectory={config.directory} snapshotCount={snapshotCount} />
+      </section>
+    </>
+  );
+}

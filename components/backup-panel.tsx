@@ -1,0 +1,139 @@
+'use client';
+// "Back up now" with optional remarks, and the live card of the job it started (or of the job
+// already running when the page loaded). When the job ends the snapshot list refreshes; a
+// failure stays visible until dismissed.
+import { useRouter } from 'next/navigation';
+import { useEffect, useRef, useState, useTransition } from 'react';
+import { cancelJobAction, startBackupAction } from '@/app/actions';
+import { formatBytes, formatCount, formatDuration } from './format';
+import { TERMINAL, useJob } from './hooks/use-job';
+import { useStorageOk } from './storage-health';
+
+const MAX_REMARKS = 500;
+
+export function BackupPanel({ runningJobId }: { runningJobId: string | null }) {
+  const router = useRouter();
+  const storageOk = useStorageOk();
+  const [remarks, setRemarks] = useState('');
+  const [jobId, setJobId] = useState<string | null>(runningJobId);
+  const [error, setError] = useState<string | null>(null);
+  const [pending, startTransition] = useTransition();
+  const job = useJob(jobId);
+  const status = job.data?.status;
+  const running = status === 'RUNNING' || (jobId !== null && !status);
+  const refreshed = useRef<string | null>(null);
+
+  useEffect(() => {
+    if (jobId && status && TERMINAL.includes(status) && refreshed.current !== jobId) {
+      refreshed.current = jobId;
+      router.refresh();
+    }
+  }, [jobId, status, router]);
+
+  function start(event: React.FormEvent) {
+    event.preventDefault();
+    setError(null);
+    startTransition(async () => {
+      const result = await startBackupAction({ remarks });
+      if (result.ok) {
+        setJobId(result.data.jobId);
+        setRemarks('');
+      } else setError(result.message);
+    });
+  }
+
+  function cancel() {
+    if (!jobId) return;
+    startTransition(async () => {
+      const result = await cancelJobAction({ id: jobId });
+      if (!result.ok) setError(result.message);
+    });
+  }
+
+  return (
+    <section className="card" aria-labelledby="backup-heading">
+      <h2 id="backup-heading">Back up now</h2>
+      <form onSubmit={start} className="inline-form">
+        <label htmlFor="remarks">Remarks (optional)</label>
+        <input
+          id="remarks"
+          name="remarks"
+          value={remarks}
+          maxLength={MAX_REMARKS}
+          onChange={(e) => setRemarks(e.target.value)}
+          placeholder="e.g. before upgrading to 2.6"
+          aria-describedby={error ? 'backup-error' : undefined}
+          disabled={running}
+        />
+        <button type="submit" className="primary" disabled={!storageOk || pending || running}>
+          {pending && !running ? 'Starting…' : 'Back up now'}
+        </button>
+      </form>
+      {error && (
+        <p id="backup-error" role="alert" className="error-text">
+          {error}
+        </p>
+      )}
+      {jobId && job.data && (
+        <JobCard
+          job={job.data}
+          onCancel={cancel}
+          cancelling={pending}
+          onDismiss={() => {
+            setJobId(null);
+            setError(null);
+          }}
+        />
+      )}
+      {jobId && job.isError && <p className="error-text">Cannot read the job's status: {job.error.message}. Retrying…</p>}
+    </section>
+  );
+}
+
+type JobData = NonNullable<ReturnType<typeof useJob>['data']>;
+
+function JobCard({ job, onCancel, onDismiss, cancelling }: { job: JobData; onCancel: () => void; onDismiss: () => void; cancelling: boolean }) {
+  if (job.status === 'NOT_FOUND') return <p className="muted">Job {job.id} is not known.</p>;
+  const full = job as Exclude<JobData, { status: 'NOT_FOUND' }>;
+  const tone = full.status === 'SUCCEEDED' ? 'ok' : full.status === 'RUNNING' ? 'running' : 'bad';
+  return (
+    <div className={`job-card job-${tone}`} data-testid="job-card" aria-live="polite">
+      <div className="job-card-head">
+        <strong>Job {full.id}</strong> <span className={`badge badge-${tone}`} data-testid="job-status">{full.status}</span>
+        <span className="muted"> {formatDuration(full.durationMs)}</span>
+      </div>
+      <dl className="job-figures">
+        <div>
+          <dt>Rows written</dt>
+          <dd>{formatCount(full.rowsWritten)}</dd>
+        </div>
+        <div>
+          <dt>Bytes written</dt>
+          <dd>{formatBytes(full.bytesWritten)}</dd>
+        </div>
+        {full.remarks && (
+          <div>
+            <dt>Remarks</dt>
+            <dd>{full.remarks}</dd>
+          </div>
+        )}
+      </dl>
+      {full.error && full.status !== 'CANCELLED' && (
+        <p role="alert" className="error-text">
+          {full.error}
+        </p>
+      )}
+      <div className="actions">
+        {full.status === 'RUNNING' ? (
+          <button type="button" onClick={onCancel} disabled={cancelling || full.cancelRequested}>
+            {full.cancelRequested ? 'Cancelling…' : 'Cancel job'}
+          </button>
+        ) : (
+          <button type="button" onClick={onDismiss}>
+            Dismiss
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}

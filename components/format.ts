@@ -1,0 +1,30 @@
+// Display helpers shared by server and client components.
+export function formatBytes(value: string | number | bigint | null | undefined): string {
+  if (value === null || value === undefined) return '–';
+  const n = Number(value);
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let size = n;
+  let unit = 0;
+  while (size >= 1024 && unit < units.length - 1) {
+    size /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${n} B` : `${size.toFixed(size < 10 ? 2 : 1)} ${units[unit]}`;
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  const seconds = ms / 1000;
+  if (seconds < 60) return `${seconds.toFixed(1)} s`;
+  const minutes = Math.floor(seconds / 60);
+  return `${minutes} min ${Math.round(seconds - minutes * 60)} s`;
+}
+
+export function formatTime(iso: string | null | undefined): string {
+  if (!iso) return '–';
+  return new Date(iso).toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
+}
+
+export function formatCount(value: number | string | bigint): string {
+  return Number(value).toLocaleString('en-US');
+}

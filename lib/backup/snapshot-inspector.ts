@@ -1,0 +1,109 @@
+// What a snapshot holds, for people: its catalog, the sizes of the SSTs it pins, and what
+// deleting some snapshots would release. Snapshots are immutable, so results are cached.
+import { parseJson64, toBigInt } from './json64.ts';
+import type { Manifest } from './manifest.ts';
+import { decodeSnapshotTables } from './snapshot-contents.ts';
+import type { MetaSnapshotStorage } from './snapshot-storage.ts';
+
+export interface SnapshotCatalog {
+  databases: { id: number; name: string }[];
+  schemas: { id: number; databaseId: number; name: string }[];
+  relations: { id: number; kind: string; name: string; schemaId: number | null; definition: string }[];
+}
+
+export interface DeletePreview {
+  snapshots: { id: bigint; remarks: string | null; sizeBytes: bigint | null }[];
+  unknownIds: bigint[];
+  /** SSTs pinned only by these snapshots: deleting them lets GC collect these. */
+  releasedSsts: number;
+  releasedBytes: bigint;
+}
+
+const sizeCache = new Map<string, Map<bigint, bigint>>();
+const MAX_CACHED = 8;
+
+function remember<T>(cache: Map<string, T>, key: string, value: T): T {
+  cache.set(key, value);
+  if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value!);
+  return value;
+}
+
+const cacheKey = (storage: MetaSnapshotStorage, id: bigint) => `${storage.store.displayUrl}|${storage.dir}|${id}`;
+
+/** Object id → file size of the SSTs a snapshot's Hummock version references (read up to that section only). */
+export async function readSstSizes(storage: MetaSnapshotStorage, id: bigint): Promise<Map<bigint, bigint>> {
+  const key = cacheKey(storage, id);
+  const cached = sizeCache.get(key);
+  if (cached) return cached;
+  const sizes = new Map<bigint, bigint>();
+  const stream = await storage.stream(id);
+  try {
+    await decodeSnapshotTables(
+      stream,
+      {
+        row(table, json) {
+          if (table !== 'hummock_sstable_info') return;
+          const row = parseJson64(json) as { object_id: unknown; file_size: unknown };
+          sizes.set(toBigInt(row.object_id, 'object_id'), toBigInt(row.file_size, 'file_size'));
+        },
+      },
+      { name: `snapshot ${id}`, upToTable: 'hummock_sstable_info' },
+    );
+  } finally {
+    stream.destroy();
+  }
+  return remember(sizeCache, key, sizes);
+}
+
+export async function readCatalog(storage: MetaSnapshotStorage, id: bigint): Promise<SnapshotCatalog> {
+  const catalog: SnapshotCatalog = { databases: [], schemas: [], relations: [] };
+  const schemaOf = new Map<number, number | null>();
+  await decodeSnapshotTables(
+    await storage.stream(id),
+    {
+      row(table, json) {
+        if (table === 'database') {
+          const r = parseJson64(json) as { database_id: number; name: string };
+          catalog.databases.push({ id: r.database_id, name: r.name });
+        } else if (table === 'schema') {
+          const r = parseJson64(json) as { schema_id: number; database_id: number; name: string };
+          catalog.schemas.push({ id: r.schema_id, databaseId: r.database_id, name: r.name });
+        } else if (table === 'object') {
+          const r = parseJson64(json) as { oid: number; schema_id: number | null };
+          schemaOf.set(r.oid, r.schema_id);
+        } else if (table === 'relation') {
+          const r = parseJson64(json) as { relation_id: number; kind: string; name: string; definition: string };
+          catalog.relations.push({ id: r.relation_id, kind: r.kind, name: r.name, schemaId: schemaOf.get(r.relation_id) ?? null, definition: r.definition });
+        }
+      },
+    },
+    { name: `snapshot ${id}` },
+  );
+  return catalog;
+}
+
+export async function previewDelete(storage: MetaSnapshotStorage, manifest: Manifest, ids: readonly bigint[]): Promise<DeletePreview> {
+  const wanted = new Set(ids);
+  const doomed = manifest.snapshot_metadata.filter((s) => wanted.has(s.id));
+  const kept = manifest.snapshot_metadata.filter((s) => !wanted.has(s.id));
+  const stillPinned = new Set(kept.flatMap((s) => s.ssts));
+  const released = new Set<bigint>();
+  for (const snapshot of doomed) for (const sst of snapshot.ssts) if (!stillPinned.has(sst)) released.add(sst);
+  let releasedBytes = 0n;
+  const counted = new Set<bigint>();
+  for (const snapshot of doomed) {
+    const sizes = await readSstSizes(storage, snapshot.id);
+    for (const sst of snapshot.ssts) {
+      if (!released.has(sst) || counted.has(sst)) continue;
+      counted.add(sst);
+      releasedBytes += sizes.get(sst) ?? 0n;
+    }
+  }
+  const known = new Set(doomed.map((s) => s.id));
+  return {
+    snapshots: doomed.map((s) => ({ id: s.id, remarks: s.remarks, sizeBytes: s.size_bytes ?? null })),
+    unknownIds: ids.filter((id) => !known.has(id)),
+    releasedSsts: released.size,
+    releasedBytes,
+  };
+}

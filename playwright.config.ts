@@ -1,0 +1,43 @@
+// Browser tests in Debian's Chromium against `next start`, once per target that
+// e2e/prepare.ts set up (SQLite + fs:// and PostgreSQL + the S3 server).
+import { defineConfig } from '@playwright/test';
+import fs from 'node:fs';
+import path from 'node:path';
+
+interface Target {
+  name: string;
+  port: number;
+  databaseUrl: string;
+  backupUrl: string;
+}
+
+const targetsFile = path.join(import.meta.dirname, 'e2e/.targets.json');
+const targets: Target[] = fs.existsSync(targetsFile) ? JSON.parse(fs.readFileSync(targetsFile, 'utf8')) : [];
+
+export default defineConfig({
+  testDir: 'e2e',
+  timeout: 120_000,
+  expect: { timeout: 20_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list'], ['json', { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT ?? 'test-results/e2e.json' }]],
+  use: {
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    },
+    viewport: { width: 1366, height: 900 },
+    trace: 'retain-on-failure',
+  },
+  projects: targets.map((t) => ({ name: t.name, use: { baseURL: `http://127.0.0.1:${t.port}` }, metadata: t })),
+  webServer: targets.map((t) => ({
+    command: `node node_modules/next/dist/bin/next start -H 127.0.0.1 -p ${t.port}`,
+    url: `http://127.0.0.1:${t.port}/api/health`,
+    env: { DATABASE_URL: t.databaseUrl, NEXT_TELEMETRY_DISABLED: '1' },
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  })),
+});
