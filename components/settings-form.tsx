@@ -54,7 +54,7 @@ export function SettingsForm({ currentUrl, currentDirectory, snapshotCount }: { 
       const target = location();
       const result = await saveStorageConfigAction({ ...(target.url ? { url: target.url } : {}), directory: target.directory });
       if (result.ok) {
-        setStatus({ tone: 'ok', text: `Saved. Backup storage is now ${result.data.displayUrl} ${result.data.directory}, holding ${result.data.snapshots} snapshots.` });
+        setStatus({ tone: 'ok', text: `Saved. Backup storage is now ${result.data.displayUrl} ${result.data.directory}, holding ${result.data.snapshots} snapshot${result.data.snapshots === 1 ? '' : 's'}.` });
         setUrl('');
         router.refresh();
       } else {

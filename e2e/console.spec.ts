@@ -108,7 +108,7 @@ test('back up, inspect, delete, move the storage and see an outage', async ({ pa
     await page.getByLabel('Backup storage directory').fill('hummock_001/backup');
     await page.getByRole('button', { name: 'Save…' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Change storage' }).click();
-    await expect(page.getByTestId('settings-status')).toContainText('holding 1 snapshots');
+    await expect(page.getByTestId('settings-status')).toContainText('holding 1 snapshot.');
     await screenshot(page, info, '08-settings');
     await page.getByRole('link', { name: 'Snapshots' }).click();
     await expect(page.getByTestId('snapshots-table')).toContainText('kept in the first location');
