@@ -10,6 +10,8 @@ import { openMetaStore } from '../lib/meta/client.ts';
 import { databaseUrl } from '../lib/meta/database-url.ts';
 import { migrateMetaStore } from '../lib/meta/migrate.ts';
 import { toJson } from '../lib/backup/json-view.ts';
+import { restoreSnapshot } from '../lib/backup/restore.ts';
+import { maskUrl } from '../lib/object-store/url.ts';
 
 const USAGE = `usage: npm run --silent ctl -- COMMAND [--json]
 
@@ -25,6 +27,14 @@ commands:
                                   SST object ids pinned by snapshots, with their snapshots
   config get                      the backup storage location
   config set [--url U] [--dir D]  change it (the new location is checked first)
+  verify ID [--validate-integrity]
+                                  read a snapshot back and check it (and that its SSTs exist)
+  diff A B                        relations and SSTs that differ between two snapshots
+  orphans [--delete]              objects in the backup directory no snapshot names
+  restore --target-url URL --snapshot-id ID [--backup-url U --backup-dir D] [--dry-run]
+          [--validate-integrity] [--overwrite-hummock-url U --overwrite-hummock-dir D
+           --overwrite-backup-url U --overwrite-backup-dir D]
+                                  restore a snapshot into an empty meta store
 
 options:
   --json                          machine-readable output on stdout`;
@@ -44,6 +54,17 @@ const { values: flags, positionals } = (() => {
         url: { type: 'string' },
         dir: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
+        'validate-integrity': { type: 'boolean', default: false },
+        delete: { type: 'boolean', default: false },
+        'target-url': { type: 'string' },
+        'snapshot-id': { type: 'string' },
+        'backup-url': { type: 'string' },
+        'backup-dir': { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+        'overwrite-hummock-url': { type: 'string' },
+        'overwrite-hummock-dir': { type: 'string' },
+        'overwrite-backup-url': { type: 'string' },
+        'overwrite-backup-dir': { type: 'string' },
       },
     });
   } catch (error) {
@@ -184,6 +205,69 @@ async function run(manager: BackupManager): Promise<number> {
         return 0;
       }
       throw new UsageError('config takes get or set');
+    }
+    case 'verify': {
+      const result = await manager.verifySnapshot(parseId(args[0], 'SNAPSHOT_ID'), { validateIntegrity: flags['validate-integrity'] });
+      const human = result.ok
+        ? `snapshot ${result.snapshotId}: ok (${result.rows} rows, ${bytes(BigInt(result.bytes))}${result.integrityChecked ? ', every pinned SST exists' : ''})`
+        : [`snapshot ${result.snapshotId}: FAILED`, ...result.problems.map((p) => `  ${p}`)].join('\n');
+      print(human, result);
+      return result.ok ? 0 : 1;
+    }
+    case 'diff': {
+      const diff = await manager.diffSnapshots(parseId(args[0], 'A'), parseId(args[1], 'B'));
+      const list = (items: { id: number; kind: string; name: string }[]) => items.map((r) => `    ${r.id} ${r.kind.toLowerCase()} ${r.name}`);
+      const human = [
+        `snapshot ${diff.from.id} (Hummock version ${diff.from.hummockVersionId}) → ${diff.to.id} (Hummock version ${diff.to.hummockVersionId})`,
+        `  relations added: ${diff.relations.added.length}`,
+        ...list(diff.relations.added),
+        `  relations removed: ${diff.relations.removed.length}`,
+        ...list(diff.relations.removed),
+        `  relations changed: ${diff.relations.changed.length}`,
+        ...diff.relations.changed.map((r) => `    ${r.id} ${r.kind.toLowerCase()} ${r.name} (${r.fields.join(', ')})`),
+        `  SSTs added: ${diff.ssts.added.length}, removed: ${diff.ssts.removed.length}, unchanged: ${diff.ssts.unchanged}`,
+      ].join('\n');
+      print(human, diff);
+      return 0;
+    }
+    case 'orphans': {
+      const orphans = await manager.listOrphans();
+      if (!flags.delete) {
+        const human = orphans.length ? [`${orphans.length} orphan objects (delete them with --delete):`, ...orphans.map((o) => `  ${o.key}  ${bytes(BigInt(o.size))}`)].join('\n') : 'no orphan objects';
+        print(human, { orphans });
+        return 0;
+      }
+      const deleted = await manager.deleteOrphans(orphans.map((o) => o.key));
+      print(deleted.length ? [`deleted ${deleted.length} orphan objects:`, ...deleted.map((k) => `  ${k}`)].join('\n') : 'no orphan objects', { deleted });
+      return 0;
+    }
+    case 'restore': {
+      const target = flags['target-url'];
+      if (!target) throw new UsageError('restore needs --target-url');
+      const snapshotId = parseId(flags['snapshot-id'], '--snapshot-id');
+      const overwriteFlags = [flags['overwrite-hummock-url'], flags['overwrite-hummock-dir'], flags['overwrite-backup-url'], flags['overwrite-backup-dir']];
+      if (overwriteFlags.some(Boolean) && !overwriteFlags.every(Boolean)) {
+        throw new UsageError('--overwrite-hummock-url, --overwrite-hummock-dir, --overwrite-backup-url and --overwrite-backup-dir must be set simultaneously');
+      }
+      const storage = flags['backup-url'] || flags['backup-dir'] ? await manager.openStorageAt({ url: flags['backup-url'], directory: flags['backup-dir'] }) : await manager.storage();
+      const report = await restoreSnapshot({
+        targetUrl: target,
+        snapshotId,
+        storage,
+        dryRun: flags['dry-run'],
+        validateIntegrity: flags['validate-integrity'],
+        overwrite: overwriteFlags.every(Boolean)
+          ? { hummockUrl: flags['overwrite-hummock-url']!, hummockDirectory: flags['overwrite-hummock-dir']!, backupUrl: flags['overwrite-backup-url']!, backupDirectory: flags['overwrite-backup-dir']! }
+          : undefined,
+      });
+      const total = Object.values(report.rows).reduce((a, b) => a + b, 0);
+      print(
+        report.dryRun
+          ? `dry run: snapshot ${report.snapshotId} (Hummock version ${report.hummockVersionId}, ${total} rows) can be restored into ${maskUrl(target)}; nothing was written`
+          : `restored snapshot ${report.snapshotId} (Hummock version ${report.hummockVersionId}, ${total} rows) into ${maskUrl(target)} in ${(report.durationMs / 1000).toFixed(1)} s; id sequences from snapshot ${report.sequencesFrom}`,
+        report,
+      );
+      return 0;
     }
     case undefined:
       throw new UsageError('missing COMMAND');

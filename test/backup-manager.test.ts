@@ -1,10 +1,9 @@
 // BackupManager against SQLite and PostgreSQL, with fs:// and the real S3 server.
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { BackupManager } from '../lib/backup/backup-manager.ts';
 import { isBackupError } from '../lib/backup/errors.ts';
 import { parseJson64 } from '../lib/backup/json64.ts';
@@ -12,9 +11,9 @@ import { decodeSnapshotTables } from '../lib/backup/snapshot-contents.ts';
 import type { MetaStore } from '../lib/meta/client.ts';
 import { FaultInjectingObjectStore } from '../lib/object-store/fault-injecting-store.ts';
 import { installSstWindow, seededMetaStore, windowIds, type MetaKind } from './support/meta-fixtures.ts';
+import { ctlOn } from './support/ctl.ts';
 import { freshBucketUrl, freshDirectory } from './support/services.ts';
 
-const run = promisify(execFile);
 const support = (file: string) => path.join(import.meta.dirname, 'support', file);
 const COMBOS: { kind: MetaKind; storage: 'fs' | 's3' }[] = [
   { kind: 'sqlite', storage: 'fs' },
@@ -351,15 +350,7 @@ describe('ctl', () => {
   it('exits 0 on success, 1 on failure, 2 on bad usage, with --json on stdout and errors on stderr', async () => {
     const meta = await seededMetaStore('sqlite', await backupLocation('fs'), { relations: 3, ssts: 10 });
     await meta.close();
-    const ctl = async (...args: string[]) => {
-      try {
-        const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, '../cli/ctl.ts'), ...args], { env: { ...process.env, DATABASE_URL: meta.url } });
-        return { code: 0, stdout, stderr };
-      } catch (error) {
-        const e = error as { code: number; stdout: string; stderr: string };
-        return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-      }
-    };
+    const ctl = ctlOn(meta.url);
     const backup = await ctl('backup', '--remarks', 'from the cli', '--wait', '--json');
     assert.equal(backup.code, 0, backup.stderr);
     const job = JSON.parse(backup.stdout);

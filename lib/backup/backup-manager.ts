@@ -9,11 +9,13 @@ import type { MetaStore } from '../meta/client.ts';
 import { openConsistentReader, type ConsistentReader } from '../meta/consistent-reader.ts';
 import { minSafePointVersion, registerSafePoint, releaseSafePoint } from '../meta/safe-points.ts';
 import { readBackupStorageParams, writeBackupStorageParams, type BackupStorageParams } from '../meta/system-params.ts';
-import { isObjectStoreError, maskUrl, openObjectStore, parseObjectStoreUrl, type ObjectStore } from '../object-store/index.ts';
+import { isObjectStoreError, maskUrl, openObjectStore, parseObjectStoreUrl, type ObjectInfo, type ObjectStore } from '../object-store/index.ts';
 import { BackupError, isBackupError } from './errors.ts';
 import type { Manifest, SnapshotMetadata } from './manifest.ts';
 import { buildSnapshot, type SnapshotBuild } from './snapshot-builder.ts';
+import { diffSnapshots, type SnapshotDiff } from './diff.ts';
 import { previewDelete, readCatalog, type DeletePreview, type SnapshotCatalog } from './snapshot-inspector.ts';
+import { verifySnapshot, type VerifyResult } from './verify.ts';
 import { checkStorageDirectory, MetaSnapshotStorage } from './snapshot-storage.ts';
 import { remarksSchema } from './validation.ts';
 
@@ -159,6 +161,18 @@ export class BackupManager {
       if (old && old.storage.store !== next.storage.store) await old.storage.store.close();
     }
     return next.storage;
+  }
+
+  /** Snapshot storage at another location (for restore from elsewhere); the caller closes its store. */
+  async openStorageAt(location: { url?: string; directory?: string }): Promise<MetaSnapshotStorage> {
+    const current = await readBackupStorageParams(this.prisma);
+    const params = { url: location.url ?? current.url, directory: location.directory ?? current.directory };
+    try {
+      parseObjectStoreUrl(params.url);
+    } catch (error) {
+      throw new BackupError('INVALID_CONFIG', (error as Error).message);
+    }
+    return (await this.build(params)).storage;
   }
 
   async getConfig(): Promise<{ url: string; displayUrl: string; directory: string }> {
@@ -426,6 +440,59 @@ export class BackupManager {
   /** What deleting these snapshots would do: which exist, and the SSTs (and bytes) only they pin. */
   async previewDeleteSnapshots(ids: readonly bigint[]): Promise<DeletePreview> {
     return previewDelete(await this.storage(), await this.manifest(), ids);
+  }
+
+  /** Reads a snapshot back and checks it; the result is kept and shown beside the snapshot. */
+  async verifySnapshot(id: bigint, options: { validateIntegrity?: boolean } = {}): Promise<VerifyResult> {
+    const entry = await this.getSnapshot(id);
+    const storage = await this.storage();
+    const result = await verifySnapshot(storage, entry, { validateIntegrity: options.validateIntegrity, fsBaseDir: this.fsBaseDir });
+    await this.prisma.snapshotVerification.create({
+      data: {
+        snapshot_id: id,
+        storage_url: storage.store.displayUrl,
+        storage_directory: storage.dir,
+        ok: result.ok,
+        problems: result.problems,
+        integrity_checked: result.integrityChecked,
+        rows: BigInt(result.rows),
+        bytes: BigInt(result.bytes),
+        verified_at: result.verifiedAt,
+      },
+    });
+    return result;
+  }
+
+  /** The last verification of a snapshot in the current storage location, if any. */
+  async lastVerification(id: bigint): Promise<VerifyResult | null> {
+    const storage = await this.storage();
+    const row = await this.prisma.snapshotVerification.findFirst({
+      where: { snapshot_id: id, storage_url: storage.store.displayUrl, storage_directory: storage.dir },
+      orderBy: { id: 'desc' },
+    });
+    if (!row) return null;
+    return { snapshotId: id, ok: row.ok, problems: row.problems as string[], rows: Number(row.rows), bytes: Number(row.bytes), integrityChecked: row.integrity_checked, verifiedAt: row.verified_at };
+  }
+
+  async diffSnapshots(from: bigint, to: bigint): Promise<SnapshotDiff> {
+    const [a, b] = [await this.getSnapshot(from), await this.getSnapshot(to)];
+    return diffSnapshots(await this.storage(), a, b);
+  }
+
+  /** Objects in the backup directory that no manifest entry names and no running job is writing. */
+  async listOrphans(): Promise<ObjectInfo[]> {
+    const storage = await this.storage();
+    const running = await this.runningJob();
+    const writing = running ? storage.snapshotKey(running.id) : null;
+    return (await storage.listOrphans()).filter((o) => o.key !== writing);
+  }
+
+  /** Deletes those of the given keys that are still orphans (as listed before); returns them. */
+  async deleteOrphans(keys: readonly string[]): Promise<string[]> {
+    const orphans = new Set((await this.listOrphans()).map((o) => o.key));
+    const doomed = keys.filter((k) => orphans.has(k));
+    await (await this.storage()).store.deleteMany(doomed);
+    return doomed;
   }
 
   /** Deletes snapshots (manifest first, then objects); unknown ids are fine. */

@@ -127,9 +127,19 @@ class HashingReader {
     private readonly hash: XXHash<bigint>,
   ) {}
 
+  /** An error reading the source (I/O, not corruption), reported as such. */
+  sourceError: unknown;
+
   private async fill(bytes: number): Promise<boolean> {
     while (this.buffered < bytes && !this.done) {
-      const next = await this.source.next();
+      let next: IteratorResult<Uint8Array>;
+      try {
+        next = await this.source.next();
+      } catch (error) {
+        this.sourceError ??= error;
+        this.done = true;
+        throw error;
+      }
       if (next.done) this.done = true;
       else if (next.value.length) {
         this.chunks.push(next.value);
@@ -290,6 +300,10 @@ export async function decodeSnapshot(
     structural ??= error;
   }
   const totalBytes = reader.consumed;
+  if (reader.sourceError) {
+    const cause = reader.sourceError;
+    throw new BackupError('STORAGE_UNAVAILABLE', `${name}: reading failed after ${totalBytes} bytes: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
   if (checksums && checksums.expected !== checksums.found) {
     throw new BackupError('CHECKSUM_MISMATCH', `${name}: checksum mismatch: expected ${hex(checksums.expected)}, found ${hex(checksums.found)}`);
   }

@@ -1,13 +1,11 @@
 // Runs Prisma's CLI offline (WASM schema engine) and brings a meta store up to date.
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { databaseKind, projectRoot, sqliteFilePath } from './database-url.ts';
 
-const run = promisify(execFile);
 export const prismaCliPath = path.join(projectRoot, 'node_modules/prisma/build/index.js');
 const engineStub = path.join(projectRoot, 'scripts/prisma-engine-stub.cjs');
 
@@ -78,11 +76,31 @@ export async function migrateMetaStore(url: string): Promise<void> {
   }
 }
 
-async function deployMigrations(url: string): Promise<void> {
-  try {
-    await run(process.execPath, [prismaCliPath, 'migrate', 'deploy'], { cwd: projectRoot, env: prismaCliEnv({ DATABASE_URL: url }) });
-  } catch (error) {
-    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
-    throw new Error(`migrating the meta store failed:\n${stderr || stdout}`.trim());
-  }
+const APPLIED = /All migrations have been successfully applied|No pending migrations to apply/;
+
+/**
+ * `prisma migrate deploy`. Its WASM schema engine leaves a 10 s timer behind after a
+ * PostgreSQL run, so the CLI is stopped once it has reported success: by then every
+ * migration is committed and recorded.
+ */
+function deployMigrations(url: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [prismaCliPath, 'migrate', 'deploy'], { cwd: projectRoot, env: prismaCliEnv({ DATABASE_URL: url }), stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    let succeeded = false;
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (!succeeded && APPLIED.test(output)) {
+        succeeded = true;
+        child.kill('SIGTERM');
+      }
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (succeeded || code === 0) resolve();
+      else reject(new Error(`migrating the meta store failed:\n${output}`.trim()));
+    });
+  });
 }

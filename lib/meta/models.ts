@@ -30,6 +30,7 @@ export const EXCLUDED_MODELS = {
   HummockPinnedVersion: { table: 'hummock_pinned_version', reason: 'runtime state of readers' },
   HummockVersionSafePoint: { table: 'hummock_version_safe_point', reason: 'runtime state of running backups' },
   BackupJob: { table: 'backup_job', reason: 'console table: job history of this product' },
+  SnapshotVerification: { table: 'snapshot_verification', reason: 'console table: results of verifying snapshots' },
 } as const satisfies Partial<Record<Prisma.ModelName, { table: string; reason: string }>>;
 
 export type BackedUpModel = (typeof SNAPSHOT_SECTIONS)[number]['model'];

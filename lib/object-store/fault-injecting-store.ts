@@ -1,5 +1,6 @@
 // Wraps a real store and fails chosen operations: for fault-injection tests and drills.
 // The wrapped store does the real work; a fault only stops an operation or cuts a body short.
+import { Readable } from 'node:stream';
 import type { ObjectStore, PutOptions, UploadOptions } from './types.ts';
 
 export type StoreOperation = 'put' | 'upload' | 'get' | 'getRange' | 'stream' | 'head' | 'listPage' | 'deleteMany';
@@ -8,7 +9,7 @@ export interface Fault {
   operation: StoreOperation;
   /** Only operations on keys that match (any key when absent). */
   key?: RegExp;
-  /** For uploads: fail after this many body bytes went to the store, instead of before the call. */
+  /** For uploads and streams: fail after this many body bytes, instead of before the call. */
   afterBytes?: number;
   /** How many matching calls fail before the fault clears (default: every one). */
   times?: number;
@@ -103,8 +104,27 @@ export class FaultInjectingObjectStore implements ObjectStore {
   }
 
   async stream(key: string) {
-    await this.check('stream', key);
-    return this.inner.stream(key);
+    const fault = this.match('stream', key);
+    if (fault?.afterBytes === undefined) {
+      if (fault?.delayMs !== undefined) await sleep(fault.delayMs);
+      else if (fault) throw new InjectedFault(`injected fault: stream ${key}`);
+      return this.inner.stream(key);
+    }
+    const limit = fault.afterBytes;
+    const source = await this.inner.stream(key);
+    async function* cut() {
+      let sent = 0;
+      for await (const chunk of source as AsyncIterable<Uint8Array>) {
+        if (sent + chunk.length > limit) {
+          yield chunk.subarray(0, limit - sent);
+          source.destroy();
+          throw new InjectedFault(`injected fault: stream ${key} after ${limit} bytes`);
+        }
+        sent += chunk.length;
+        yield chunk;
+      }
+    }
+    return Readable.from(cut(), { objectMode: false });
   }
 
   async head(key: string) {
