@@ -15,6 +15,7 @@ export function BackupPanel({ runningJobId }: { runningJobId: string | null }) {
   const router = useRouter();
   const storageOk = useStorageOk();
   const [remarks, setRemarks] = useState('');
+  const [verify, setVerify] = useState(true);
   const [jobId, setJobId] = useState<string | null>(runningJobId);
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
@@ -34,7 +35,7 @@ export function BackupPanel({ runningJobId }: { runningJobId: string | null }) {
     event.preventDefault();
     setError(null);
     startTransition(async () => {
-      const result = await startBackupAction({ remarks });
+      const result = await startBackupAction({ remarks, verify });
       if (result.ok) {
         setJobId(result.data.jobId);
         setRemarks('');
@@ -65,6 +66,9 @@ export function BackupPanel({ runningJobId }: { runningJobId: string | null }) {
           aria-describedby={error ? 'backup-error' : undefined}
           disabled={running}
         />
+        <label className="checkbox">
+          <input type="checkbox" checked={verify} onChange={(e) => setVerify(e.target.checked)} disabled={running} /> Verify after backup
+        </label>
         <button type="submit" className="primary" disabled={!storageOk || pending || running}>
           {pending && !running ? 'Starting…' : 'Back up now'}
         </button>

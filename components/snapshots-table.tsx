@@ -54,6 +54,7 @@ export function SnapshotsTable({ rows }: { rows: SnapshotRow[] }) {
 
   const toggle = (id: string) => setSelected((s) => new Set(s.has(id) ? [...s].filter((x) => x !== id) : [...s, id]));
   const allSelected = visibleSelected.length === rows.length;
+  const pair = [...visibleSelected].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
   return (
     <div>
       <div className="toolbar">
@@ -62,6 +63,11 @@ export function SnapshotsTable({ rows }: { rows: SnapshotRow[] }) {
           {visibleSelected.length ? `, ${visibleSelected.length} selected` : ''}
         </span>
         <DeleteSnapshotsButton ids={visibleSelected} label={visibleSelected.length ? `Delete ${visibleSelected.length} selected…` : 'Delete selected…'} onDeleted={() => setSelected(new Set())} />
+        {visibleSelected.length === 2 && (
+          <Link className="button" href={`/snapshots/diff?from=${pair[0]}&to=${pair[1]}`}>
+            Compare the 2 selected
+          </Link>
+        )}
       </div>
       <div className="table-wrap">
         <table data-testid="snapshots-table">

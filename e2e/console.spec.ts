@@ -1,5 +1,6 @@
 // A new operator's walk through the console, on each target.
 import { expect, test } from '@playwright/test';
+import { openObjectStore } from '../lib/object-store/index.ts';
 import { screenshot, setSystemParameter, targetOf } from './support';
 
 test.describe.configure({ mode: 'serial' });
@@ -41,6 +42,9 @@ test('back up, inspect, delete, move the storage and see an outage', async ({ pa
     await page.getByLabel('Search by object id').fill('12a');
     await expect(page.getByText('Object ids are digits only.')).toBeVisible();
     await page.getByLabel('Search by object id').fill('');
+    await expect(page.getByTestId('verification')).toContainText('Verified', { timeout: 30_000 }); // verified after the backup
+    await page.getByRole('button', { name: 'Verify', exact: true }).click();
+    await expect(page.getByTestId('verification')).toContainText('1,600 rows');
     await screenshot(page, info, '03-snapshot-detail');
   });
 
@@ -131,6 +135,28 @@ test('back up, inspect, delete, move the storage and see an outage', async ({ pa
     await page.goto('/');
     await expect(page.getByTestId('storage-banner')).toHaveCount(0);
     await expect(page.getByRole('button', { name: 'Back up now' })).toBeEnabled();
+  });
+
+  await test.step('compare two snapshots, and sweep an orphan object', async () => {
+    await page.goto('/');
+    await page.getByLabel('Remarks (optional)').fill('one more');
+    await page.getByRole('button', { name: 'Back up now' }).click();
+    await expect(page.getByTestId('job-status')).toHaveText('SUCCEEDED', { timeout: 60_000 });
+    await expect(page.getByTestId('snapshots-table').locator('tbody tr')).toHaveCount(2);
+    await page.getByLabel('Select all snapshots').check();
+    await page.getByRole('link', { name: 'Compare the 2 selected' }).click();
+    await expect(page.getByTestId('diff-summary')).toContainText('SSTs added');
+    await expect(page.getByRole('heading', { name: /Relations added/ })).toContainText('(0)');
+    await screenshot(page, info, '11-compare');
+
+    const store = openObjectStore(target.backupUrl);
+    await store.put('hummock_001/backup/4242.snapshot', 'left behind by a crash');
+    await store.close();
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await expect(page.getByRole('table', { name: 'Orphan objects' })).toContainText('hummock_001/backup/4242.snapshot');
+    await page.getByRole('button', { name: 'Delete 1 orphan objects…' }).click();
+    await page.getByRole('dialog', { name: 'Delete 1 orphan objects?' }).getByRole('button', { name: 'Delete orphans' }).click();
+    await expect(page.getByTestId('orphans-none')).toBeVisible();
   });
 
   await test.step('readable on a phone', async () => {

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { OrphansCard } from '@/components/orphans-card';
 import { SettingsForm } from '@/components/settings-form';
 import { getBackupManager } from '@/lib/backup/process-manager';
 
@@ -12,6 +13,10 @@ export default async function SettingsPage() {
     (m) => m.snapshot_metadata.length,
     () => 0,
   );
+  const orphans = await manager.listOrphans().then(
+    (list) => list.map((o) => ({ key: o.key, size: o.size, lastModified: o.lastModified.toISOString() })),
+    () => null,
+  );
   return (
     <>
       <h1>Settings</h1>
@@ -20,6 +25,7 @@ export default async function SettingsPage() {
         <p className="muted">Where snapshots and their manifest are stored. Every console process picks a change up before its next operation.</p>
         <SettingsForm currentUrl={config.displayUrl} currentDirectory={config.directory} snapshotCount={snapshotCount} />
       </section>
+      {orphans && <OrphansCard orphans={orphans} />}
     </>
   );
 }

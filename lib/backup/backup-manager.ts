@@ -252,7 +252,7 @@ export class BackupManager {
    * this process unless `detach` is given, in which case the caller must hand it to a
    * process that calls `runJob` (see cli/backup-worker.ts) before the lease runs out.
    */
-  async startBackupJob(options: { remarks?: string | null; startedBy?: string; detach?: boolean } = {}): Promise<bigint> {
+  async startBackupJob(options: { remarks?: string | null; startedBy?: string; detach?: boolean; verify?: boolean } = {}): Promise<bigint> {
     const parsed = remarksSchema.safeParse(options.remarks ?? '');
     if (!parsed.success) throw new BackupError('INVALID_INPUT', parsed.error.issues[0]!.message);
     const remarks = parsed.data;
@@ -300,7 +300,7 @@ export class BackupManager {
       await releaseSafePoint(this.prisma, safePointHolder(id));
       throw error;
     }
-    if (!options.detach) this.launch(id, storage);
+    if (!options.detach) this.launch(id, storage, { verify: options.verify });
     return id;
   }
 
@@ -321,13 +321,18 @@ export class BackupManager {
     await this.localJobs.get(id)?.done;
   }
 
-  private launch(id: bigint, storage: MetaSnapshotStorage): void {
+  private launch(id: bigint, storage: MetaSnapshotStorage, options: { verify?: boolean } = {}): void {
     const controller = new AbortController();
-    const done = this.execute(id, storage, controller).finally(() => this.localJobs.delete(id));
+    const done = this.execute(id, storage, controller)
+      .then(async (state) => {
+        // The snapshot is read back and checked; the result is kept beside it.
+        if (state === 'SUCCEEDED' && options.verify) await this.verifySnapshot(id).catch(() => undefined);
+      })
+      .finally(() => this.localJobs.delete(id));
     this.localJobs.set(id, { controller, done });
   }
 
-  private async execute(id: bigint, storage: MetaSnapshotStorage, controller: AbortController): Promise<void> {
+  private async execute(id: bigint, storage: MetaSnapshotStorage, controller: AbortController): Promise<BackupJob['status']> {
     let build: SnapshotBuild | undefined;
     const counters = () => ({ rows_written: BigInt(build?.progress.rows ?? 0), bytes_written: BigInt(build?.progress.bytes ?? 0) });
     let beating = Promise.resolve();
@@ -362,6 +367,7 @@ export class BackupManager {
       data: { state: outcome.state, error: outcome.error, finished_at: new Date(), heartbeat_at: new Date(), snapshot_bytes: outcome.bytes, ...counters() },
     });
     await releaseSafePoint(this.prisma, safePointHolder(id));
+    return outcome.state;
   }
 
   async getJob(id: bigint): Promise<BackupJob | null> {

@@ -20,6 +20,7 @@ export interface DeletePreview {
 }
 
 const sizeCache = new Map<string, Map<bigint, bigint>>();
+const catalogCache = new Map<string, SnapshotCatalog>();
 const MAX_CACHED = 8;
 
 function remember<T>(cache: Map<string, T>, key: string, value: T): T {
@@ -56,6 +57,9 @@ export async function readSstSizes(storage: MetaSnapshotStorage, id: bigint): Pr
 }
 
 export async function readCatalog(storage: MetaSnapshotStorage, id: bigint): Promise<SnapshotCatalog> {
+  const key = cacheKey(storage, id);
+  const cached = catalogCache.get(key);
+  if (cached) return cached;
   const catalog: SnapshotCatalog = { databases: [], schemas: [], relations: [] };
   const schemaOf = new Map<number, number | null>();
   await decodeSnapshotTables(
@@ -79,7 +83,7 @@ export async function readCatalog(storage: MetaSnapshotStorage, id: bigint): Pro
     },
     { name: `snapshot ${id}` },
   );
-  return catalog;
+  return remember(catalogCache, key, catalog);
 }
 
 export async function previewDelete(storage: MetaSnapshotStorage, manifest: Manifest, ids: readonly bigint[]): Promise<DeletePreview> {

@@ -4,6 +4,7 @@ import { notFound } from 'next/navigation';
 import { DeleteSnapshotsButton } from '@/components/delete-dialog';
 import { formatBytes, formatCount, formatTime } from '@/components/format';
 import { SnapshotSsts } from '@/components/snapshot-ssts';
+import { VerifyPanel } from '@/components/verify-panel';
 import { isBackupError } from '@/lib/backup/errors';
 import { getBackupManager } from '@/lib/backup/process-manager';
 import { idSchema } from '@/lib/backup/validation';
@@ -30,7 +31,7 @@ export default async function SnapshotPage({ params, searchParams }: Props) {
     if (isBackupError(error, 'NOT_FOUND')) notFound();
     throw error;
   }
-  const catalog = await manager.snapshotCatalog(id);
+  const [catalog, verification] = await Promise.all([manager.snapshotCatalog(id), manager.lastVerification(id)]);
   const schemaName = new Map(catalog.schemas.map((s) => [s.id, s.name]));
   const relationsPerSchema = new Map<number | null, number>();
   for (const r of catalog.relations) relationsPerSchema.set(r.schemaId, (relationsPerSchema.get(r.schemaId) ?? 0) + 1);
@@ -73,6 +74,7 @@ export default async function SnapshotPage({ params, searchParams }: Props) {
           <dd>{snapshot.remarks ?? '–'}</dd>
         </dl>
       </section>
+      <VerifyPanel id={id.toString()} last={verification && { ...verification, verifiedAt: verification.verifiedAt.toISOString() }} />
       <div className="two-columns">
         <section className="card">
           <h2>Rows per table</h2>

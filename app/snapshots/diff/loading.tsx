@@ -1,0 +1,5 @@
+import { PageSkeleton } from '@/components/route-states';
+
+export default function Loading() {
+  return <PageSkeleton title="Compare snapshots" />;
+}
