@@ -16,7 +16,9 @@ import { maskUrl } from '../lib/object-store/url.ts';
 const USAGE = `usage: npm run --silent ctl -- COMMAND [--json]
 
 commands:
-  backup [--remarks R] [--wait]   start a backup job (with --wait: follow it, exit 1 unless it succeeds)
+  backup [--remarks R] [--wait] [--verify]
+                                  start a backup job (with --wait: follow it, exit 1 unless it
+                                  succeeds; with --verify too: then verify the snapshot)
   status JOB_ID                   a job's status
   jobs [--limit N]                job history, newest first
   cancel JOB_ID                   cancel a running job
@@ -49,6 +51,7 @@ const { values: flags, positionals } = (() => {
         json: { type: 'boolean', default: false },
         remarks: { type: 'string' },
         wait: { type: 'boolean', default: false },
+        verify: { type: 'boolean', default: false },
         limit: { type: 'string' },
         after: { type: 'string' },
         url: { type: 'string' },
@@ -117,6 +120,7 @@ async function run(manager: BackupManager): Promise<number> {
   const [command, ...args] = positionals;
   switch (command) {
     case 'backup': {
+      if (flags.verify && !flags.wait) throw new UsageError('--verify needs --wait');
       const id = await manager.startBackupJob({ remarks: flags.remarks, startedBy: `cli:${process.env.USER ?? 'unknown'}`, detach: !flags.wait });
       if (!flags.wait) {
         spawnWorker(id);
@@ -133,8 +137,13 @@ async function run(manager: BackupManager): Promise<number> {
       });
       process.off('SIGINT', onSignal);
       if (!json) process.stderr.write('\n');
-      print(jobLine(job), job);
-      return job.status === 'SUCCEEDED' ? 0 : 1;
+      if (job.status !== 'SUCCEEDED' || !flags.verify) {
+        print(jobLine(job), job);
+        return job.status === 'SUCCEEDED' ? 0 : 1;
+      }
+      const verification = await manager.verifySnapshot(id);
+      print(`${jobLine(job)}\n${verification.ok ? 'verified: ok' : ['verification FAILED:', ...verification.problems].join('\n  ')}`, { ...job, verification });
+      return verification.ok ? 0 : 1;
     }
     case 'status': {
       const status = await manager.getJobStatus(parseId(args[0], 'JOB_ID'));

@@ -358,11 +358,16 @@ describe('ctl', () => {
     assert.equal(job.id, '1');
     assert.equal(job.remarks, 'from the cli');
 
+    const verified = await ctl('backup', '--wait', '--verify', '--json');
+    assert.equal(verified.code, 0, verified.stderr);
+    assert.equal(JSON.parse(verified.stdout).verification.ok, true);
+    assert.equal((await ctl('backup', '--verify')).code, 2);
+
     const detached = await ctl('backup', '--json');
     assert.equal(detached.code, 0, detached.stderr);
-    assert.deepEqual(JSON.parse(detached.stdout), { job_id: '2', status: 'RUNNING' });
+    assert.deepEqual(JSON.parse(detached.stdout), { job_id: '3', status: 'RUNNING' });
     for (let i = 0; ; i++) {
-      const status = JSON.parse((await ctl('status', '2', '--json')).stdout);
+      const status = JSON.parse((await ctl('status', '3', '--json')).stdout);
       if (status.status === 'SUCCEEDED') break;
       assert.equal(status.status, 'RUNNING');
       assert.ok(i < 100, 'the detached job ends');
@@ -370,13 +375,13 @@ describe('ctl', () => {
     }
 
     const snapshots = JSON.parse((await ctl('snapshots', '--json')).stdout);
-    assert.deepEqual(snapshots.snapshot_metadata.map((s: { id: string }) => s.id), ['1', '2']);
+    assert.deepEqual(snapshots.snapshot_metadata.map((s: { id: string }) => s.id), ['1', '2', '3']);
     assert.equal(typeof snapshots.snapshot_metadata[0].ssts[0], 'string');
     const show = await ctl('show', '1', '--json');
     assert.equal(JSON.parse(show.stdout).remarks, 'from the cli');
     const pinned = JSON.parse((await ctl('pinned-ssts', '--json')).stdout);
     assert.equal(pinned.total, 10);
-    assert.deepEqual(JSON.parse((await ctl('jobs', '--json')).stdout).map((j: { id: string }) => j.id), ['2', '1']);
+    assert.deepEqual(JSON.parse((await ctl('jobs', '--json')).stdout).map((j: { id: string }) => j.id), ['3', '2', '1']);
     const config = JSON.parse((await ctl('config', 'get', '--json')).stdout);
     assert.equal(config.directory, 'hummock_001/backup');
 
@@ -398,6 +403,6 @@ describe('ctl', () => {
     }
     const deleted = await ctl('delete', '1', '5', '--json');
     assert.equal(deleted.code, 0, deleted.stderr);
-    assert.equal(JSON.parse(deleted.stdout).remaining, 1);
+    assert.equal(JSON.parse(deleted.stdout).remaining, 2);
   });
 });

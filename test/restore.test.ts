@@ -84,6 +84,7 @@ const DIRECTIONS: [MetaKind, MetaKind][] = [
 const SHAPES = [
   { name: 'small cluster after some workload', scale: { relations: 30, ssts: 200 }, steps: 2, rough: true },
   { name: 'empty catalog', scale: { relations: 0, ssts: 0 }, steps: 0, rough: false },
+  { name: 'wider cluster (several insert batches)', scale: { relations: 400, ssts: 12_000 }, steps: 1, rough: false },
 ];
 
 for (const [from, to] of DIRECTIONS) {
