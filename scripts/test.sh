@@ -5,20 +5,15 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-SERVICES=$ROOT/.test-services
-mkdir -p "$SERVICES"
 WORK=$(mktemp -d /tmp/mbc-test.XXXXXX)
-chmod 755 "$WORK" # the PostgreSQL server runs as the postgres user
-PG_DIR=$WORK/postgres
-S3_DIR=$SERVICES/s3
-started_s3=0
 export NEXT_TELEMETRY_DISABLED=1 CHECKPOINT_DISABLE=1
+# shellcheck source=scripts/services/common.sh
+. scripts/services/common.sh
 
 log() { printf '\n== %s\n' "$*" >&2; }
 
 cleanup() {
-  bash scripts/services/postgres.sh stop "$PG_DIR" || true
-  ((started_s3)) && { bash scripts/services/s3-server.sh stop "$S3_DIR" || true; }
+  services_stop "$ROOT"
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -36,19 +31,8 @@ if [[ ! -x /usr/bin/chromium ]]; then
   { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; } >&2 || fail_setup "installing chromium"
 fi
 
-log "starting PostgreSQL"
-mkdir -p "$PG_DIR"
-PG_URL=$(bash scripts/services/postgres.sh start "$PG_DIR" | sed -n 's/^DATABASE_URL=//p')
-[[ -n $PG_URL ]] || fail_setup "PostgreSQL did not start"
-
-log "starting the S3 server (radosgw)"
-gateway_up() { [[ -f $S3_DIR/env ]] && (exec 3<>"/dev/tcp/127.0.0.1/$(sed -n 's/^S3_ENDPOINT=.*://p' "$S3_DIR/env")") 2>/dev/null; }
-gateway_up || started_s3=1
-bash scripts/services/s3-server.sh start "$S3_DIR" >/dev/null || fail_setup "the S3 server did not start"
-set -a
-# shellcheck disable=SC1091
-. "$S3_DIR/env"
-set +a
+log "starting PostgreSQL and the S3 server (radosgw)"
+services_start "$ROOT" "$WORK" || fail_setup "the test services did not start"
 
 log "preparing migrated template meta stores"
 psql -q "$PG_URL" -c 'CREATE DATABASE mbc_template' || fail_setup "cannot create the template database"

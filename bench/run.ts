@@ -1,0 +1,109 @@
+// npm run bench -- [--scale S|L]: backup speed and memory beside what an operator would use
+// instead, measured in one run on this machine (PostgreSQL and the S3 server on loopback).
+// Prints a Markdown table; ratios compare figures of the same run.
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { BackupManager } from '../lib/backup/backup-manager.ts';
+import { openMetaStore } from '../lib/meta/client.ts';
+import { migrateMetaStore } from '../lib/meta/migrate.ts';
+import { SNAPSHOT_SECTIONS } from '../lib/meta/models.ts';
+import { freshBucketUrl } from '../test/support/services.ts';
+import { seedAtScale } from './seed-fast.ts';
+
+const SCALES = { S: { relations: 10_000, ssts: 100_000 }, L: { relations: 100_000, ssts: 1_000_000 } } as const;
+const { values } = parseArgs({ options: { scale: { type: 'string', default: 'S' } } });
+const scaleName = (values.scale ?? 'S').toUpperCase() as keyof typeof SCALES;
+if (!(scaleName in SCALES)) throw new Error(`--scale must be S or L, got ${values.scale}`);
+const scale = SCALES[scaleName];
+const here = import.meta.dirname;
+
+interface Figure {
+  name: string;
+  seconds: number;
+  maxRssMb: number | null;
+  bytes: number | null;
+}
+
+function run(command: string, args: string[], options: { stdinFrom?: ReturnType<typeof spawn> } = {}): Promise<{ stdout: string; seconds: number }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(command, args, { stdio: [options.stdinFrom ? 'pipe' : 'ignore', 'pipe', 'inherit'] });
+    if (options.stdinFrom) options.stdinFrom.stdout!.pipe(child.stdin!);
+    let stdout = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve({ stdout, seconds: (performance.now() - started) / 1000 }) : reject(new Error(`${command} ${args.join(' ')} exited with ${code}`))));
+  });
+}
+
+const node = (script: string, ...args: string[]) => run(process.execPath, ['--import', 'tsx', path.join(here, script), ...args]);
+const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1)!);
+
+async function main() {
+  const admin = new URL(process.env.PG_URL!);
+  const dbName = `bench_${scaleName.toLowerCase()}`;
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  const exists = (await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [dbName])).rowCount;
+  if (!exists) await client.query(`CREATE DATABASE ${dbName}`);
+  await client.end();
+  admin.pathname = `/${dbName}`;
+  const url = admin.toString();
+  const bucketUrl = await freshBucketUrl();
+  await migrateMetaStore(url);
+  const meta = openMetaStore(url);
+  if ((await meta.prisma.cluster.count()) === 0) {
+    const started = performance.now();
+    console.error(`seeding ${scaleName}: ${scale.relations} relations, ${scale.ssts} SSTs…`);
+    await seedAtScale(url, scale.relations, scale.ssts, { url: bucketUrl, directory: 'bench' });
+    console.error(`seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  } else {
+    await meta.prisma.systemParameter.update({ where: { name: 'backup_storage_url' }, data: { value: bucketUrl } });
+  }
+  const figures: Figure[] = [];
+
+  // The raw read limit: COPY of every backed-up table, text format, to /dev/null.
+  let copySeconds = 0;
+  for (const { table } of SNAPSHOT_SECTIONS) copySeconds += (await run('psql', ['-Atq', url, '-c', `\\copy "${table}" to '/dev/null'`])).seconds;
+  figures.push({ name: 'COPY every backed-up table to /dev/null (raw read limit)', seconds: copySeconds, maxRssMb: null, bytes: null });
+
+  const readOnly = lastJson((await node('backup-once.ts', url, '--read-only')).stdout);
+  figures.push({ name: 'our read and encode, to /dev/null', ...readOnly });
+
+  const backup = lastJson((await node('backup-once.ts', url)).stdout);
+  figures.push({ name: 'our backup to S3', ...backup });
+
+  const dump = spawn('pg_dump', ['-Fc', url], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const piped = await run(process.execPath, ['--import', 'tsx', path.join(here, 'upload-stdin.ts'), bucketUrl, `pg_dump/${randomUUID()}.dump`], { stdinFrom: dump });
+  const upload = lastJson(piped.stdout);
+  figures.push({ name: 'pg_dump -Fc | upload to S3', seconds: piped.seconds, maxRssMb: upload.maxRssMb, bytes: upload.bytes });
+
+  const raw = lastJson((await node('upload-stdin.ts', bucketUrl, `raw/${randomUUID()}`, '--bytes', String(backup.bytes))).stdout);
+  figures.push({ name: 'one multipart upload of the same bytes (raw upload limit)', ...raw });
+
+  // 64-bit values come back exact: the snapshot verifies against its entry, and its largest
+  // SST object id (above 2^53) equals the database's, compared as text.
+  const manager = new BackupManager({ meta });
+  const verification = await manager.verifySnapshot(BigInt(backup.id));
+  const entry = await manager.getSnapshot(BigInt(backup.id));
+  const maxInDb = ((await meta.prisma.$queryRawUnsafe('SELECT max(object_id)::text AS m FROM hummock_sstable_info')) as { m: string }[])[0]!.m;
+  const maxInSnapshot = entry.ssts.reduce((a, b) => (b > a ? b : a), 0n).toString();
+  await manager.close();
+  await meta.close();
+
+  const base = figures.find((f) => f.name.startsWith('pg_dump'))!;
+  const copy = figures[0]!;
+  console.log(`\n### Backup at ${scaleName} (${scale.relations.toLocaleString('en-US')} relations, ${scale.ssts.toLocaleString('en-US')} SSTs), PostgreSQL → S3 (radosgw), ${new Date().toISOString().slice(0, 10)}\n`);
+  console.log('| what | wall s | peak RSS MB | bytes out | × pg_dump -Fc \\| upload | × raw COPY |');
+  console.log('|---|---|---|---|---|---|');
+  for (const f of figures) {
+    console.log(`| ${f.name} | ${f.seconds.toFixed(2)} | ${f.maxRssMb === null ? '–' : f.maxRssMb.toFixed(0)} | ${f.bytes === null ? '–' : (f.bytes / 1e6).toFixed(1) + ' MB'} | ${(f.seconds / base.seconds).toFixed(2)} | ${(f.seconds / copy.seconds).toFixed(2)} |`);
+  }
+  console.log(`\nsnapshot ${backup.id} verified: ${verification.ok ? 'ok' : verification.problems.join('; ')}; largest SST object id in the database ${maxInDb}, in the snapshot ${maxInSnapshot}: ${maxInDb === maxInSnapshot ? 'exact' : 'DIFFERENT'}`);
+  if (!verification.ok || maxInDb !== maxInSnapshot) process.exitCode = 1;
+}
+
+await main();
