@@ -38,7 +38,7 @@ export async function seedAtScale(url: string, relations: number, ssts: number, 
     await client.query(`INSERT INTO user_privilege (user_id, oid, granted_by, action, with_grant_option) SELECT 2, ${first} + g, 1, 'SELECT', false FROM generate_series(0, ${relations - 1}) g`);
     await client.query(
       `INSERT INTO hummock_sstable_info (sst_id, object_id, compaction_group_id, level, sub_level, file_size, table_ids, key_range_left, key_range_right, min_epoch, max_epoch)
-       SELECT ${FIRST_OBJECT_ID} + g, ${FIRST_OBJECT_ID} + g, 2 + g % 2, g % 7, 0, 4000000 + (g * 7919) % 60000000,
+       SELECT ${FIRST_OBJECT_ID} + g, ${FIRST_OBJECT_ID} + g, 2 + g % 2, g % 7, 0, 4000000 + (g::bigint * 7919) % 60000000,
               jsonb_build_array(${first} + g % ${Math.max(relations, 1)}), 't' || (${first} + g % ${Math.max(relations, 1)}) || '/' || lpad(to_hex(g % 65536), 4, '0'),
               't' || (${first} + g % ${Math.max(relations, 1)}) || '/ffff', ${epoch} - 65536000, ${epoch}
          FROM generate_series(0, ${ssts - 1}) g`,

@@ -21,7 +21,6 @@ import { remarksSchema } from './validation.ts';
 
 export const MAX_META_SNAPSHOTS = 100;
 export type JobStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'NOT_FOUND';
-export const TERMINAL_STATUSES: readonly JobStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED', 'NOT_FOUND'];
 
 export interface BackupJob {
   id: bigint;
@@ -579,4 +578,3 @@ export class BackupManager {
   }
 }
 
-export { isBackupError };

@@ -30,5 +30,3 @@ export const storageConfigSchema = z
     directory: z.string().trim().min(1, 'the storage directory must not be blank').max(512).optional(),
   })
   .refine((c) => c.url !== undefined || c.directory !== undefined, 'give a URL, a directory or both');
-
-export type StorageConfigInput = z.input<typeof storageConfigSchema>;

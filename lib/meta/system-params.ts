@@ -9,10 +9,6 @@ export interface BackupStorageParams {
   directory: string;
 }
 
-async function valueOf(prisma: MetaClient, name: string): Promise<string | null> {
-  return (await prisma.systemParameter.findUnique({ where: { name } }))?.value ?? null;
-}
-
 /** The backup location; when unset, upstream's defaults: the state store and `{data_directory}/backup`. */
 export async function readBackupStorageParams(prisma: MetaClient): Promise<BackupStorageParams> {
   const rows = await prisma.systemParameter.findMany({ where: { name: { in: [BACKUP_STORAGE_URL, BACKUP_STORAGE_DIRECTORY, 'state_store', 'data_directory'] } } });
@@ -36,10 +32,4 @@ export async function writeBackupStorageParams(prisma: MetaClient, params: Backu
       create: { name: BACKUP_STORAGE_DIRECTORY, value: params.directory, is_mutable: true, description: 'Directory of meta snapshots' },
     }),
   ]);
-}
-
-/** The Hummock data store the SSTs live in (`state_store` without `hummock+`, and `data_directory`). */
-export async function readStateStoreParams(prisma: MetaClient): Promise<{ url: string | null; directory: string | null }> {
-  const url = await valueOf(prisma, 'state_store');
-  return { url: url ? url.replace(/^hummock\+/, '') : null, directory: await valueOf(prisma, 'data_directory') };
 }
