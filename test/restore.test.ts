@@ -42,7 +42,7 @@ async function tableContents(url: string): Promise<Record<string, unknown[]>> {
   try {
     for (const { table } of SNAPSHOT_SECTIONS) {
       out[table] = [];
-      for await (const row of reader.rows(table)) out[table]!.push(parseJson64(row));
+      for await (const batch of reader.rows(table)) for (const row of batch) out[table]!.push(parseJson64(row));
     }
   } finally {
     await reader.close();

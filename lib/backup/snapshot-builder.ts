@@ -24,8 +24,18 @@ export interface SnapshotBuild {
   metadata(): SnapshotMetadata;
 }
 
-const OBJECT_ID = /"object_id":(\d+)/;
+const OBJECT_ID_KEY = Buffer.from('"object_id":');
 const text = (row: Uint8Array) => Buffer.from(row.buffer, row.byteOffset, row.byteLength).toString('utf8');
+
+/** The `object_id` of an SST row, read from its JSON bytes without decoding the whole row. */
+function objectIdOf(row: Uint8Array): bigint {
+  const bytes = Buffer.from(row.buffer, row.byteOffset, row.byteLength);
+  const at = bytes.indexOf(OBJECT_ID_KEY);
+  let end = at + OBJECT_ID_KEY.length;
+  while (end < bytes.length && bytes[end]! >= 0x30 && bytes[end]! <= 0x39) end++;
+  if (at < 0 || end === at + OBJECT_ID_KEY.length) throw new BackupError('CORRUPT_SNAPSHOT', `an SST row has no object_id: ${text(row).slice(0, 200)}`);
+  return BigInt(bytes.toString('latin1', at + OBJECT_ID_KEY.length, end));
+}
 
 export function buildSnapshot(reader: ConsistentReader, id: bigint, options: { remarks: string | null; createdAt?: Date }): SnapshotBuild {
   const progress: BuildProgress = { rows: 0, bytes: 0 };
@@ -35,23 +45,23 @@ export function buildSnapshot(reader: ConsistentReader, id: bigint, options: { r
   let hummockVersionId: bigint | undefined;
   let finished = false;
 
-  async function* rowsOf(table: string): AsyncGenerator<Uint8Array> {
-    for await (const row of reader.rows(table)) {
-      progress.rows++;
+  async function* rowsOf(table: string): AsyncGenerator<Uint8Array[]> {
+    for await (const batch of reader.rows(table)) {
+      progress.rows += batch.length;
       if (table === 'hummock_sstable_info') {
-        const match = OBJECT_ID.exec(text(row));
-        if (!match) throw new BackupError('CORRUPT_SNAPSHOT', `an SST row has no object_id: ${text(row).slice(0, 200)}`);
-        ssts.push(BigInt(match[1]!));
+        for (const row of batch) ssts.push(objectIdOf(row));
       } else if (table === 'hummock_state_table_info') {
-        const info = parseJson64(row) as { table_id: unknown; committed_epoch: unknown; compaction_group_id: unknown };
-        stateTableInfo[String(toBigInt(info.table_id, 'table_id'))] = {
-          committed_epoch: toBigInt(info.committed_epoch, 'committed_epoch'),
-          compaction_group_id: toBigInt(info.compaction_group_id, 'compaction_group_id'),
-        };
+        for (const row of batch) {
+          const info = parseJson64(row) as { table_id: unknown; committed_epoch: unknown; compaction_group_id: unknown };
+          stateTableInfo[String(toBigInt(info.table_id, 'table_id'))] = {
+            committed_epoch: toBigInt(info.committed_epoch, 'committed_epoch'),
+            compaction_group_id: toBigInt(info.compaction_group_id, 'compaction_group_id'),
+          };
+        }
       } else if (table === 'hummock_version') {
-        hummockVersionId = toBigInt((parseJson64(row) as { version_id: unknown }).version_id, 'version_id');
+        for (const row of batch) hummockVersionId = toBigInt((parseJson64(row) as { version_id: unknown }).version_id, 'version_id');
       }
-      yield row;
+      yield batch;
     }
   }
 

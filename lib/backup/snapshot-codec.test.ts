@@ -38,8 +38,15 @@ function generateSections(seed: number): unknown[][] {
   return sections;
 }
 
-function toSources(sections: unknown[][]): SnapshotSectionSource[] {
-  return sections.map((items) => ({ count: items.length, items: items.map((item) => stringifyJson64(item)) }));
+/** Items one by one, or in batches of `batch` (the builder's bulk path). */
+function toSources(sections: unknown[][], batch = 0): SnapshotSectionSource[] {
+  return sections.map((items) => {
+    const encoded = items.map((item) => stringifyJson64(item));
+    if (!batch) return { count: items.length, items: encoded };
+    const batches: string[][] = [];
+    for (let i = 0; i < encoded.length; i += batch) batches.push(encoded.slice(i, i + batch));
+    return { count: items.length, items: batches };
+  });
 }
 
 async function collect(stream: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
@@ -71,8 +78,8 @@ async function decodeAll(bytes: Uint8Array | AsyncIterable<Uint8Array>, knownSec
   return { ...result, sections };
 }
 
-async function encode(id: bigint, sections: unknown[][], chunkBytes?: number): Promise<Uint8Array> {
-  return collect(encodeSnapshot({ formatVersion: SNAPSHOT_FORMAT_VERSION, id }, toSources(sections), { chunkBytes }));
+async function encode(id: bigint, sections: unknown[][], chunkBytes?: number, batch = 0): Promise<Uint8Array> {
+  return collect(encodeSnapshot({ formatVersion: SNAPSHOT_FORMAT_VERSION, id }, toSources(sections, batch), { chunkBytes }));
 }
 
 async function rejectsWith(promise: Promise<unknown>, code: string) {
@@ -84,7 +91,8 @@ describe('snapshot codec', () => {
     for (let seed = 1; seed <= 25; seed++) {
       const sections = generateSections(seed);
       const id = 2n ** 60n + BigInt(seed);
-      const bytes = await encode(id, sections, 64 + seed * 13);
+      const bytes = await encode(id, sections, 64 + seed * 13, seed % 2 ? 7 : 0);
+      assert.deepEqual(bytes, await encode(id, sections, 1 << 20), 'batching and chunk size do not change the bytes');
       const decoded = await decodeAll(bytes);
       assert.equal(decoded.header.id, id);
       assert.equal(decoded.header.formatVersion, SNAPSHOT_FORMAT_VERSION);

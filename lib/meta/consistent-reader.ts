@@ -11,8 +11,8 @@ import { copyBinaryValues } from './pg-copy-binary.ts';
 export interface ConsistentReader {
   readonly kind: 'sqlite' | 'postgresql';
   count(table: string): Promise<number>;
-  /** Each row's JSON, in primary key order. */
-  rows(table: string): AsyncIterable<Uint8Array>;
+  /** Each row's JSON, in primary key order, in batches. */
+  rows(table: string): AsyncIterable<Uint8Array[]>;
   /** Ends the read transaction and the connection. */
   close(): Promise<void>;
 }
@@ -74,12 +74,17 @@ async function openSqlite(url: string): Promise<ConsistentReader> {
     async *rows(table) {
       const columns = columnsOf(table);
       const select = `SELECT json_object(${columns.map((c) => `'${c.name}', ${expression(c)}`).join(', ')}) FROM ${quote(table)} ORDER BY ${orderBy(columns)}`;
-      let n = 0;
+      let batch: Uint8Array[] = [];
       for (const text of db.prepare(select).pluck().iterate() as Iterable<string>) {
-        yield Buffer.from(text);
-        // Give timers (heartbeats, progress) a turn: better-sqlite3 is synchronous.
-        if (++n % ROWS_PER_YIELD === 0) await new Promise((resolve) => setImmediate(resolve));
+        batch.push(Buffer.from(text));
+        if (batch.length === ROWS_PER_YIELD) {
+          yield batch;
+          batch = [];
+          // Give timers (heartbeats, progress) a turn: better-sqlite3 is synchronous.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
       }
+      if (batch.length) yield batch;
     },
     async close() {
       if (db.inTransaction) db.prepare('COMMIT').run();
