@@ -144,15 +144,18 @@ export class FsObjectStore implements ObjectStore {
     }
   }
 
-  async get(key: string) {
+  private async openForRead(key: string): Promise<fs.FileHandle> {
     const file = this.file(key);
-    let handle;
     try {
-      handle = await fs.open(file, 'r');
+      return await fs.open(file, 'r');
     } catch (error) {
       if (hasCode(error, 'ENOENT')) throw this.notFound(key, error);
       throw this.unavailable('read', key, error);
     }
+  }
+
+  async get(key: string) {
+    const handle = await this.openForRead(key);
     try {
       // Read and stat one open file: a concurrent replace cannot mix two versions.
       const stat = await handle.stat({ bigint: true });
@@ -164,14 +167,7 @@ export class FsObjectStore implements ObjectStore {
   }
 
   async getRange(key: string, start: number, end: number) {
-    const file = this.file(key);
-    let handle;
-    try {
-      handle = await fs.open(file, 'r');
-    } catch (error) {
-      if (hasCode(error, 'ENOENT')) throw this.notFound(key, error);
-      throw this.unavailable('read', key, error);
-    }
+    const handle = await this.openForRead(key);
     try {
       const length = Math.max(0, end - start);
       const buffer = Buffer.alloc(length);
@@ -183,14 +179,8 @@ export class FsObjectStore implements ObjectStore {
   }
 
   async stream(key: string) {
-    const file = this.file(key);
-    try {
-      const handle = await fs.open(file, 'r');
-      return handle.createReadStream({ autoClose: true, highWaterMark: 1 << 20 });
-    } catch (error) {
-      if (hasCode(error, 'ENOENT')) throw this.notFound(key, error);
-      throw this.unavailable('read', key, error);
-    }
+    const handle = await this.openForRead(key);
+    return handle.createReadStream({ autoClose: true, highWaterMark: 1 << 20 });
   }
 
   async head(key: string): Promise<ObjectInfo | null> {
