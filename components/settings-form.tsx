@@ -2,7 +2,7 @@
 // The backup storage location: field-level validation, "Test connection" (write, read and
 // delete a probe object there), and a confirmed save that warns what changes.
 import { useRouter } from 'next/navigation';
-import { useRef, useState, useTransition } from 'react';
+import { useRef, useState, useTransition, type ReactNode } from 'react';
 import { probeStorageAction, saveStorageConfigAction } from '@/app/settings/actions';
 import { useStorageOk } from './storage-health';
 
@@ -73,45 +73,21 @@ export function SettingsForm({ currentUrl, currentDirectory, snapshotCount }: { 
         if (check()) confirmDialog.current?.showModal();
       }}
     >
-      <div className="field">
-        <label htmlFor="storage-url">Backup storage URL</label>
-        <p className="hint" id="storage-url-hint">
-          Now <code data-testid="current-url">{currentUrl}</code>. Leave blank to keep it.
-        </p>
-        <input
-          id="storage-url"
-          name="url"
-          value={url}
-          autoComplete="off"
-          spellCheck={false}
-          placeholder="s3://bucket · minio://key:secret@host:port/bucket · fs://path"
-          onChange={(e) => setUrl(e.target.value)}
-          aria-invalid={Boolean(fieldErrors.url)}
-          aria-describedby={`storage-url-hint${fieldErrors.url ? ' storage-url-error' : ''}`}
-        />
-        {fieldErrors.url && (
-          <p id="storage-url-error" className="error-text">
-            {fieldErrors.url}
-          </p>
-        )}
-      </div>
-      <div className="field">
-        <label htmlFor="storage-directory">Backup storage directory</label>
-        <input
-          id="storage-directory"
-          name="directory"
-          value={directory}
-          spellCheck={false}
-          onChange={(e) => setDirectory(e.target.value)}
-          aria-invalid={Boolean(fieldErrors.directory)}
-          aria-describedby={fieldErrors.directory ? 'storage-directory-error' : undefined}
-        />
-        {fieldErrors.directory && (
-          <p id="storage-directory-error" className="error-text">
-            {fieldErrors.directory}
-          </p>
-        )}
-      </div>
+      <TextField
+        id="storage-url"
+        name="url"
+        label="Backup storage URL"
+        hint={
+          <>
+            Now <code data-testid="current-url">{currentUrl}</code>. Leave blank to keep it.
+          </>
+        }
+        value={url}
+        onChange={setUrl}
+        error={fieldErrors.url}
+        placeholder="s3://bucket · minio://key:secret@host:port/bucket · fs://path"
+      />
+      <TextField id="storage-directory" name="directory" label="Backup storage directory" value={directory} onChange={setDirectory} error={fieldErrors.directory} />
       <div className="actions">
         <button type="button" onClick={testConnection} disabled={pending}>
           Test connection
@@ -141,5 +117,37 @@ export function SettingsForm({ currentUrl, currentDirectory, snapshotCount }: { 
         </div>
       </dialog>
     </form>
+  );
+}
+
+/** A labelled text input whose hint and error are tied to it with aria-describedby. */
+function TextField(props: { id: string; name: string; label: string; hint?: ReactNode; value: string; onChange: (value: string) => void; error?: string; placeholder?: string }) {
+  const { id, error, hint } = props;
+  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{props.label}</label>
+      {hint && (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      <input
+        id={id}
+        name={props.name}
+        value={props.value}
+        autoComplete="off"
+        spellCheck={false}
+        placeholder={props.placeholder}
+        onChange={(e) => props.onChange(e.target.value)}
+        aria-invalid={Boolean(error)}
+        aria-describedby={describedBy}
+      />
+      {error && (
+        <p id={`${id}-error`} className="error-text">
+          {error}
+        </p>
+      )}
+    </div>
   );
 }

@@ -22,6 +22,17 @@ import { seededMetaStore, type MetaKind } from './support/meta-fixtures.ts';
 import { ctlOn } from './support/ctl.ts';
 import { freshBucketUrl, freshDirectory } from './support/services.ts';
 
+/** Runs `use` with a manager on the meta store, then closes both, whatever happens. */
+async function withManager(meta: MetaStore, use: (manager: BackupManager) => Promise<void>): Promise<void> {
+  const manager = new BackupManager({ meta });
+  try {
+    await use(manager);
+  } finally {
+    await manager.close();
+    await meta.close();
+  }
+}
+
 /** A target that does not exist yet: a new SQLite file path, or a new empty PostgreSQL database. */
 async function emptyTarget(kind: MetaKind): Promise<string> {
   if (kind === 'sqlite') return `file:${path.join(freshDirectory('mbc-restore-'), 'restored.db')}`;
@@ -93,8 +104,7 @@ for (const [from, to] of DIRECTIONS) {
       it(`restores a ${shape.name} row for row`, async () => {
         const storage = from === 'postgresql' ? await freshBucketUrl() : `fs://${freshDirectory()}`;
         const source = await seededMetaStore(from, { url: storage, directory: 'backup' }, shape.scale);
-        const manager = new BackupManager({ meta: source });
-        try {
+        await withManager(source, async (manager) => {
           if (shape.rough) await roughenUp(source);
           for (let i = 0; i < shape.steps; i++) await simulateStep(source.prisma, { relations: 2, flush: 3, compact: 4 });
           const id = await backup(manager, shape.name);
@@ -112,10 +122,7 @@ for (const [from, to] of DIRECTIONS) {
           } finally {
             await restored.close();
           }
-        } finally {
-          await manager.close();
-          await source.close();
-        }
+        });
       });
     }
   });
@@ -126,8 +133,7 @@ for (const kind of ['sqlite', 'postgresql'] as const) {
     it('refuses a non-empty target, unknown ids and unknown formats; a dry run writes nothing', async () => {
       const dir = freshDirectory();
       const source = await seededMetaStore(kind, { url: `fs://${dir}`, directory: 'backup' }, { relations: 5, ssts: 20 });
-      const manager = new BackupManager({ meta: source });
-      try {
+      await withManager(source, async (manager) => {
         const id = await backup(manager, 'safety');
         const storage = await manager.storage();
         const before = await tableContents(source.url);
@@ -160,17 +166,13 @@ for (const kind of ['sqlite', 'postgresql'] as const) {
         manifest.manifest_id += 1;
         await storage.store.put(storage.manifestKey, JSON.stringify(manifest), { ifMatch: etag });
         await assert.rejects(restoreSnapshot({ targetUrl: target, snapshotId: id, storage }), (e: unknown) => isBackupError(e, 'UNSUPPORTED_FORMAT'));
-      } finally {
-        await manager.close();
-        await source.close();
-      }
+      });
     });
 
     it('leaves the target empty when the restore fails midway', async () => {
       const dir = freshDirectory();
       const source = await seededMetaStore(kind, { url: `fs://${dir}`, directory: 'backup' }, { relations: 40, ssts: 3000 });
-      const manager = new BackupManager({ meta: source });
-      try {
+      await withManager(source, async (manager) => {
         const id = await backup(manager, 'to be cut');
         // Cut the stream near its end: most rows have been inserted when it fails.
         const size = Number((await manager.getSnapshot(id)).size_bytes);
@@ -183,16 +185,12 @@ for (const kind of ['sqlite', 'postgresql'] as const) {
         faulty.clear();
         await restoreSnapshot({ targetUrl: target, snapshotId: id, storage });
         assert.deepEqual(await tableContents(target), await tableContents(source.url));
-      } finally {
-        await manager.close();
-        await source.close();
-      }
+      });
     });
 
     it('takes id sequences from the newest snapshot so they never go backwards, with upstream\'s checks', async () => {
       const source = await seededMetaStore(kind, { url: `fs://${freshDirectory()}`, directory: 'backup' }, { relations: 5, ssts: 20 });
-      const manager = new BackupManager({ meta: source });
-      try {
+      await withManager(source, async (manager) => {
         const first = await backup(manager, 'old');
         await simulateStep(source.prisma, { relations: 1, flush: 5, compact: 2 });
         const second = await backup(manager, 'newer');
@@ -218,10 +216,7 @@ for (const kind of ['sqlite', 'postgresql'] as const) {
           restoreSnapshot({ targetUrl: await emptyTarget(kind), snapshotId: first, storage: await manager.storage() }),
           (e: unknown) => isBackupError(e, 'INVALID_INPUT') && /^violate monotonicity requirement: sequence sstable_object_id/.test(e.message),
         );
-      } finally {
-        await manager.close();
-        await source.close();
-      }
+      });
     });
   });
 }
@@ -232,8 +227,7 @@ describe('verify', () => {
     const hummock = freshDirectory('mbc-hummock-');
     const meta = await seededMetaStore('sqlite', { url: `fs://${dir}`, directory: 'backup' }, { relations: 5, ssts: 30 });
     await meta.prisma.systemParameter.update({ where: { name: 'state_store' }, data: { value: `hummock+fs://${hummock}` } });
-    const manager = new BackupManager({ meta });
-    try {
+    await withManager(meta, async (manager) => {
       const ids = [await backup(manager, 'a'), await backup(manager, 'b'), await backup(manager, 'c'), await backup(manager, 'd'), await backup(manager, 'e')];
       const entry = await manager.getSnapshot(ids[0]!);
       fs.mkdirSync(path.join(hummock, 'hummock_001'), { recursive: true });
@@ -275,10 +269,7 @@ describe('verify', () => {
       assert.equal(disagreeing.problems.length, 1);
       assert.match(disagreeing.problems[0]!, /^pinned SSTs: 1 in the manifest entry but not in the snapshot \(12345\); 1 in the snapshot but not in the manifest entry/);
       assert.equal((await manager.lastVerification(ids[4]!))?.ok, false);
-    } finally {
-      await manager.close();
-      await meta.close();
-    }
+    });
   });
 });
 
@@ -286,8 +277,7 @@ describe('orphans and diff', () => {
   it('lists and deletes orphan objects, never a running job\'s, and diffs two snapshots', async () => {
     const dir = freshDirectory();
     const meta = await seededMetaStore('postgresql', { url: `fs://${dir}`, directory: 'backup' }, { relations: 10, ssts: 50 });
-    const manager = new BackupManager({ meta });
-    try {
+    await withManager(meta, async (manager) => {
       const first = await backup(manager, 'first');
       const step = await simulateStep(meta.prisma, { relations: 3, flush: 4, compact: 6 });
       await meta.prisma.relation.update({ where: { relation_id: 7 }, data: { definition: 'CREATE TABLE changed (id INT)' } });
@@ -312,10 +302,7 @@ describe('orphans and diff', () => {
       assert.deepEqual([...diff.ssts.added].sort(), [...step.added].sort());
       assert.deepEqual([...diff.ssts.removed].sort(), [...step.removed].sort());
       assert.equal(diff.ssts.unchanged, 50 - 6);
-    } finally {
-      await manager.close();
-      await meta.close();
-    }
+    });
   });
 });
 
