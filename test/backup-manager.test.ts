@@ -64,7 +64,7 @@ for (const { kind, storage } of COMBOS) {
       assert.equal(entry.remarks, 'nightly ü');
       assert.equal(entry.size_bytes, job.snapshotBytes);
       const current = (await meta.prisma.hummockSstableInfo.findMany({ select: { object_id: true }, orderBy: { object_id: 'asc' } })).map((s) => s.object_id);
-      assert.deepEqual(entry.ssts, current);
+      assert.deepEqual(Array.from(entry.ssts), current);
       assert.equal(Object.keys(entry.state_table_info).length, await meta.prisma.hummockStateTableInfo.count());
       assert.equal((await meta.prisma.hummockSequence.findUniqueOrThrow({ where: { name: 'meta_backup' } })).seq, 2n);
       assert.deepEqual(await manager.getJobStatus(id), { id, status: 'SUCCEEDED', message: '' });
@@ -132,7 +132,7 @@ for (const { kind, storage } of COMBOS) {
       const id = await manager.startBackupJob({ remarks: 'after compaction' });
       await manager.waitForJob(id, { pollMs: 20 });
       const manifest = await manager.manifest();
-      const union = new Set(manifest.snapshot_metadata.flatMap((s) => s.ssts));
+      const union = new Set(manifest.snapshot_metadata.flatMap((s) => [...s.ssts]));
       const page1 = await manager.listPinnedSsts({ limit: 7 });
       assert.equal(page1.total, union.size);
       const all = [...page1.items];
@@ -205,7 +205,7 @@ for (const { kind, storage } of COMBOS.slice(0, 2)) {
           assert.deepEqual(ssts, windowIds(version!, size), `snapshot ${id}: the SSTs are exactly those of version ${version}`);
           const entry = await manager.getSnapshot(id);
           assert.equal(entry.hummock_version_id, version);
-          assert.deepEqual(entry.ssts, ssts);
+          assert.deepEqual(Array.from(entry.ssts), ssts);
         }
       } finally {
         writer.kill('SIGTERM');

@@ -45,6 +45,17 @@ for (const backend of storeBackends) {
       assert.equal((await store.get('d/m.json')).etag, second.etag);
     });
 
+    it('revalidates a cached copy: nothing while the ETag holds, the new body once it changed', async () => {
+      const first = await store.put('d/c.json', 'one');
+      assert.equal(await store.getIfChanged('d/c.json', first.etag), null);
+      const second = await store.put('d/c.json', 'two', { ifMatch: first.etag });
+      const changed = await store.getIfChanged('d/c.json', first.etag);
+      assert.equal(text(changed!.body), 'two');
+      assert.equal(changed!.etag, second.etag);
+      assert.equal(await store.getIfChanged('d/c.json', second.etag), null);
+      await assert.rejects(store.getIfChanged('d/gone.json', second.etag), (e: unknown) => isObjectStoreError(e, 'NOT_FOUND'));
+    });
+
     it('streams a large upload (multipart on S3) and reads it back whole, by range and as a stream', async () => {
       const body = randomBytes(19 * 1024 * 1024 + 123);
       const { size, etag } = await store.upload('d/big.snapshot', chunksOf(body, 1 << 20));

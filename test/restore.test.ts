@@ -10,6 +10,7 @@ import { BackupManager } from '../lib/backup/backup-manager.ts';
 import { isBackupError } from '../lib/backup/errors.ts';
 import { parseJson64 } from '../lib/backup/json64.ts';
 import { serializeManifest } from '../lib/backup/manifest.ts';
+import { sstSet } from '../lib/backup/sst-set.ts';
 import { restoreSnapshot } from '../lib/backup/restore.ts';
 import { MetaSnapshotStorage } from '../lib/backup/snapshot-storage.ts';
 import { openMetaStore, type MetaStore } from '../lib/meta/client.ts';
@@ -263,7 +264,7 @@ describe('verify', () => {
       const { body, etag } = await storage.store.get(storage.manifestKey);
       const manifest = (await import('../lib/backup/manifest.ts')).parseManifest(body);
       const wrong = manifest.snapshot_metadata.find((s) => s.id === ids[4])!;
-      wrong.ssts = [...wrong.ssts.slice(1), 12345n];
+      wrong.ssts = sstSet([...wrong.ssts.slice(1), 12345n]);
       await storage.store.put(storage.manifestKey, serializeManifest({ ...manifest, manifest_id: manifest.manifest_id + 1n }), { ifMatch: etag });
       const disagreeing = await manager.verifySnapshot(ids[4]!);
       assert.equal(disagreeing.problems.length, 1);

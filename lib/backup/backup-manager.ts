@@ -17,6 +17,7 @@ import { diffSnapshots, type SnapshotDiff } from './diff.ts';
 import { previewDelete, readCatalog, type DeletePreview, type SnapshotCatalog } from './snapshot-inspector.ts';
 import { verifySnapshot, type VerifyResult } from './verify.ts';
 import { checkStorageDirectory, MetaSnapshotStorage } from './snapshot-storage.ts';
+import { lowerBound, sstSetHas, unionWithCounts } from './sst-set.ts';
 import { remarksSchema } from './validation.ts';
 
 export const MAX_META_SNAPSHOTS = 100;
@@ -39,6 +40,31 @@ export interface BackupJob {
   cancelRequested: boolean;
   storageUrl: string;
   storageDirectory: string;
+}
+
+interface PinnedIndex {
+  manifestId: bigint;
+  url: string;
+  dir: string;
+  ids: BigUint64Array;
+  snapshots: SnapshotMetadata[];
+}
+
+/** A page of a sorted id set: ids after `after` whose decimal form contains `search`. */
+function pageOf(ids: BigUint64Array, options: { after?: bigint; limit?: number; search?: string }): { items: bigint[]; next: bigint | null } {
+  const limit = Math.min(Math.max(options.limit ?? 1000, 1), 100_000);
+  const start = options.after === undefined ? 0 : lowerBound(ids, options.after + 1n);
+  if (!options.search) {
+    const items = Array.from(ids.subarray(start, start + limit));
+    return { items, next: start + limit < ids.length ? items.at(-1)! : null };
+  }
+  const items: bigint[] = [];
+  for (let i = start; i < ids.length; i++) {
+    if (!ids[i]!.toString().includes(options.search)) continue;
+    if (items.length === limit) return { items, next: items.at(-1)! };
+    items.push(ids[i]!);
+  }
+  return { items, next: null };
 }
 
 export interface PinnedSst {
@@ -110,7 +136,7 @@ export class BackupManager {
   private current: CurrentStorage | undefined;
   private swapping: Promise<CurrentStorage> | undefined;
   private readonly localJobs = new Map<bigint, LocalJob>();
-  private pinnedCache: { manifestId: bigint; url: string; dir: string; pinned: PinnedSst[] } | undefined;
+  private pinnedCache: PinnedIndex | undefined;
 
   constructor(options: BackupManagerOptions) {
     this.meta = options.meta;
@@ -427,14 +453,8 @@ export class BackupManager {
 
   /** The SST object ids one snapshot pins, in id order, a page at a time. */
   async snapshotSsts(id: bigint, options: { after?: bigint; limit?: number; search?: string } = {}): Promise<{ total: number; items: bigint[]; next: bigint | null }> {
-    const entry = await this.getSnapshot(id);
-    let ssts = [...entry.ssts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const total = ssts.length;
-    if (options.search) ssts = ssts.filter((sst) => sst.toString().includes(options.search!));
-    if (options.after !== undefined) ssts = ssts.filter((sst) => sst > options.after!);
-    const limit = Math.min(Math.max(options.limit ?? 1000, 1), 100_000);
-    const items = ssts.slice(0, limit);
-    return { total, items, next: ssts.length > limit ? items.at(-1)! : null };
+    const { ssts } = await this.getSnapshot(id);
+    return { total: ssts.length, ...pageOf(ssts, options) };
   }
 
   async snapshotCatalog(id: bigint): Promise<SnapshotCatalog> {
@@ -506,44 +526,32 @@ export class BackupManager {
     return (await this.storage()).delete(ids);
   }
 
-  private async pinned(): Promise<PinnedSst[]> {
+  /** The union of every snapshot's SSTs, rebuilt when the manifest changes. */
+  private async pinnedIndex(): Promise<PinnedIndex> {
     const storage = await this.storage();
     const manifest = await storage.refreshManifest();
     const cache = this.pinnedCache;
-    if (cache && cache.manifestId === manifest.manifest_id && cache.url === storage.store.displayUrl && cache.dir === storage.dir) return cache.pinned;
-    const bySst = new Map<bigint, bigint[]>();
-    for (const snapshot of manifest.snapshot_metadata) {
-      for (const sst of snapshot.ssts) {
-        const holders = bySst.get(sst);
-        if (holders) holders.push(snapshot.id);
-        else bySst.set(sst, [snapshot.id]);
-      }
-    }
-    const pinned = [...bySst].map(([objectId, snapshotIds]) => ({ objectId, snapshotIds })).sort((a, b) => (a.objectId < b.objectId ? -1 : 1));
-    this.pinnedCache = { manifestId: manifest.manifest_id, url: storage.store.displayUrl, dir: storage.dir, pinned };
-    return pinned;
+    if (cache && cache.manifestId === manifest.manifest_id && cache.url === storage.store.displayUrl && cache.dir === storage.dir) return cache;
+    const { ids } = unionWithCounts(manifest.snapshot_metadata.map((s) => s.ssts));
+    this.pinnedCache = { manifestId: manifest.manifest_id, url: storage.store.displayUrl, dir: storage.dir, ids, snapshots: manifest.snapshot_metadata };
+    return this.pinnedCache;
   }
 
   /** The exact union of `ssts` over the current manifest, in object id order, a page at a time. */
   async listPinnedSsts(options: { after?: bigint; limit?: number; search?: string } = {}): Promise<{ total: number; items: PinnedSst[]; next: bigint | null }> {
-    let pinned = await this.pinned();
-    const total = pinned.length;
-    if (options.search) pinned = pinned.filter((p) => p.objectId.toString().includes(options.search!));
-    const limit = Math.min(Math.max(options.limit ?? 1000, 1), 100_000);
-    let start = 0;
-    if (options.after !== undefined) {
-      // Binary search: the first id greater than `after`.
-      let lo = 0;
-      let hi = pinned.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (pinned[mid]!.objectId <= options.after) lo = mid + 1;
-        else hi = mid;
+    const index = await this.pinnedIndex();
+    const { items: objectIds, next } = pageOf(index.ids, options);
+    // Which snapshots hold each id on the page: one merge walk per snapshot.
+    const holders = objectIds.map(() => [] as bigint[]);
+    for (const snapshot of index.snapshots) {
+      if (!objectIds.length) break;
+      let j = lowerBound(snapshot.ssts, objectIds[0]!);
+      for (let k = 0; k < objectIds.length && j < snapshot.ssts.length; k++) {
+        while (j < snapshot.ssts.length && snapshot.ssts[j]! < objectIds[k]!) j++;
+        if (snapshot.ssts[j] === objectIds[k]) holders[k]!.push(snapshot.id);
       }
-      start = lo;
     }
-    const items = pinned.slice(start, start + limit);
-    return { total, items, next: start + limit < pinned.length ? items.at(-1)!.objectId : null };
+    return { total: index.ids.length, items: objectIds.map((objectId, k) => ({ objectId, snapshotIds: holders[k]!.sort((a, b) => (a < b ? -1 : 1)) })), next };
   }
 
   /**
@@ -552,7 +560,7 @@ export class BackupManager {
    */
   async gcDeletableSsts(candidates: readonly bigint[]): Promise<bigint[]> {
     // Pins are read after the candidates were listed, as upstream's full GC does.
-    const pinned = new Set((await this.pinned()).map((p) => p.objectId));
+    const pinned = (await this.pinnedIndex()).ids;
     const protectedIds = new Set<bigint>();
     const minVersion = await minSafePointVersion(this.prisma);
     if (minVersion !== null) {
@@ -563,7 +571,7 @@ export class BackupManager {
     }
     const seen = new Set<bigint>();
     return candidates.filter((id) => {
-      if (seen.has(id) || pinned.has(id) || protectedIds.has(id)) return false;
+      if (seen.has(id) || sstSetHas(pinned, id) || protectedIds.has(id)) return false;
       seen.add(id);
       return true;
     });

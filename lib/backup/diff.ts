@@ -2,6 +2,7 @@
 // removed, and the Hummock version ids.
 import { parseJson64 } from './json64.ts';
 import type { SnapshotMetadata } from './manifest.ts';
+import { difference } from './sst-set.ts';
 import { decodeSnapshotTables } from './snapshot-contents.ts';
 import type { MetaSnapshotStorage } from './snapshot-storage.ts';
 
@@ -51,17 +52,16 @@ export async function diffSnapshots(storage: MetaSnapshotStorage, from: Snapshot
     }
   }
   for (const [id, row] of before) if (!after.has(id)) removed.push(summary(row));
-  const beforeSsts = new Set(from.ssts);
-  const afterSsts = new Set(to.ssts);
+  const addedSsts = difference(to.ssts, from.ssts);
   const byId = (a: { id: number }, b: { id: number }) => a.id - b.id;
   return {
     from: { id: from.id, hummockVersionId: from.hummock_version_id },
     to: { id: to.id, hummockVersionId: to.hummock_version_id },
     relations: { added: added.sort(byId), removed: removed.sort(byId), changed: changed.sort(byId) },
     ssts: {
-      added: to.ssts.filter((s) => !beforeSsts.has(s)),
-      removed: from.ssts.filter((s) => !afterSsts.has(s)),
-      unchanged: to.ssts.filter((s) => beforeSsts.has(s)).length,
+      added: Array.from(addedSsts),
+      removed: Array.from(difference(from.ssts, to.ssts)),
+      unchanged: to.ssts.length - addedSsts.length,
     },
   };
 }

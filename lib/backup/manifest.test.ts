@@ -12,11 +12,11 @@ describe('manifest', () => {
     const manifest = parseManifest(text);
     assert.equal(manifest.manifest_id, 3n);
     const [first, second] = manifest.snapshot_metadata;
-    assert.deepEqual(first!.ssts, [7n, 18446744073709551615n]);
+    assert.deepEqual(first!.ssts, new BigUint64Array([7n, 18446744073709551615n]));
     assert.equal(first!.state_table_info['5']!.committed_epoch, 117674628804313088n);
     assert.equal(first!.rw_version, '2.6.0');
     assert.equal(second!.id, 9007199254740993n);
-    assert.deepEqual(second!.ssts, []);
+    assert.deepEqual(second!.ssts, new BigUint64Array());
     assert.equal(second!.format_version, 0);
     assert.equal(second!.remarks, null);
   });
@@ -28,7 +28,7 @@ describe('manifest', () => {
         {
           id: 2n ** 63n + 5n,
           hummock_version_id: 2n ** 53n + 1n,
-          ssts: [2n ** 64n - 1n, 1n],
+          ssts: new BigUint64Array([1n, 2n ** 64n - 1n]),
           format_version: 2,
           remarks: 'ünïcode "quoted"',
           state_table_info: { '1': { committed_epoch: 2n ** 62n, compaction_group_id: 3n } },
@@ -39,8 +39,23 @@ describe('manifest', () => {
       ],
     };
     const text = serializeManifest(manifest);
-    assert.match(text, /"ssts":\[18446744073709551615,1\]/);
+    assert.match(text, /"ssts":\[1,18446744073709551615\]/);
     assert.deepEqual(parseManifest(text), manifest);
+  });
+
+  it('reads ssts arrays however they are spaced, sorted and without duplicates, and only where "ssts" is a key', () => {
+    const text =
+      '{ "manifest_id" : 9007199254740993 ,\n "snapshot_metadata" : [ { "remarks" : "a \\"ssts\\": [1, x] \\\\", "ssts" :\n [ 18446744073709551615 , 3,\t3 , 9007199254740993 ] ,' +
+      ' "id" : 1, "hummock_version_id" : 1234567890123456, "rw_version": "\\"ssts\\":[" }, {"id": 2, "hummock_version_id": 2, "ssts": [ ]} ] }';
+    const manifest = parseManifest(text);
+    assert.equal(manifest.manifest_id, 9007199254740993n);
+    const [first, second] = manifest.snapshot_metadata;
+    assert.deepEqual(first!.ssts, new BigUint64Array([3n, 9007199254740993n, 18446744073709551615n]));
+    assert.equal(first!.remarks, 'a "ssts": [1, x] \\');
+    assert.equal(first!.rw_version, '"ssts":[');
+    assert.equal(first!.hummock_version_id, 1234567890123456n);
+    assert.equal(second!.ssts.length, 0);
+    assert.deepEqual(parseManifest(serializeManifest(manifest)), manifest);
   });
 
   it('rejects malformed manifests with a message that says where', () => {
@@ -48,7 +63,14 @@ describe('manifest', () => {
       ['', /not valid JSON/],
       ['{"manifest_id": 1}', /snapshot_metadata/],
       ['{"manifest_id": 1.5, "snapshot_metadata": []}', /manifest_id/],
-      ['{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "ssts": [-1]}]}', /snapshot_metadata\.0\.ssts\.0/],
+      ['{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "ssts": [-1]}]}', /not a valid manifest: snapshot_metadata\.ssts: "-1" is not a u64/],
+      ['{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "ssts": [1, "2"]}]}', /"\\"2\\"" is not a u64/],
+      ['{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "ssts": [1,]}]}', /ends with a comma/],
+      ['{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "ssts": [1 2]}]}', /unexpected "2"/],
+      ['{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "ssts": [1, 2', /not closed/],
+      ['{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "ssts": 5}]}', /snapshot 1 has no "ssts" array/],
+      ['{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "remarks": "open', /not closed/],
+      ['{"manifest_id": 18446744073709551616, "snapshot_metadata": []}', /manifest_id: 18446744073709551616 is not a u64/],
       ['{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "ssts": [18446744073709551616]}]}', /not a u64/],
       ['{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "state_table_info": {"x": {}}}]}', /state_table_info/],
     ];

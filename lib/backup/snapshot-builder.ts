@@ -7,6 +7,7 @@ import { BackupError } from './errors.ts';
 import { parseJson64, toBigInt } from './json64.ts';
 import type { SnapshotMetadata, StateTableInfo } from './manifest.ts';
 import { encodeSnapshot, SNAPSHOT_FORMAT_VERSION, type SnapshotSectionSource } from './snapshot-codec.ts';
+import { sortUnique } from './sst-set.ts';
 
 export const PRODUCT_VERSION = 'meta-backup-console 0.1.0';
 
@@ -28,7 +29,7 @@ const OBJECT_ID_KEY = Buffer.from('"object_id":');
 const text = (row: Uint8Array) => Buffer.from(row.buffer, row.byteOffset, row.byteLength).toString('utf8');
 
 /** The `object_id` of an SST row, read from its JSON bytes without decoding the whole row. */
-function objectIdOf(row: Uint8Array): bigint {
+export function objectIdOf(row: Uint8Array): bigint {
   const bytes = Buffer.from(row.buffer, row.byteOffset, row.byteLength);
   const at = bytes.indexOf(OBJECT_ID_KEY);
   let end = at + OBJECT_ID_KEY.length;
@@ -39,7 +40,8 @@ function objectIdOf(row: Uint8Array): bigint {
 
 export function buildSnapshot(reader: ConsistentReader, id: bigint, options: { remarks: string | null; createdAt?: Date }): SnapshotBuild {
   const progress: BuildProgress = { rows: 0, bytes: 0 };
-  const ssts: bigint[] = [];
+  let ssts = new BigUint64Array(1 << 16);
+  let sstCount = 0;
   const stateTableInfo: Record<string, StateTableInfo> = {};
   const sectionCounts: Record<string, number> = {};
   let hummockVersionId: bigint | undefined;
@@ -49,7 +51,12 @@ export function buildSnapshot(reader: ConsistentReader, id: bigint, options: { r
     for await (const batch of reader.rows(table)) {
       progress.rows += batch.length;
       if (table === 'hummock_sstable_info') {
-        for (const row of batch) ssts.push(objectIdOf(row));
+        if (sstCount + batch.length > ssts.length) {
+          const grown = new BigUint64Array(Math.max(ssts.length * 2, sstCount + batch.length));
+          grown.set(ssts.subarray(0, sstCount));
+          ssts = grown;
+        }
+        for (const row of batch) ssts[sstCount++] = objectIdOf(row);
       } else if (table === 'hummock_state_table_info') {
         for (const row of batch) {
           const info = parseJson64(row) as { table_id: unknown; committed_epoch: unknown; compaction_group_id: unknown };
@@ -87,11 +94,10 @@ export function buildSnapshot(reader: ConsistentReader, id: bigint, options: { r
     metadata() {
       if (!finished) throw new Error('the snapshot body has not been consumed yet');
       if (hummockVersionId === undefined) throw new BackupError('CORRUPT_SNAPSHOT', 'the meta store has no Hummock version row');
-      ssts.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
       return {
         id,
         hummock_version_id: hummockVersionId,
-        ssts,
+        ssts: sortUnique(ssts.slice(0, sstCount)),
         format_version: SNAPSHOT_FORMAT_VERSION,
         remarks: options.remarks,
         state_table_info: stateTableInfo,

@@ -2,6 +2,7 @@
 // deleting some snapshots would release. Snapshots are immutable, so results are cached.
 import { parseJson64, toBigInt } from './json64.ts';
 import type { Manifest } from './manifest.ts';
+import { difference, unionWithCounts } from './sst-set.ts';
 import { decodeSnapshotTables } from './snapshot-contents.ts';
 import type { MetaSnapshotStorage } from './snapshot-storage.ts';
 
@@ -90,24 +91,27 @@ export async function previewDelete(storage: MetaSnapshotStorage, manifest: Mani
   const wanted = new Set(ids);
   const doomed = manifest.snapshot_metadata.filter((s) => wanted.has(s.id));
   const kept = manifest.snapshot_metadata.filter((s) => !wanted.has(s.id));
-  const stillPinned = new Set(kept.flatMap((s) => s.ssts));
-  const released = new Set<bigint>();
-  for (const snapshot of doomed) for (const sst of snapshot.ssts) if (!stillPinned.has(sst)) released.add(sst);
+  // Released: held by the doomed snapshots and by none of the kept ones.
+  const released = difference(unionWithCounts(doomed.map((s) => s.ssts)).ids, unionWithCounts(kept.map((s) => s.ssts)).ids);
   let releasedBytes = 0n;
-  const counted = new Set<bigint>();
+  const counted = new BigUint64Array(released.length);
+  let countedSoFar = 0;
   for (const snapshot of doomed) {
+    if (countedSoFar === released.length) break;
     const sizes = await readSstSizes(storage, snapshot.id);
-    for (const sst of snapshot.ssts) {
-      if (!released.has(sst) || counted.has(sst)) continue;
-      counted.add(sst);
-      releasedBytes += sizes.get(sst) ?? 0n;
+    for (let i = 0; i < released.length; i++) {
+      const size = counted[i] ? undefined : sizes.get(released[i]!);
+      if (size === undefined) continue;
+      counted[i] = 1n;
+      countedSoFar++;
+      releasedBytes += size;
     }
   }
   const known = new Set(doomed.map((s) => s.id));
   return {
     snapshots: doomed.map((s) => ({ id: s.id, remarks: s.remarks, sizeBytes: s.size_bytes ?? null })),
     unknownIds: ids.filter((id) => !known.has(id)),
-    releasedSsts: released.size,
+    releasedSsts: released.length,
     releasedBytes,
   };
 }

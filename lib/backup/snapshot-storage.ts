@@ -28,6 +28,7 @@ function storageError(action: string, error: unknown): BackupError {
 export class MetaSnapshotStorage {
   readonly dir: string;
   private cached: Manifest = emptyManifest();
+  private lastRead: { manifest: Manifest; etag: string } | undefined;
   /** Serializes this instance's manifest writes; other processes are handled by the conditional write. */
   private writeChain: Promise<unknown> = Promise.resolve();
 
@@ -64,14 +65,22 @@ export class MetaSnapshotStorage {
   }
 
   private async readRemote(): Promise<{ manifest: Manifest; etag: string | null }> {
+    // A large manifest is parsed once per version: an unchanged one costs a 304.
+    const last = this.lastRead;
     let object;
     try {
-      object = await this.store.get(this.manifestKey);
+      object = last ? await this.store.getIfChanged(this.manifestKey, last.etag) : await this.store.get(this.manifestKey);
     } catch (error) {
-      if (isObjectStoreError(error, 'NOT_FOUND')) return { manifest: emptyManifest(), etag: null };
+      if (isObjectStoreError(error, 'NOT_FOUND')) {
+        this.lastRead = undefined;
+        return { manifest: emptyManifest(), etag: null };
+      }
       throw storageError(`read ${this.manifestKey} in ${this.store.displayUrl}`, error);
     }
-    return { manifest: parseManifest(object.body, `${this.store.displayUrl} ${this.manifestKey}`), etag: object.etag };
+    if (object === null) return last!;
+    const read = { manifest: parseManifest(object.body, `${this.store.displayUrl} ${this.manifestKey}`), etag: object.etag };
+    if (read.etag) this.lastRead = read;
+    return read;
   }
 
   async refreshManifest(): Promise<Manifest> {

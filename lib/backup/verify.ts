@@ -5,6 +5,8 @@ import { listAll, maskUrl, openObjectStore } from '../object-store/index.ts';
 import { isBackupError } from './errors.ts';
 import { parseJson64, toBigInt } from './json64.ts';
 import type { SnapshotMetadata } from './manifest.ts';
+import { objectIdOf } from './snapshot-builder.ts';
+import { difference, sstSet } from './sst-set.ts';
 import { decodeSnapshotTables } from './snapshot-contents.ts';
 import type { MetaSnapshotStorage } from './snapshot-storage.ts';
 
@@ -36,13 +38,11 @@ export async function listSstObjects(stateStoreUrl: string, dataDirectory: strin
   return ids;
 }
 
-function describeDifference(what: string, expected: bigint[], found: bigint[]): string | null {
-  const want = new Set(expected);
-  const have = new Set(found);
-  const missing = expected.filter((id) => !have.has(id));
-  const extra = found.filter((id) => !want.has(id));
+function describeDifference(what: string, expected: BigUint64Array, found: BigUint64Array): string | null {
+  const missing = difference(expected, found);
+  const extra = difference(found, expected);
   if (!missing.length && !extra.length) return null;
-  const sample = (ids: bigint[]) => ids.slice(0, 5).join(', ') + (ids.length > 5 ? ', …' : '');
+  const sample = (ids: BigUint64Array) => ids.subarray(0, 5).join(', ') + (ids.length > 5 ? ', …' : '');
   return `${what}: ${missing.length ? `${missing.length} in the manifest entry but not in the snapshot (${sample(missing)})` : ''}${missing.length && extra.length ? '; ' : ''}${extra.length ? `${extra.length} in the snapshot but not in the manifest entry (${sample(extra)})` : ''}`;
 }
 
@@ -65,7 +65,7 @@ export async function verifySnapshot(storage: MetaSnapshotStorage, entry: Snapsh
           rows++;
           counts[table]!++;
           if (table === 'hummock_version') versionId = toBigInt((parseJson64(json) as { version_id: unknown }).version_id, 'version_id');
-          else if (table === 'hummock_sstable_info') ssts.push(toBigInt((parseJson64(json) as { object_id: unknown }).object_id, 'object_id'));
+          else if (table === 'hummock_sstable_info') ssts.push(objectIdOf(json));
           else if (table === 'system_parameter') {
             const p = parseJson64(json) as { name: string; value: string };
             params.set(p.name, p.value);
@@ -78,7 +78,7 @@ export async function verifySnapshot(storage: MetaSnapshotStorage, entry: Snapsh
     if (result.header.id !== entry.id) problems.push(`the snapshot's header names id ${result.header.id}, the manifest entry ${entry.id}`);
     if (entry.format_version >= 2 && result.header.formatVersion !== entry.format_version) problems.push(`format version ${result.header.formatVersion} differs from the manifest entry's ${entry.format_version}`);
     if (versionId !== entry.hummock_version_id) problems.push(`Hummock version ${versionId ?? 'missing'} differs from the manifest entry's ${entry.hummock_version_id}`);
-    const sstProblem = describeDifference('pinned SSTs', entry.ssts, ssts);
+    const sstProblem = describeDifference('pinned SSTs', entry.ssts, sstSet(ssts));
     if (sstProblem) problems.push(sstProblem);
     for (const [table, count] of Object.entries(entry.section_counts ?? {})) {
       if (counts[table] !== count) problems.push(`table ${table}: ${counts[table] ?? 0} rows, the manifest entry says ${count}`);

@@ -98,6 +98,11 @@ export class FaultInjectingObjectStore implements ObjectStore {
     return this.inner.get(key);
   }
 
+  async getIfChanged(key: string, etag: string) {
+    await this.check('get', key);
+    return this.inner.getIfChanged(key, etag);
+  }
+
   async getRange(key: string, start: number, end: number) {
     await this.check('getRange', key);
     return this.inner.getRange(key, start, end);

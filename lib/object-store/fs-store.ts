@@ -166,6 +166,17 @@ export class FsObjectStore implements ObjectStore {
     }
   }
 
+  async getIfChanged(key: string, etag: string) {
+    const handle = await this.openForRead(key);
+    try {
+      const stat = await handle.stat({ bigint: true });
+      if (FsObjectStore.etag(stat) === etag) return null;
+      return { body: new Uint8Array(await handle.readFile()), etag: FsObjectStore.etag(stat) };
+    } finally {
+      await handle.close();
+    }
+  }
+
   async getRange(key: string, start: number, end: number) {
     const handle = await this.openForRead(key);
     try {

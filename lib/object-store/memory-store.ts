@@ -55,6 +55,11 @@ export class MemoryObjectStore implements ObjectStore {
     return { body, etag };
   }
 
+  async getIfChanged(key: string, etag: string) {
+    const entry = this.entry(key);
+    return entry.etag === etag ? null : { body: entry.body, etag: entry.etag };
+  }
+
   async getRange(key: string, start: number, end: number) {
     return this.entry(key).body.slice(start, end);
   }

@@ -150,6 +150,17 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
+  async getIfChanged(key: string, etag: string) {
+    checkKey(key);
+    try {
+      const result = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, IfNoneMatch: etag }));
+      return { body: await result.Body!.transformToByteArray(), etag: result.ETag ?? '' };
+    } catch (error) {
+      if (statusOf(error) === 304) return null;
+      throw this.fail('read', key, error);
+    }
+  }
+
   async getRange(key: string, start: number, end: number) {
     checkKey(key);
     if (end <= start) return new Uint8Array(0);

@@ -31,6 +31,8 @@ export interface ObjectStore {
   /** Streams a body of unknown length into a new object (multipart where the backend has it); never overwrites. */
   upload(key: string, body: AsyncIterable<Uint8Array>, options?: UploadOptions): Promise<{ etag: string; size: number }>;
   get(key: string): Promise<{ body: Uint8Array; etag: string }>;
+  /** The object, or null while its ETag is still `etag`: revalidates a cached copy in one cheap request. */
+  getIfChanged(key: string, etag: string): Promise<{ body: Uint8Array; etag: string } | null>;
   /** Bytes [start, end) of the object. */
   getRange(key: string, start: number, end: number): Promise<Uint8Array>;
   stream(key: string): Promise<Readable>;

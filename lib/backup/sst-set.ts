@@ -1,0 +1,68 @@
+// Sets of SST object ids as sorted, duplicate-free BigUint64Arrays: 8 bytes an id instead of a
+// BigInt object and a Set slot each, native sorting, and merges instead of hash lookups. A
+// manifest of 100 snapshots of 100,000 SSTs holds 10 million of them.
+
+/** Sorts in place and drops duplicates; returns the (possibly shorter) view. */
+export function sortUnique(ids: BigUint64Array): BigUint64Array {
+  const sorted = ids.sort();
+  let kept = 0;
+  for (let i = 0; i < sorted.length; i++) if (kept === 0 || sorted[i] !== sorted[kept - 1]) sorted[kept++] = sorted[i]!;
+  return kept === sorted.length ? sorted : sorted.subarray(0, kept);
+}
+
+export function sstSet(ids: Iterable<bigint>): BigUint64Array {
+  return sortUnique(BigUint64Array.from(ids));
+}
+
+/** The index of the first id not below `id` (binary search). */
+export function lowerBound(ids: BigUint64Array, id: bigint): number {
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ids[mid]! < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export function sstSetHas(ids: BigUint64Array, id: bigint): boolean {
+  const at = lowerBound(ids, id);
+  return at < ids.length && ids[at] === id;
+}
+
+/** The ids of `a` that `b` lacks. */
+export function difference(a: BigUint64Array, b: BigUint64Array): BigUint64Array {
+  const out = new BigUint64Array(a.length);
+  let n = 0;
+  let j = 0;
+  for (let i = 0; i < a.length; i++) {
+    const id = a[i]!;
+    while (j < b.length && b[j]! < id) j++;
+    if (j === b.length || b[j] !== id) out[n++] = id;
+  }
+  return out.slice(0, n);
+}
+
+/** The union of several sets, with how many of them hold each id. */
+export function unionWithCounts(sets: readonly BigUint64Array[]): { ids: BigUint64Array; counts: Uint32Array } {
+  let total = 0;
+  for (const set of sets) total += set.length;
+  const all = new BigUint64Array(total);
+  let at = 0;
+  for (const set of sets) {
+    all.set(set, at);
+    at += set.length;
+  }
+  all.sort();
+  const counts = new Uint32Array(total);
+  let kept = 0;
+  for (let i = 0; i < total; i++) {
+    if (kept > 0 && all[i] === all[kept - 1]) counts[kept - 1] = counts[kept - 1]! + 1;
+    else {
+      all[kept] = all[i]!;
+      counts[kept++] = 1;
+    }
+  }
+  return { ids: all.slice(0, kept), counts: counts.slice(0, kept) };
+}
