@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { databaseKind, sqliteFilePath } from './database-url.ts';
+import { binaryColumnType, binaryCopyAsJson, type BinaryColumn } from './pg-binary-json.ts';
 import { copyBinaryValues } from './pg-copy-binary.ts';
 
 export interface ConsistentReader {
@@ -21,6 +22,8 @@ interface Column {
   name: string;
   type: 'integer' | 'boolean' | 'timestamp' | 'json' | 'text' | 'real';
   pk: number;
+  /** PostgreSQL only: how its binary COPY value is read, or null when `row_to_json` must. */
+  binary?: BinaryColumn['type'] | null;
 }
 
 const quote = (identifier: string) => `"${identifier.replaceAll('"', '""')}"`;
@@ -113,7 +116,7 @@ async function openPostgres(url: string): Promise<ConsistentReader> {
       [`public.${quote(table)}`],
     );
     if (!rows.length) throw new Error(`table ${table} does not exist`);
-    return rows.map((c) => ({ name: c.name, type: columnType(c.type), pk: c.pk ?? 0 }));
+    return rows.map((c) => ({ name: c.name, type: columnType(c.type), pk: c.pk ?? 0, binary: binaryColumnType(c.type) }));
   };
   const expression = (c: Column) => {
     const col = quote(c.name);
@@ -129,6 +132,15 @@ async function openPostgres(url: string): Promise<ConsistentReader> {
     },
     async *rows(table) {
       const columns = await columnsOf(table);
+      if (columns.every((c) => c.binary)) {
+        // The common case: the columns' binary values, made into JSON here. This moves the JSON
+        // work off the live database, and reads 64-bit integers and instants without any
+        // session setting (TimeZone) in between.
+        const select = `SELECT ${columns.map((c) => quote(c.name)).join(', ')} FROM ${quote(table)} ORDER BY ${orderBy(columns)}`;
+        const stream = client.query(copyTo(`COPY (${select}) TO STDOUT (FORMAT binary)`));
+        yield* binaryCopyAsJson(stream, columns.map((c) => ({ name: c.name, type: c.binary! })));
+        return;
+      }
       const select = `SELECT row_to_json(x) FROM (SELECT ${columns.map(expression).join(', ')} FROM ${quote(table)} ORDER BY ${orderBy(columns)}) x`;
       const stream = client.query(copyTo(`COPY (${select}) TO STDOUT (FORMAT binary)`));
       yield* copyBinaryValues(stream);
