@@ -131,11 +131,17 @@ export async function* encodeSnapshot(
 
 class Truncated extends Error {}
 
-/** Reads a byte stream, hashing what it consumes and always holding back the last 8 bytes. */
+/**
+ * Reads a byte stream, always holding back the last 8 bytes (the checksum). Bytes are hashed as
+ * whole chunks when they arrive, all but the stream's last 8, not item by item.
+ */
 class HashingReader {
   private chunks: Uint8Array[] = [];
   private buffered = 0;
   private done = false;
+  /** The stream's last bytes, not hashed yet: they may be the checksum. */
+  private unhashed: Uint8Array[] = [];
+  private unhashedBytes = 0;
   consumed = 0;
 
   constructor(
@@ -145,6 +151,23 @@ class HashingReader {
 
   /** An error reading the source (I/O, not corruption), reported as such. */
   sourceError: unknown;
+
+  private hashArrived(chunk: Uint8Array): void {
+    this.unhashed.push(chunk);
+    this.unhashedBytes += chunk.length;
+    while (this.unhashedBytes - this.unhashed[0]!.length >= CHECKSUM_BYTES) {
+      const first = this.unhashed.shift()!;
+      this.hash.update(first);
+      this.unhashedBytes -= first.length;
+    }
+    const first = this.unhashed[0]!;
+    const hashable = this.unhashedBytes - CHECKSUM_BYTES;
+    if (hashable > 0) {
+      this.hash.update(first.subarray(0, hashable));
+      this.unhashed[0] = first.subarray(hashable);
+      this.unhashedBytes -= hashable;
+    }
+  }
 
   private async fill(bytes: number): Promise<boolean> {
     while (this.buffered < bytes && !this.done) {
@@ -160,6 +183,7 @@ class HashingReader {
       else if (next.value.length) {
         this.chunks.push(next.value);
         this.buffered += next.value.length;
+        this.hashArrived(next.value);
       }
     }
     return this.buffered >= bytes;
@@ -186,8 +210,33 @@ class HashingReader {
     }
     this.buffered -= bytes;
     this.consumed += bytes;
-    this.hash.update(out);
     return out;
+  }
+
+  /**
+   * Takes up to `max` items (u32 length, then the bytes) that lie whole in the first buffered
+   * chunk, without waiting: the fast path for the many small items of a large section.
+   */
+  takeItems(max: number): Uint8Array[] {
+    const items: Uint8Array[] = [];
+    const chunk = this.chunks[0];
+    if (!chunk) return items;
+    const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let at = 0;
+    while (items.length < max && at + 4 <= chunk.length) {
+      const length = view.getUint32(at, true);
+      // The u64 form and an item reaching into the checksum's 8 bytes take the slow path.
+      if (length === 0 || at + 4 + length > chunk.length || this.buffered - (at + 4 + length) < CHECKSUM_BYTES) break;
+      items.push(chunk.subarray(at + 4, at + 4 + length));
+      at += 4 + length;
+    }
+    if (at) {
+      if (at === chunk.length) this.chunks.shift();
+      else this.chunks[0] = chunk.subarray(at);
+      this.buffered -= at;
+      this.consumed += at;
+    }
+    return items;
   }
 
   /** Reads `bytes` of payload; the checksum's 8 bytes can never be read as payload. */
@@ -241,6 +290,8 @@ export interface SnapshotVisitor {
   header?(header: SnapshotHeader): void | Promise<void>;
   section?(index: number, count: number): void | Promise<void>;
   item?(sectionIndex: number, bytes: Uint8Array): void | Promise<void>;
+  /** Items in batches (views into the stream's chunks, valid after the call); replaces `item`. */
+  items?(sectionIndex: number, batch: Uint8Array[]): void | Promise<void>;
 }
 
 export interface DecodeResult {
@@ -292,14 +343,24 @@ export async function decodeSnapshot(
       const index = sectionCounts.length;
       const count = await reader.u32();
       await visitor.section?.(index, count);
-      for (let i = 0; i < count; i++) {
-        let length: number | bigint = await reader.u32();
-        if (length === 0) length = await reader.u64();
-        if (length === 0n || length > BigInt(MAX_ITEM_BYTES)) {
-          throw new BackupError('CORRUPT_SNAPSHOT', `${name}: section ${index} item ${i} has an impossible length ${length}`);
+      for (let i = 0; i < count; ) {
+        let batch = reader.takeItems(count - i);
+        if (!batch.length) {
+          let length: number | bigint = await reader.u32();
+          if (length === 0) length = await reader.u64();
+          if (length === 0n || length > BigInt(MAX_ITEM_BYTES)) {
+            throw new BackupError('CORRUPT_SNAPSHOT', `${name}: section ${index} item ${i} has an impossible length ${length}`);
+          }
+          batch = [await reader.read(Number(length))];
         }
-        const bytes = await reader.read(Number(length));
-        await visitor.item?.(index, bytes);
+        i += batch.length;
+        if (visitor.items) await visitor.items(index, batch);
+        else if (visitor.item) {
+          for (const bytes of batch) {
+            const pending = visitor.item(index, bytes);
+            if (pending) await pending;
+          }
+        }
       }
       sectionCounts.push(count);
     }

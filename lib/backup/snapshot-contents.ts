@@ -2,11 +2,18 @@
 import { SNAPSHOT_SECTIONS } from '../meta/models.ts';
 import { decodeSnapshot, type DecodeResult } from './snapshot-codec.ts';
 
-export interface SnapshotRowVisitor {
-  /** Called for each row with the table it belongs to and the row's JSON bytes. */
-  row(table: string, json: Uint8Array): void | Promise<void>;
+export type SnapshotRowVisitor = {
   table?(table: string, count: number): void | Promise<void>;
-}
+} & (
+  | {
+      /** Called for each row with the table it belongs to and the row's JSON bytes. */
+      row(table: string, json: Uint8Array): void | Promise<void>;
+    }
+  | {
+      /** Called with rows in batches: less per row on large tables. */
+      rows(table: string, batch: Uint8Array[]): void | Promise<void>;
+    }
+);
 
 /** Decodes every known table; with `upToTable`, stops after that table's section (unverified preview). */
 export function decodeSnapshotTables(source: AsyncIterable<Uint8Array>, visitor: SnapshotRowVisitor, options: { name?: string; upToTable?: string } = {}): Promise<DecodeResult> {
@@ -16,7 +23,7 @@ export function decodeSnapshotTables(source: AsyncIterable<Uint8Array>, visitor:
     source,
     {
       section: (index, count) => visitor.table?.(tableOf(index), count),
-      item: (index, json) => visitor.row(tableOf(index), json),
+      ...('rows' in visitor ? { items: (index: number, batch: Uint8Array[]) => visitor.rows(tableOf(index), batch) } : { item: (index: number, json: Uint8Array) => visitor.row(tableOf(index), json) }),
     },
     last >= 0 ? { knownSections: last + 1, name: options.name, stopAfterKnown: true } : { knownSections: SNAPSHOT_SECTIONS.length, name: options.name },
   );

@@ -1,23 +1,33 @@
 // Writes meta rows into an empty meta store inside one transaction, from the JSON each row was
-// backed up as. The database parses the JSON (PostgreSQL's json_populate_recordset, SQLite's
-// json_each), so 64-bit values never pass through JavaScript numbers.
+// backed up as. 64-bit values never pass through JavaScript numbers: SQLite parses the JSON
+// itself (json_each); for PostgreSQL each row becomes a line of COPY text, its numbers copied as
+// digits, streamed while the next rows are decoded.
 import Database from 'better-sqlite3';
+import { once } from 'node:events';
 import fs from 'node:fs';
+import type { Writable } from 'node:stream';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { databaseKind, sqliteFilePath } from './database-url.ts';
+import { copyTextEncoder, CopyTextBuffer, type CopyColumn } from './pg-copy-text.ts';
 
 export interface RestoreTarget {
   readonly kind: 'sqlite' | 'postgresql';
   /** Row counts of the given tables; a table that does not exist counts as empty. */
   rowCounts(tables: readonly string[]): Promise<Record<string, number>>;
+  /** Starts the transaction; PostgreSQL sets indexes and constraints aside until the commit. */
   begin(): Promise<void>;
-  /** Inserts rows (each one JSON object of column values) into a table. */
+  /**
+   * Inserts rows (each one JSON object of column values) into a table. Rows may still be in
+   * flight when it returns; their errors surface by the next call that needs them done.
+   */
   insert(table: string, rows: readonly Uint8Array[]): Promise<void>;
   deleteAll(table: string): Promise<void>;
   /** Sets a system parameter's value; false when no such row exists. */
   setSystemParameter(name: string, value: string): Promise<boolean>;
   /** Moves serial sequences past the restored ids (PostgreSQL; SQLite tracks AUTOINCREMENT itself). */
   fixSerialSequences(): Promise<void>;
+  /** Rebuilds what begin() set aside (checking every row against it), then commits. */
   commit(): Promise<void>;
   rollback(): Promise<void>;
   close(): Promise<void>;
@@ -86,47 +96,115 @@ function openSqlite(url: string): RestoreTarget {
   };
 }
 
+interface OpenCopy {
+  table: string;
+  stream: Writable;
+  encode: (row: Uint8Array, out: CopyTextBuffer) => void;
+  done: Promise<void>;
+}
+
 async function openPostgres(url: string): Promise<RestoreTarget> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
+  let copy: OpenCopy | null = null;
+  const text = new CopyTextBuffer();
+  let setAside: string[] = [];
+
+  const startCopy = async (table: string): Promise<OpenCopy> => {
+    const { rows } = await client.query<{ column_name: string; data_type: string }>(
+      "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position",
+      [table],
+    );
+    const columns: CopyColumn[] = rows.map((r) => ({ name: r.column_name, json: r.data_type === 'json' || r.data_type === 'jsonb' }));
+    const stream = client.query(copyFrom(`COPY ${quote(table)} (${columns.map((c) => quote(c.name)).join(', ')}) FROM STDIN`));
+    const done = new Promise<void>((resolve, reject) => {
+      stream.on('finish', resolve);
+      stream.on('error', reject);
+    });
+    done.catch(() => undefined); // awaited by finishCopy or the next write
+    return { table, stream, encode: copyTextEncoder(table, columns), done };
+  };
+  const finishCopy = async () => {
+    if (!copy) return;
+    const open = copy;
+    copy = null;
+    open.stream.end();
+    await open.done;
+  };
+  // Every other statement waits for the open COPY: the connection runs one at a time.
+  const query = async (sql: string, values?: unknown[]) => {
+    await finishCopy();
+    return client.query(sql, values);
+  };
+
   return {
     kind: 'postgresql',
     async rowCounts(tables) {
       const out: Record<string, number> = {};
       for (const table of tables) {
-        const { rows } = await client.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [`public.${quote(table)}`]);
-        out[table] = rows[0]!.exists ? Number((await client.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${quote(table)}`)).rows[0]!.n) : 0;
+        const { rows } = await query('SELECT to_regclass($1) IS NOT NULL AS exists', [`public.${quote(table)}`]);
+        out[table] = rows[0]!.exists ? Number((await query(`SELECT count(*)::text AS n FROM ${quote(table)}`)).rows[0]!.n) : 0;
       }
       return out;
     },
     async begin() {
-      await client.query('BEGIN');
+      await query('BEGIN');
+      // As pg_restore does: load into bare tables, then build each index in one sort and check
+      // each foreign key in one join, instead of per row. Transactional DDL keeps it atomic.
+      const { rows } = await query(
+        `SELECT c.conrelid::regclass::text AS table_name, c.conname, c.contype, pg_get_constraintdef(c.oid) AS definition
+           FROM pg_constraint c
+          WHERE c.connamespace = 'public'::regnamespace AND c.contype IN ('p', 'u', 'f') AND c.conrelid <> 'public._prisma_migrations'::regclass
+          ORDER BY c.contype = 'f' DESC`,
+      );
+      const { rows: indexes } = await query(
+        `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS definition
+           FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid
+          WHERE t.relnamespace = 'public'::regnamespace AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)`,
+      );
+      for (const c of rows) await query(`ALTER TABLE ${c.table_name} DROP CONSTRAINT ${quote(c.conname)}`);
+      for (const index of indexes) await query(`DROP INDEX ${index.name}`);
+      // Rebuilt keys first, then plain indexes, then the foreign keys that need the keys.
+      setAside = [
+        ...rows.filter((c) => c.contype !== 'f').map((c) => `ALTER TABLE ${c.table_name} ADD CONSTRAINT ${quote(c.conname)} ${c.definition}`),
+        ...indexes.map((index) => index.definition as string),
+        ...rows.filter((c) => c.contype === 'f').map((c) => `ALTER TABLE ${c.table_name} ADD CONSTRAINT ${quote(c.conname)} ${c.definition}`),
+      ];
     },
     async insert(table, rows) {
       if (!rows.length) return;
-      await client.query(`INSERT INTO ${quote(table)} SELECT * FROM json_populate_recordset(NULL::${quote(table)}, $1::json)`, [joinRows(rows)]);
+      if (copy?.table !== table) {
+        await finishCopy();
+        copy = await startCopy(table);
+      }
+      for (const row of rows) copy.encode(row, text);
+      if (!copy.stream.write(text.take())) await Promise.race([once(copy.stream, 'drain'), copy.done]);
     },
     async deleteAll(table) {
-      await client.query(`DELETE FROM ${quote(table)}`);
+      await query(`DELETE FROM ${quote(table)}`);
     },
     async setSystemParameter(name, value) {
-      return ((await client.query('UPDATE system_parameter SET value = $1 WHERE name = $2', [value, name])).rowCount ?? 0) > 0;
+      return ((await query('UPDATE system_parameter SET value = $1 WHERE name = $2', [value, name])).rowCount ?? 0) > 0;
     },
     async fixSerialSequences() {
-      const { rows } = await client.query<{ table_name: string; column_name: string; sequence: string }>(
+      const { rows } = await query(
         `SELECT c.table_name, c.column_name, pg_get_serial_sequence(quote_ident(c.table_name), c.column_name) AS sequence
            FROM information_schema.columns c
           WHERE c.table_schema = 'public' AND pg_get_serial_sequence(quote_ident(c.table_name), c.column_name) IS NOT NULL`,
       );
       for (const row of rows) {
         // is_called = false when the table is empty, so the next id is 1 again.
-        await client.query(`SELECT setval($1, COALESCE((SELECT max(${quote(row.column_name)}) FROM ${quote(row.table_name)}), 1), (SELECT count(*) > 0 FROM ${quote(row.table_name)}))`, [row.sequence]);
+        await query(`SELECT setval($1, COALESCE((SELECT max(${quote(row.column_name)}) FROM ${quote(row.table_name)}), 1), (SELECT count(*) > 0 FROM ${quote(row.table_name)}))`, [row.sequence]);
       }
     },
     async commit() {
-      await client.query('COMMIT');
+      for (const statement of setAside) await query(statement);
+      setAside = [];
+      await query('COMMIT');
     },
     async rollback() {
+      setAside = [];
+      await finishCopy().catch(() => undefined); // its error is what is being rolled back
       await client.query('ROLLBACK').catch(() => undefined);
     },
     async close() {
