@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isBackupError } from './errors.ts';
-import { parseManifest, serializeManifest, type Manifest } from './manifest.ts';
+import { parseManifest, serializeManifest, sortedIdsText, type Manifest } from './manifest.ts';
 
 describe('manifest', () => {
   it('reads RisingWave\'s layout with exact 64-bit values and defaults for missing fields', () => {
@@ -38,7 +38,7 @@ describe('manifest', () => {
         },
       ],
     };
-    const text = serializeManifest(manifest);
+    const text = serializeManifest(manifest).toString();
     assert.match(text, /"ssts":\[1,18446744073709551615\]/);
     assert.deepEqual(parseManifest(text), manifest);
   });
@@ -77,5 +77,30 @@ describe('manifest', () => {
     for (const [text, pattern] of cases) {
       assert.throws(() => parseManifest(text), (e: unknown) => isBackupError(e, 'CORRUPT_MANIFEST') && pattern.test(e.message), text);
     }
+  });
+
+  it('writes ids as BigInt would, across carries, 2^53, 2^64 - 1, big jumps and unsorted input', () => {
+    const max = 2n ** 64n - 1n;
+    const cases: bigint[][] = [
+      [],
+      [0n],
+      [0n, 1n, 9n, 10n, 99n, 100n, 999_999n, 1_000_000n, 1_000_001n],
+      [2n ** 53n - 2n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 53n + 1n, 2n ** 53n + 999n, 2n ** 53n + 1000n],
+      [5n, 2n ** 60n, 2n ** 60n + 1n, max - 10_000_000_000_000_000n, max - 1n, max],
+      [7n, 3n, 3n, 12n, 2n ** 63n, 1n], // not sorted: each falls back to toString
+    ];
+    // Random ascending runs with gaps from 1 to 2^40, starting anywhere in the 64-bit range.
+    let seed = 42;
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    for (let run = 0; run < 20; run++) {
+      const ids: bigint[] = [BigInt(Math.floor(random() * 2 ** 31)) * BigInt(Math.floor(random() * 2 ** 31)) * 4n];
+      for (let i = 1; i < 2000; i++) {
+        const next = ids[i - 1]! + 1n + BigInt(Math.floor(random() ** 8 * 2 ** 40));
+        if (next > max) break;
+        ids.push(next);
+      }
+      cases.push(ids);
+    }
+    for (const ids of cases) assert.equal(sortedIdsText(BigUint64Array.from(ids)).toString(), ids.join(','), ids.slice(0, 8).join(','));
   });
 });

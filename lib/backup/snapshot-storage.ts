@@ -98,7 +98,9 @@ export class MetaSnapshotStorage {
         const next = { ...change(base), manifest_id: base.manifest_id + 1n };
         try {
           const body = serializeManifest(next);
-          await this.store.put(this.manifestKey, body, etag === null ? {} : { ifMatch: etag });
+          const written = await this.store.put(this.manifestKey, body, etag === null ? {} : { ifMatch: etag });
+          // The next read of an unchanged manifest is a 304, not a parse of what was just written.
+          if (written.etag) this.lastRead = { manifest: next, etag: written.etag };
           this.accept(next);
           return next;
         } catch (error) {

@@ -78,12 +78,15 @@ export class FsObjectStore implements ObjectStore {
     let temp: string | undefined;
     try {
       temp = await this.writeTemp(body);
+      // The etag of what this call wrote (linking or renaming keeps inode and mtime): the target
+      // may already hold another writer's object by the time it could be looked at.
+      const etag = FsObjectStore.etag(await fs.stat(temp, { bigint: true }));
       if (options.ifMatch === undefined) {
         await this.linkIntoPlace(temp, key, target);
       } else {
         await this.replaceIfMatch(temp, key, target, options.ifMatch);
       }
-      return { etag: FsObjectStore.etag(await fs.stat(target, { bigint: true })) };
+      return { etag };
     } catch (error) {
       if (isObjectStoreError(error)) throw error;
       throw this.unavailable('write', key, error);

@@ -93,7 +93,7 @@ export class S3ObjectStore implements ObjectStore {
           ...(options.ifMatch === undefined ? { IfNoneMatch: '*' } : { IfMatch: this.bareConditionalEtags ? options.ifMatch.replace(/^"(.*)"$/, '$1') : options.ifMatch }),
         }),
       );
-      return { etag: result.ETag ?? (await this.head(key))?.etag ?? '' };
+      return { etag: result.ETag ?? '' }; // never a HEAD: by then it may be another writer's object
     } catch (error) {
       if (statusOf(error) === 412 || nameOf(error) === 'PreconditionFailed') {
         throw options.ifMatch === undefined

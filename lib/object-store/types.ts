@@ -26,7 +26,7 @@ export interface ListPage {
 export interface ObjectStore {
   /** The store's URL with secrets masked: safe to show and log. */
   readonly displayUrl: string;
-  /** Writes a whole object. Refuses to overwrite unless `ifMatch` names the current ETag. */
+  /** Writes a whole object. Refuses to overwrite unless `ifMatch` names the current ETag. Returns the written object's ETag ('' when the server gave none). */
   put(key: string, body: Uint8Array | string, options?: PutOptions): Promise<{ etag: string }>;
   /** Streams a body of unknown length into a new object (multipart where the backend has it); never overwrites. */
   upload(key: string, body: AsyncIterable<Uint8Array>, options?: UploadOptions): Promise<{ etag: string; size: number }>;
