@@ -3,6 +3,8 @@
 // Prints a Markdown table; ratios compare figures of the same run.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -11,6 +13,7 @@ import { openMetaStore } from '../lib/meta/client.ts';
 import { migrateMetaStore } from '../lib/meta/migrate.ts';
 import { SNAPSHOT_SECTIONS } from '../lib/meta/models.ts';
 import { freshBucketUrl } from '../test/support/services.ts';
+import { emptyDatabase } from './databases.ts';
 import { seedAtScale } from './seed-fast.ts';
 
 const SCALES = { S: { relations: 10_000, ssts: 100_000 }, L: { relations: 100_000, ssts: 1_000_000 } } as const;
@@ -66,8 +69,8 @@ async function main() {
   const figures: Figure[] = [];
 
   // The raw read limit: COPY of every backed-up table, text format, to /dev/null.
-  let copySeconds = 0;
-  for (const { table } of SNAPSHOT_SECTIONS) copySeconds += (await run('psql', ['-Atq', url, '-c', `\\copy "${table}" to '/dev/null'`])).seconds;
+  // One psql session for all tables, so process starts are not counted per table.
+  const copySeconds = (await run('psql', ['-Atq', url, ...SNAPSHOT_SECTIONS.flatMap(({ table }) => ['-c', `\\copy "${table}" to '/dev/null'`])])).seconds;
   figures.push({ name: 'COPY every backed-up table to /dev/null (raw read limit)', seconds: copySeconds, maxRssMb: null, bytes: null });
 
   const readOnly = lastJson((await node('backup-once.ts', url, '--read-only')).stdout);
@@ -77,7 +80,8 @@ async function main() {
   figures.push({ name: 'our backup to S3', ...backup });
 
   const dump = spawn('pg_dump', ['-Fc', url], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const piped = await run(process.execPath, ['--import', 'tsx', path.join(here, 'upload-stdin.ts'), bucketUrl, `pg_dump/${randomUUID()}.dump`], { stdinFrom: dump });
+  const dumpKey = `pg_dump/${randomUUID()}.dump`;
+  const piped = await run(process.execPath, ['--import', 'tsx', path.join(here, 'upload-stdin.ts'), bucketUrl, dumpKey], { stdinFrom: dump });
   const upload = lastJson(piped.stdout);
   figures.push({ name: 'pg_dump -Fc | upload to S3', seconds: piped.seconds, maxRssMb: upload.maxRssMb, bytes: upload.bytes });
 
@@ -94,16 +98,62 @@ async function main() {
   await manager.close();
   await meta.close();
 
+  // Restore into empty databases: ours from the snapshot, pg_restore from the same database's
+  // dump, read from the same bucket and from a local file.
+  const restores: Figure[] = [];
+  const ours = lastJson((await node('restore-once.ts', url, backup.id, await emptyDatabase(process.env.PG_URL!, 'bench_restore_ours'))).stdout);
+  restores.push({ name: 'our restore of the snapshot from S3', ...ours });
+  const download = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'download-stdout.ts'), bucketUrl, dumpKey], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const pgRestoreTarget = await emptyDatabase(process.env.PG_URL!, 'bench_restore_pg');
+  restores.push({ name: 'download from S3 | pg_restore', seconds: (await run('pg_restore', ['-d', pgRestoreTarget], { stdinFrom: download })).seconds, maxRssMb: null, bytes: upload.bytes });
+  const dumpFile = path.join(os.tmpdir(), `bench-${randomUUID()}.dump`);
+  await run('pg_dump', ['-Fc', '-f', dumpFile, url]);
+  restores.push({ name: 'pg_restore of a local dump file', seconds: (await run('pg_restore', ['-d', await emptyDatabase(process.env.PG_URL!, 'bench_restore_pg'), dumpFile])).seconds, maxRssMb: null, bytes: null });
+  fs.rmSync(dumpFile, { force: true });
+  const restoredMax = await maxObjectId(admin, 'bench_restore_ours');
+  const restoredRows = ours.rows as number;
+  const sourceRows = await totalRows(url);
+
   const base = figures.find((f) => f.name.startsWith('pg_dump'))!;
   const copy = figures[0]!;
   console.log(`\n### Backup at ${scaleName} (${scale.relations.toLocaleString('en-US')} relations, ${scale.ssts.toLocaleString('en-US')} SSTs), PostgreSQL → S3 (radosgw), ${new Date().toISOString().slice(0, 10)}\n`);
   console.log('| what | wall s | peak RSS MB | bytes out | × pg_dump -Fc \\| upload | × raw COPY |');
   console.log('|---|---|---|---|---|---|');
   for (const f of figures) {
-    console.log(`| ${f.name} | ${f.seconds.toFixed(2)} | ${f.maxRssMb === null ? '–' : f.maxRssMb.toFixed(0)} | ${f.bytes === null ? '–' : (f.bytes / 1e6).toFixed(1) + ' MB'} | ${(f.seconds / base.seconds).toFixed(2)} | ${(f.seconds / copy.seconds).toFixed(2)} |`);
+    console.log(`| ${f.name} | ${f.seconds.toFixed(2)} | ${mb(f.maxRssMb)} | ${f.bytes === null ? '–' : (f.bytes / 1e6).toFixed(1) + ' MB'} | ${(f.seconds / base.seconds).toFixed(2)} | ${(f.seconds / copy.seconds).toFixed(2)} |`);
   }
   console.log(`\nsnapshot ${backup.id} verified: ${verification.ok ? 'ok' : verification.problems.join('; ')}; largest SST object id in the database ${maxInDb}, in the snapshot ${maxInSnapshot}: ${maxInDb === maxInSnapshot ? 'exact' : 'DIFFERENT'}`);
-  if (!verification.ok || maxInDb !== maxInSnapshot) process.exitCode = 1;
+
+  const [viaS3, local] = [restores[1]!, restores[2]!];
+  console.log(`\n### Restore at ${scaleName} into an empty PostgreSQL\n`);
+  console.log('| what | wall s | peak RSS MB | × download \\| pg_restore | × pg_restore of a local file |');
+  console.log('|---|---|---|---|---|');
+  for (const f of restores) console.log(`| ${f.name} | ${f.seconds.toFixed(2)} | ${mb(f.maxRssMb)} | ${(f.seconds / viaS3.seconds).toFixed(2)} | ${(f.seconds / local.seconds).toFixed(2)} |`);
+  console.log(`\nrestored ${restoredRows} rows (the source holds ${sourceRows}); largest SST object id restored ${restoredMax}: ${restoredMax === maxInDb ? 'exact' : 'DIFFERENT'}`);
+  if (!verification.ok || maxInDb !== maxInSnapshot || restoredMax !== maxInDb || restoredRows !== sourceRows) process.exitCode = 1;
+}
+
+const mb = (value: number | null) => (value === null ? '–' : value.toFixed(0));
+
+async function query<T>(url: string, sql: string): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows[0] as T;
+  } finally {
+    await client.end();
+  }
+}
+
+async function maxObjectId(admin: URL, database: string): Promise<string> {
+  const url = new URL(admin);
+  url.pathname = `/${database}`;
+  return (await query<{ m: string }>(url.toString(), 'SELECT max(object_id)::text AS m FROM hummock_sstable_info')).m;
+}
+
+async function totalRows(url: string): Promise<number> {
+  const counts = SNAPSHOT_SECTIONS.map(({ table }) => `(SELECT count(*) FROM "${table}")`).join(' + ');
+  return Number((await query<{ n: string }>(url, `SELECT (${counts})::text AS n`)).n);
 }
 
 await main();

@@ -1,0 +1,123 @@
+// npm run bench (console part): 100 snapshots of 100,000 SSTs each in the real S3 server, made
+// by real backups of a meta store whose SSTs churn 10% between backups (as compaction would),
+// then the server time of the console's pages under `next start`, and the job-status route under
+// 50 concurrent pollers (autocannon). Needs a built console (`next build`) and PG_URL.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { BackupManager } from '../lib/backup/backup-manager.ts';
+import { openMetaStore } from '../lib/meta/client.ts';
+import { FIRST_OBJECT_ID } from '../lib/meta/demo-cluster.ts';
+import { migrateMetaStore } from '../lib/meta/migrate.ts';
+import { freshBucketUrl } from '../test/support/services.ts';
+import { emptyDatabase } from './databases.ts';
+import { seedAtScale } from './seed-fast.ts';
+
+const SNAPSHOTS = 100;
+const SSTS = 100_000;
+const CHURN = 10_000;
+const RELATIONS = 10_000;
+const PORT = 3917;
+const WARM_REQUESTS = 20;
+const POLL_MS = 1000; // components/hooks/use-job.ts
+const root = path.join(import.meta.dirname, '..');
+
+async function buildSnapshots(url: string): Promise<{ first: bigint; last: bigint; seconds: number }> {
+  await migrateMetaStore(url);
+  await seedAtScale(url, RELATIONS, SSTS, { url: await freshBucketUrl(), directory: 'bench' });
+  const meta = openMetaStore(url);
+  const manager = new BackupManager({ meta });
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const started = performance.now();
+  const ids: bigint[] = [];
+  try {
+    for (let i = 0; i < SNAPSHOTS; i++) {
+      // Compaction replaces the oldest SSTs with new objects: the pinned union grows by CHURN.
+      if (i > 0) await client.query(`UPDATE hummock_sstable_info SET sst_id = sst_id + ${SSTS}, object_id = object_id + ${SSTS} WHERE sst_id IN (SELECT sst_id FROM hummock_sstable_info ORDER BY sst_id LIMIT ${CHURN})`);
+      const id = await manager.startBackupJob({ remarks: `console bench ${i + 1}`, startedBy: 'bench' });
+      const job = await manager.waitForJob(id, { pollMs: 20 });
+      if (job.status !== 'SUCCEEDED') throw new Error(`backup ${id}: ${job.error ?? job.status}`);
+      ids.push(id);
+      if ((i + 1) % 10 === 0) console.error(`${i + 1} snapshots after ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    }
+  } finally {
+    await client.end();
+    await manager.close();
+    await meta.close();
+  }
+  return { first: ids[0]!, last: ids.at(-1)!, seconds: (performance.now() - started) / 1000 };
+}
+
+async function startConsole(url: string): Promise<() => void> {
+  const server = spawn(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(PORT)], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: url, NEXT_TELEMETRY_DISABLED: '1' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (let waited = 0; waited < 60_000; waited += 250) {
+    if (await fetch(`http://127.0.0.1:${PORT}/api/health`).then((r) => r.ok, () => false)) return () => server.kill();
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  server.kill();
+  throw new Error('the console did not start within 60 s');
+}
+
+async function timedGet(pathname: string): Promise<number> {
+  const started = performance.now();
+  const response = await fetch(`http://127.0.0.1:${PORT}${pathname}`);
+  await response.arrayBuffer();
+  if (!response.ok) throw new Error(`GET ${pathname}: ${response.status}`);
+  return performance.now() - started;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+async function main() {
+  const url = await emptyDatabase(process.env.PG_URL!, 'bench_console');
+  console.error(`making ${SNAPSHOTS} snapshots of ${SSTS.toLocaleString('en-US')} SSTs…`);
+  const built = await buildSnapshots(url);
+  const stop = await startConsole(url);
+  try {
+    const pages = [
+      { what: 'snapshots page (`/`)', path: '/' },
+      { what: 'pinned-SST page (`/pinned`)', path: '/pinned' },
+      { what: 'pinned-SST list, first 1,000 (`/api/pinned-ssts`)', path: '/api/pinned-ssts' },
+      { what: 'pinned-SST list, a page from the middle', path: `/api/pinned-ssts?after=${BigInt(FIRST_OBJECT_ID) + BigInt((SSTS + SNAPSHOTS * CHURN) / 2)}&limit=1000` },
+      { what: 'newest snapshot\'s detail page', path: `/snapshots/${built.last}` },
+      { what: 'oldest snapshot\'s detail page', path: `/snapshots/${built.first}` },
+    ];
+    const rows: string[] = [];
+    for (const page of pages) {
+      const cold = await timedGet(page.path);
+      const warm: number[] = [];
+      for (let i = 0; i < WARM_REQUESTS; i++) warm.push(await timedGet(page.path));
+      warm.sort((a, b) => a - b);
+      rows.push(`| ${page.what} | ${cold.toFixed(0)} | ${percentile(warm, 50).toFixed(0)} | ${percentile(warm, 95).toFixed(0)} |`);
+    }
+    // Pollers as the console polls: each asks once a second. Then the same 50 connections with
+    // no pause between requests, for the route's capacity.
+    const jobUrl = `http://127.0.0.1:${PORT}/api/jobs/${built.last}`;
+    const pollers = await autocannon({ url: jobUrl, connections: 50, connectionRate: 1000 / POLL_MS, duration: 20 });
+    const flat = await autocannon({ url: jobUrl, connections: 50, duration: 10 });
+    for (const [name, result] of [['pollers', pollers], ['flat out', flat]] as const) {
+      if (result.non2xx || result.errors) throw new Error(`job-status load (${name}): ${result.non2xx} non-2xx responses, ${result.errors} errors`);
+    }
+    console.log(`\n### Console with ${SNAPSHOTS} snapshots × ${SSTS.toLocaleString('en-US')} SSTs (PostgreSQL, S3), ${new Date().toISOString().slice(0, 10)}\n`);
+    console.log(`${SNAPSHOTS} backups with ${CHURN.toLocaleString('en-US')} SSTs replaced between them took ${built.seconds.toFixed(0)} s. Server time is the time to the last byte over loopback, in ms: the first request after start, then the median and 95th percentile of ${WARM_REQUESTS} more.\n`);
+    console.log('| page | first ms | p50 ms | p95 ms |');
+    console.log('|---|---|---|---|');
+    for (const row of rows) console.log(row);
+    console.log(`\njob-status route (\`/api/jobs/${built.last}\`, a finished job), 50 connections (autocannon):\n`);
+    console.log('| load | requests | requests/s | p50 ms | p99 ms | max ms |');
+    console.log('|---|---|---|---|---|---|');
+    for (const [name, result] of [[`50 pollers, one request a second each (the console's ${POLL_MS} ms interval), 20 s`, pollers], ['50 connections flat out, 10 s', flat]] as const) {
+      console.log(`| ${name} | ${result.requests.total} | ${result.requests.average.toFixed(0)} | ${result.latency.p50} | ${result.latency.p99} | ${result.latency.max} |`);
+    }
+  } finally {
+    stop();
+  }
+}
+
+await main();
