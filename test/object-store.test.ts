@@ -1,9 +1,11 @@
 // The ObjectStore contract, on memory, fs:// and the real S3 server.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { isObjectStoreError, listAll, openObjectStore, type ObjectStore } from '../lib/object-store/index.ts';
 import { FaultInjectingObjectStore } from '../lib/object-store/fault-injecting-store.ts';
+import { S3ObjectStore } from '../lib/object-store/s3-store.ts';
 import { storeBackends } from './support/stores.ts';
 
 async function* chunksOf(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
@@ -134,5 +136,32 @@ describe('object store: unreachable S3 endpoint', () => {
     const store = openObjectStore('minio://key:topsecret@127.0.0.1:1/bucket');
     await assert.rejects(store.get('x'), (e: unknown) => isObjectStoreError(e, 'UNAVAILABLE') && e.message.includes('minio://key:****@127.0.0.1:1/bucket') && !e.message.includes('topsecret'));
     await store.close();
+  });
+});
+
+describe('object store: an S3 endpoint that stops answering', () => {
+  it('fails the request once the connection has been silent for the idle timeout, instead of hanging', async () => {
+    // Accepts connections and reads requests, never answers: as a full Ceph cluster does.
+    const sockets = new Set<net.Socket>();
+    const server = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.on('data', () => undefined).on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    const store = new S3ObjectStore({
+      bucket: 'silent',
+      displayUrl: `minio://127.0.0.1:${port}/silent`,
+      endpoint: `http://127.0.0.1:${port}`,
+      credentials: { accessKeyId: 'k', secretAccessKey: 's' },
+      idleTimeoutMs: 300,
+    });
+    try {
+      await assert.rejects(store.put('manifest.json', 'x'), (e: unknown) => isObjectStoreError(e, 'UNAVAILABLE') && e.message.startsWith(`cannot write manifest.json in minio://127.0.0.1:${port}/silent: `));
+    } finally {
+      await store.close();
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    }
   });
 });

@@ -37,6 +37,8 @@ export interface S3StoreOptions {
    * compare the bare hash and answer 412 to the quoted form; MinIO accepts both.
    */
   bareConditionalEtags?: boolean;
+  /** A request whose connection stays silent this long fails (default 60 s) instead of hanging a job. */
+  idleTimeoutMs?: number;
 }
 
 function statusOf(error: unknown): number | undefined {
@@ -63,6 +65,8 @@ export class S3ObjectStore implements ObjectStore {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
       maxAttempts: 3,
+      // A server that stops answering (a full Ceph cluster blocks writes) must fail the request.
+      requestHandler: { connectionTimeout: 10_000, socketTimeout: options.idleTimeoutMs ?? 60_000 },
     };
     if (options.endpoint) {
       Object.assign(config, { endpoint: options.endpoint, forcePathStyle: true, region: process.env.AWS_REGION ?? 'us-east-1', credentials: options.credentials });
