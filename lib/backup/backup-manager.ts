@@ -395,9 +395,13 @@ export class BackupManager {
     return outcome.state;
   }
 
+  /** One job; reaps stale jobs only when this one looks stale (one query per poll otherwise). */
   async getJob(id: bigint): Promise<BackupJob | null> {
-    await this.reapStaleJobs();
-    const row = await this.prisma.backupJob.findUnique({ where: { id } });
+    let row = await this.prisma.backupJob.findUnique({ where: { id } });
+    if (row?.state === 'RUNNING' && row.heartbeat_at.getTime() < Date.now() - this.leaseMs) {
+      await this.reapStaleJobs();
+      row = await this.prisma.backupJob.findUnique({ where: { id } });
+    }
     return row ? toJob(row) : null;
   }
 
