@@ -12,6 +12,7 @@ import { BackupManager } from '../lib/backup/backup-manager.ts';
 import { openMetaStore } from '../lib/meta/client.ts';
 import { migrateMetaStore } from '../lib/meta/migrate.ts';
 import { SNAPSHOT_SECTIONS } from '../lib/meta/models.ts';
+import { listAll, openObjectStore } from '../lib/object-store/index.ts';
 import { freshBucketUrl } from '../test/support/services.ts';
 import { emptyDatabase } from './databases.ts';
 import { seedAtScale } from './seed-fast.ts';
@@ -111,6 +112,12 @@ async function main() {
   restores.push({ name: 'pg_restore of a local dump file', seconds: (await run('pg_restore', ['-d', await emptyDatabase(process.env.PG_URL!, 'bench_restore_pg'), dumpFile])).seconds, maxRssMb: null, bytes: null });
   fs.rmSync(dumpFile, { force: true });
   const restoredMax = await maxObjectId(admin, 'bench_restore_ours');
+  // Leaves the S3 server as it was.
+  const cleanup = openObjectStore(bucketUrl);
+  const keys: string[] = [];
+  for await (const object of listAll(cleanup, '')) keys.push(object.key);
+  await cleanup.deleteMany(keys);
+  await cleanup.close();
   const restoredRows = ours.rows as number;
   const sourceRows = await totalRows(url);
 
