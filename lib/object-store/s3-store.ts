@@ -13,9 +13,10 @@ import {
   S3ServiceException,
   UploadPartCommand,
   type CompletedPart,
+  type GetObjectCommandOutput,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { checkKey, isObjectStoreError, ObjectStoreError, type ListPage, type ObjectInfo, type ObjectStore, type PutOptions, type UploadOptions } from './types.ts';
 
 // The SDK version is pinned and works on Node 20 (see the team's stack notes); its notice
@@ -47,6 +48,24 @@ function statusOf(error: unknown): number | undefined {
 
 function nameOf(error: unknown): string {
   return (error as { name?: string })?.name ?? '';
+}
+
+/**
+ * A response body read into one buffer of its announced length: the SDK's transformToByteArray
+ * holds the chunks and their concatenation at once, twice a 240 MB manifest.
+ */
+async function bodyBytes(result: GetObjectCommandOutput): Promise<Uint8Array> {
+  const length = result.ContentLength;
+  if (length === undefined || !(result.Body instanceof Readable)) return result.Body!.transformToByteArray();
+  const out = Buffer.allocUnsafe(length);
+  let at = 0;
+  for await (const chunk of result.Body as AsyncIterable<Buffer>) {
+    if (at + chunk.length > length) throw new Error(`the response body is longer than its Content-Length ${length}`);
+    chunk.copy(out, at);
+    at += chunk.length;
+  }
+  if (at !== length) throw new Error(`the response body ended after ${at} of its ${length} bytes`);
+  return out;
 }
 
 export class S3ObjectStore implements ObjectStore {
@@ -190,7 +209,7 @@ export class S3ObjectStore implements ObjectStore {
     checkKey(key);
     try {
       const result = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-      return { body: await result.Body!.transformToByteArray(), etag: result.ETag ?? '' };
+      return { body: await bodyBytes(result), etag: result.ETag ?? '' };
     } catch (error) {
       throw this.fail('read', key, error);
     }
@@ -200,7 +219,7 @@ export class S3ObjectStore implements ObjectStore {
     checkKey(key);
     try {
       const result = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, IfNoneMatch: etag }));
-      return { body: await result.Body!.transformToByteArray(), etag: result.ETag ?? '' };
+      return { body: await bodyBytes(result), etag: result.ETag ?? '' };
     } catch (error) {
       if (statusOf(error) === 304) return null;
       throw this.fail('read', key, error);
