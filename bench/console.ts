@@ -99,6 +99,7 @@ async function main() {
     // Pollers as the console polls: each asks once a second. Then the same 50 connections with
     // no pause between requests, for the route's capacity.
     const jobUrl = `http://127.0.0.1:${PORT}/api/jobs/${built.last}`;
+    await autocannon({ url: jobUrl, connections: 10, duration: 3 }); // warm-up, not counted
     const pollers = await autocannon({ url: jobUrl, connections: 50, connectionRate: 1000 / POLL_MS, duration: 20 });
     const flat = await autocannon({ url: jobUrl, connections: 50, duration: 10 });
     for (const [name, result] of [['pollers', pollers], ['flat out', flat]] as const) {

@@ -136,6 +136,7 @@ export class BackupManager {
   private current: CurrentStorage | undefined;
   private swapping: Promise<CurrentStorage> | undefined;
   private readonly localJobs = new Map<bigint, LocalJob>();
+  private readonly jobReads = new Map<bigint, Promise<BackupJob | null>>();
   private pinnedCache: PinnedIndex | undefined;
 
   constructor(options: BackupManagerOptions) {
@@ -395,8 +396,21 @@ export class BackupManager {
     return outcome.state;
   }
 
-  /** One job; reaps stale jobs only when this one looks stale (one query per poll otherwise). */
-  async getJob(id: bigint): Promise<BackupJob | null> {
+  /**
+   * One job. Concurrent calls for the same job share one read: fifty consoles polling a job
+   * cost one query, not fifty (a caller that just wrote reads with `readJob`).
+   */
+  getJob(id: bigint): Promise<BackupJob | null> {
+    let pending = this.jobReads.get(id);
+    if (!pending) {
+      pending = this.readJob(id).finally(() => this.jobReads.delete(id));
+      this.jobReads.set(id, pending);
+    }
+    return pending;
+  }
+
+  /** Reads a job; reaps stale jobs only when this one looks stale (one query otherwise). */
+  private async readJob(id: bigint): Promise<BackupJob | null> {
     let row = await this.prisma.backupJob.findUnique({ where: { id } });
     if (row?.state === 'RUNNING' && row.heartbeat_at.getTime() < Date.now() - this.leaseMs) {
       await this.reapStaleJobs();
@@ -428,7 +442,7 @@ export class BackupManager {
     if (job.status !== 'RUNNING') throw new BackupError('INVALID_INPUT', `backup job ${id} is not running (${job.status})`);
     await this.prisma.backupJob.updateMany({ where: { id, state: 'RUNNING' }, data: { cancel_requested: true } });
     this.localJobs.get(id)?.controller.abort(new BackupError('INVALID_INPUT', 'cancelled'));
-    return (await this.getJob(id))!;
+    return (await this.readJob(id))!;
   }
 
   /** Polls until the job ends. */
