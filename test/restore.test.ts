@@ -16,12 +16,13 @@ import { MetaSnapshotStorage } from '../lib/backup/snapshot-storage.ts';
 import { openMetaStore, type MetaStore } from '../lib/meta/client.ts';
 import { openConsistentReader } from '../lib/meta/consistent-reader.ts';
 import { simulateStep } from '../lib/meta/demo-cluster.ts';
+import { pendingMigrations } from '../lib/meta/migrate.ts';
 import { EXCLUDED_MODELS, SNAPSHOT_SECTIONS } from '../lib/meta/models.ts';
 import { FaultInjectingObjectStore } from '../lib/object-store/fault-injecting-store.ts';
 import { openObjectStore } from '../lib/object-store/index.ts';
 import { seededMetaStore, type MetaKind } from './support/meta-fixtures.ts';
 import { ctlOn } from './support/ctl.ts';
-import { freshBucketUrl, freshDirectory } from './support/services.ts';
+import { freshBucketUrl, freshDirectory, freshPostgresUrl } from './support/services.ts';
 
 /** Runs `use` with a manager on the meta store, then closes both, whatever happens. */
 async function withManager(meta: MetaStore, use: (manager: BackupManager) => Promise<void>): Promise<void> {
@@ -60,6 +61,35 @@ async function tableContents(url: string): Promise<Record<string, unknown[]>> {
     await reader.close();
   }
   return out;
+}
+
+/** Tables, columns, constraints, indexes and Prisma's migration history of a PostgreSQL database. */
+async function schemaOf(url: string): Promise<unknown[][]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const queries = [
+      "SELECT table_name, column_name, data_type, is_nullable, column_default FROM information_schema.columns WHERE table_schema = 'public' ORDER BY 1, 2",
+      "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2",
+      "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1",
+      'SELECT migration_name, checksum, applied_steps_count, finished_at IS NOT NULL AS finished, logs, rolled_back_at FROM _prisma_migrations ORDER BY 1',
+    ];
+    const out: unknown[][] = [];
+    for (const sql of queries) out.push((await client.query({ text: sql, rowMode: 'array' })).rows);
+    return out;
+  } finally {
+    await client.end();
+  }
+}
+
+async function publicTables(url: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")).rows.map((r) => r.name);
+  } finally {
+    await client.end();
+  }
 }
 
 async function allRowCounts(url: string): Promise<number> {
@@ -114,6 +144,11 @@ for (const [from, to] of DIRECTIONS) {
           assert.equal(report.snapshotId, id);
           assert.equal(report.sequencesFrom, id);
           assert.deepEqual(await tableContents(target), await tableContents(source.url));
+          if (to === 'postgresql') {
+            // The schema came from the restore's own transaction: it must be what Prisma makes.
+            assert.deepEqual(await pendingMigrations(target), []);
+            assert.deepEqual(await schemaOf(target), await schemaOf(await freshPostgresUrl()));
+          }
           // The restored store works through Prisma, and serial ids continue after the restored ones.
           const restored = openMetaStore(target);
           try {
@@ -181,7 +216,12 @@ for (const kind of ['sqlite', 'postgresql'] as const) {
         const storage = await MetaSnapshotStorage.open(faulty, 'backup');
         const target = await emptyTarget(kind);
         await assert.rejects(restoreSnapshot({ targetUrl: target, snapshotId: id, storage }), (e: unknown) => isBackupError(e, 'STORAGE_UNAVAILABLE') && /injected fault/.test(e.message));
-        assert.equal(await allRowCounts(target), 0, 'not a row was left behind');
+        if (kind === 'postgresql') {
+          // Schema and rows are one transaction: not even a table is left behind.
+          assert.deepEqual(await publicTables(target), []);
+        } else {
+          assert.equal(await allRowCounts(target), 0, 'not a row was left behind');
+        }
         // and the same target then restores cleanly
         faulty.clear();
         await restoreSnapshot({ targetUrl: target, snapshotId: id, storage });

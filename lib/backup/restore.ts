@@ -108,8 +108,11 @@ export async function restoreSnapshot(options: RestoreOptions): Promise<RestoreR
     }
 
     if (!options.dryRun) {
+      // An empty target gets the schema: a never-migrated PostgreSQL one inside the restore's
+      // transaction (the writer's begin), any other through Prisma's migrate deploy first.
+      const inTransaction = await target.createsSchema();
       await target.close();
-      await migrateMetaStore(options.targetUrl); // an empty target gets the schema
+      if (!inTransaction) await migrateMetaStore(options.targetUrl);
     }
     const writer = options.dryRun ? null : await openRestoreTarget(options.targetUrl);
     const rows: Record<string, number> = {};

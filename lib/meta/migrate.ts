@@ -1,5 +1,7 @@
-// Runs Prisma's CLI offline (WASM schema engine) and brings a meta store up to date.
+// Runs Prisma's CLI offline (WASM schema engine) and brings a meta store up to date; a restore
+// into a never-migrated PostgreSQL database applies the same files inside its own transaction.
 import { spawn } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -103,4 +105,42 @@ function deployMigrations(url: string): Promise<void> {
       else reject(new Error(`migrating the meta store failed:\n${output}`.trim()));
     });
   });
+}
+
+/** Prisma's migration history table, exactly as `prisma migrate deploy` creates it on PostgreSQL. */
+const PRISMA_HISTORY_TABLE = `CREATE TABLE "_prisma_migrations" (
+  "id" VARCHAR(36) PRIMARY KEY NOT NULL,
+  "checksum" VARCHAR(64) NOT NULL,
+  "finished_at" TIMESTAMPTZ,
+  "migration_name" VARCHAR(255) NOT NULL,
+  "logs" TEXT,
+  "rolled_back_at" TIMESTAMPTZ,
+  "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(),
+  "applied_steps_count" INTEGER NOT NULL DEFAULT 0
+)`;
+
+/** True when a PostgreSQL database has never been migrated (no Prisma history table). */
+export async function isUnmigratedPostgres(client: pg.Client): Promise<boolean> {
+  const { rows } = await client.query<{ missing: boolean }>("SELECT to_regclass('public._prisma_migrations') IS NULL AS missing");
+  return rows[0]!.missing;
+}
+
+/**
+ * Applies every migration to a never-migrated PostgreSQL database on `client`, inside the
+ * caller's transaction, and records each in Prisma's history as `migrate deploy` does (the
+ * checksum is the file's SHA-256), so Prisma finds nothing pending. A restore uses it: schema
+ * and rows commit or roll back together, and the CLI's two-second start is saved.
+ */
+export async function applyMigrationsInTransaction(client: pg.Client): Promise<void> {
+  const folder = path.join(projectRoot, 'prisma/postgresql/migrations');
+  const names = fs.readdirSync(folder, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  await client.query(PRISMA_HISTORY_TABLE);
+  for (const name of names) {
+    const sql = fs.readFileSync(path.join(folder, name, 'migration.sql'));
+    await client.query(sql.toString('utf8'));
+    await client.query(
+      'INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES ($1, $2, now(), $3, now(), 1)',
+      [randomUUID(), createHash('sha256').update(sql).digest('hex'), name],
+    );
+  }
 }

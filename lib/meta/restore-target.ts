@@ -9,13 +9,19 @@ import type { Writable } from 'node:stream';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { databaseKind, sqliteFilePath } from './database-url.ts';
+import { applyMigrationsInTransaction, isUnmigratedPostgres } from './migrate.ts';
 import { copyTextEncoder, CopyTextBuffer, type CopyColumn } from './pg-copy-text.ts';
 
 export interface RestoreTarget {
   readonly kind: 'sqlite' | 'postgresql';
   /** Row counts of the given tables; a table that does not exist counts as empty. */
   rowCounts(tables: readonly string[]): Promise<Record<string, number>>;
-  /** Starts the transaction; PostgreSQL sets indexes and constraints aside until the commit. */
+  /** True when begin() creates the schema itself: a PostgreSQL database never migrated. */
+  createsSchema(): Promise<boolean>;
+  /**
+   * Starts the transaction. PostgreSQL applies the migrations in it when the database was never
+   * migrated, and sets indexes and constraints aside until the commit.
+   */
   begin(): Promise<void>;
   /**
    * Inserts rows (each one JSON object of column values) into a table. Rows may still be in
@@ -62,6 +68,9 @@ function openSqlite(url: string): RestoreTarget {
         out[table] = exists ? (db.prepare(`SELECT count(*) AS n FROM ${quote(table)}`).get() as { n: number }).n : 0;
       }
       return out;
+    },
+    async createsSchema() {
+      return false;
     },
     async begin() {
       open().exec('BEGIN IMMEDIATE');
@@ -147,8 +156,13 @@ async function openPostgres(url: string): Promise<RestoreTarget> {
       }
       return out;
     },
+    async createsSchema() {
+      await finishCopy();
+      return isUnmigratedPostgres(client);
+    },
     async begin() {
       await query('BEGIN');
+      if (await isUnmigratedPostgres(client)) await applyMigrationsInTransaction(client);
       // As pg_restore does: load into bare tables, then build each index in one sort and check
       // each foreign key in one join, instead of per row. Transactional DDL keeps it atomic.
       const { rows } = await query(
