@@ -241,11 +241,18 @@ const ZERO = 0x30;
  * 10,000,000-id manifest take over ten seconds); out of order or far apart, toString it is.
  */
 export function sortedIdsText(ids: BigUint64Array): Buffer {
+  const out = Buffer.allocUnsafe(ids.length * MAX_ID_BYTES);
+  return out.subarray(0, writeSortedIds(ids, out, 0));
+}
+
+/** An id's decimal digits and the comma before it, at most. */
+const MAX_ID_BYTES = 21;
+
+/** Writes `sortedIdsText` into `out` at `at` (room for MAX_ID_BYTES an id); returns the end. */
+function writeSortedIds(ids: BigUint64Array, out: Buffer, at: number): number {
   const words = new Uint32Array(ids.buffer, ids.byteOffset, ids.length * 2); // little-endian: lo, hi
-  const out = Buffer.allocUnsafe(ids.length * 21);
   const digits = new Uint8Array(20);
   let width = 0;
-  let at = 0;
   for (let i = 0; i < ids.length; i++) {
     const delta = i === 0 ? 0 : (words[2 * i + 1]! - words[2 * i - 1]!) * TWO_32 + (words[2 * i]! - words[2 * i - 2]!);
     if (delta > 0 && delta <= Number.MAX_SAFE_INTEGER) {
@@ -272,10 +279,13 @@ export function sortedIdsText(ids: BigUint64Array): Buffer {
     if (i > 0) out[at++] = COMMA;
     for (let j = 20 - width; j < 20; j++) out[at++] = digits[j]!;
   }
-  return out.subarray(0, at);
+  return at;
 }
 
-/** The manifest's JSON bytes, in RisingWave's field order. */
+/**
+ * The manifest's JSON bytes, in RisingWave's field order, written into one buffer sized up
+ * front (no pieces to concatenate: at 1M SSTs that was three copies of the manifest at once).
+ */
 export function serializeManifest(manifest: Manifest): Buffer {
   // State tables of one version share a few epochs: each is turned into text once.
   const numbers = new Map<bigint, string>();
@@ -284,23 +294,31 @@ export function serializeManifest(manifest: Manifest): Buffer {
     if (out === undefined) numbers.set(value, (out = value.toString()));
     return out;
   };
-  const parts: Buffer[] = [Buffer.from(`{"manifest_id":${manifest.manifest_id},"snapshot_metadata":[`)];
-  manifest.snapshot_metadata.forEach((s, index) => {
+  const head = Buffer.from(`{"manifest_id":${manifest.manifest_id},"snapshot_metadata":[`);
+  const entries = manifest.snapshot_metadata.map((s, index) => {
     const stateTables = Object.entries(s.state_table_info)
       .map(([table, info]) => `${JSON.stringify(table)}:{"committed_epoch":${text(info.committed_epoch)},"compaction_group_id":${text(info.compaction_group_id)}}`)
       .join(',');
-    parts.push(Buffer.from(`${index ? ',' : ''}{"id":${s.id},"hummock_version_id":${s.hummock_version_id},"ssts":[`));
-    parts.push(sortedIdsText(s.ssts));
-    parts.push(
-      Buffer.from(
+    return {
+      before: Buffer.from(`${index ? ',' : ''}{"id":${s.id},"hummock_version_id":${s.hummock_version_id},"ssts":[`),
+      ssts: s.ssts,
+      after: Buffer.from(
         `],"format_version":${s.format_version},"remarks":${JSON.stringify(s.remarks)},"state_table_info":{${stateTables}},"rw_version":${JSON.stringify(s.rw_version)}` +
           (s.created_at === undefined ? '' : `,"created_at":${JSON.stringify(s.created_at)}`) +
           (s.size_bytes === undefined ? '' : `,"size_bytes":${s.size_bytes}`) +
           (s.section_counts === undefined ? '' : `,"section_counts":${JSON.stringify(s.section_counts)}`) +
           '}',
       ),
-    );
+    };
   });
-  parts.push(Buffer.from(']}'));
-  return Buffer.concat(parts);
+  const room = entries.reduce((sum, e) => sum + e.before.length + e.ssts.length * MAX_ID_BYTES + e.after.length, head.length + 2);
+  const out = Buffer.allocUnsafe(room);
+  let at = head.copy(out, 0);
+  for (const entry of entries) {
+    at += entry.before.copy(out, at);
+    at = writeSortedIds(entry.ssts, out, at);
+    at += entry.after.copy(out, at);
+  }
+  at += out.write(']}', at, 'latin1');
+  return out.subarray(0, at);
 }
