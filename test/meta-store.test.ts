@@ -2,14 +2,13 @@
 // workload, exact 64-bit values, and the backup list against the real tables.
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import pg from 'pg';
 import { after, before, describe, it } from 'node:test';
 import { openMetaStore, type MetaStore } from '../lib/meta/client.ts';
 import { sqliteFilePath } from '../lib/meta/database-url.ts';
 import { FIRST_OBJECT_ID, seedDemoCluster, simulateStep } from '../lib/meta/demo-cluster.ts';
 import { pendingMigrations } from '../lib/meta/migrate.ts';
 import { EXCLUDED_MODELS, SNAPSHOT_SECTIONS } from '../lib/meta/models.ts';
-import { freshPostgresUrl, freshSqliteUrl } from './support/services.ts';
+import { freshPostgresUrl, freshSqliteUrl, postgresTableNames } from './support/services.ts';
 
 async function tableNames(kind: 'sqlite' | 'postgresql', url: string): Promise<string[]> {
   if (kind === 'sqlite') {
@@ -20,13 +19,7 @@ async function tableNames(kind: 'sqlite' | 'postgresql', url: string): Promise<s
       db.close();
     }
   }
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).rows.map((r) => r.tablename);
-  } finally {
-    await client.end();
-  }
+  return postgresTableNames(url);
 }
 
 for (const kind of ['sqlite', 'postgresql'] as const) {

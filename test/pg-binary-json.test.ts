@@ -6,8 +6,7 @@ import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { binaryColumnType, binaryCopyAsJson } from '../lib/meta/pg-binary-json.ts';
 import { copyBinaryValues } from '../lib/meta/pg-copy-binary.ts';
-import { EVERY_TYPE_ROWS as ROWS, EVERY_TYPE_TABLE as TABLE } from './support/every-type.ts';
-import { freshPostgresUrl } from './support/services.ts';
+import { everyTypeDatabase } from './support/every-type.ts';
 
 const decode = (rows: Buffer[][]) => rows.flat().map((row) => row.toString('utf8'));
 
@@ -20,11 +19,7 @@ async function readAll(iterable: AsyncIterable<Buffer[]>): Promise<Buffer[][]> {
 describe('PostgreSQL binary COPY as JSON', () => {
   let client: pg.Client;
   before(async () => {
-    client = new pg.Client({ connectionString: await freshPostgresUrl() });
-    await client.connect();
-    await client.query("SET TimeZone = 'UTC'");
-    await client.query(TABLE);
-    await client.query(ROWS);
+    client = await everyTypeDatabase();
   });
   after(() => client.end());
 

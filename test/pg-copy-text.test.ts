@@ -5,8 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { copyTextEncoder, CopyTextBuffer, RowFormatError, type CopyColumn } from '../lib/meta/pg-copy-text.ts';
-import { EVERY_TYPE_ROWS, EVERY_TYPE_TABLE } from './support/every-type.ts';
-import { freshPostgresUrl } from './support/services.ts';
+import { everyTypeDatabase } from './support/every-type.ts';
 
 describe('JSON rows as PostgreSQL COPY text', () => {
   let client: pg.Client;
@@ -24,11 +23,7 @@ describe('JSON rows as PostgreSQL COPY text', () => {
   };
 
   before(async () => {
-    client = new pg.Client({ connectionString: await freshPostgresUrl() });
-    await client.connect();
-    await client.query("SET TimeZone = 'UTC'");
-    await client.query(EVERY_TYPE_TABLE);
-    await client.query(EVERY_TYPE_ROWS);
+    client = await everyTypeDatabase();
     const { rows } = await client.query<{ name: string; type: string }>(
       "SELECT column_name AS name, data_type AS type FROM information_schema.columns WHERE table_name = 'every_type' ORDER BY ordinal_position",
     );

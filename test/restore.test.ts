@@ -22,7 +22,7 @@ import { FaultInjectingObjectStore } from '../lib/object-store/fault-injecting-s
 import { openObjectStore } from '../lib/object-store/index.ts';
 import { seededMetaStore, type MetaKind } from './support/meta-fixtures.ts';
 import { ctlOn } from './support/ctl.ts';
-import { freshBucketUrl, freshDirectory, freshPostgresUrl } from './support/services.ts';
+import { freshBucketUrl, freshDirectory, freshPostgresUrl, postgresTableNames, withPgClient } from './support/services.ts';
 
 /** Runs `use` with a manager on the meta store, then closes both, whatever happens. */
 async function withManager(meta: MetaStore, use: (manager: BackupManager) => Promise<void>): Promise<void> {
@@ -40,10 +40,7 @@ async function emptyTarget(kind: MetaKind): Promise<string> {
   if (kind === 'sqlite') return `file:${path.join(freshDirectory('mbc-restore-'), 'restored.db')}`;
   const admin = new URL(process.env.TEST_POSTGRES_URL!);
   const name = `restore_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  await client.query(`CREATE DATABASE ${name}`);
-  await client.end();
+  await withPgClient(admin.toString(), (client) => client.query(`CREATE DATABASE ${name}`));
   admin.pathname = `/${name}`;
   return admin.toString();
 }
@@ -65,31 +62,17 @@ async function tableContents(url: string): Promise<Record<string, unknown[]>> {
 
 /** Tables, columns, constraints, indexes and Prisma's migration history of a PostgreSQL database. */
 async function schemaOf(url: string): Promise<unknown[][]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const queries = [
-      "SELECT table_name, column_name, data_type, is_nullable, column_default FROM information_schema.columns WHERE table_schema = 'public' ORDER BY 1, 2",
-      "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2",
-      "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1",
-      'SELECT migration_name, checksum, applied_steps_count, finished_at IS NOT NULL AS finished, logs, rolled_back_at FROM _prisma_migrations ORDER BY 1',
-    ];
+  const queries = [
+    "SELECT table_name, column_name, data_type, is_nullable, column_default FROM information_schema.columns WHERE table_schema = 'public' ORDER BY 1, 2",
+    "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2",
+    "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1",
+    'SELECT migration_name, checksum, applied_steps_count, finished_at IS NOT NULL AS finished, logs, rolled_back_at FROM _prisma_migrations ORDER BY 1',
+  ];
+  return withPgClient(url, async (client) => {
     const out: unknown[][] = [];
     for (const sql of queries) out.push((await client.query({ text: sql, rowMode: 'array' })).rows);
     return out;
-  } finally {
-    await client.end();
-  }
-}
-
-async function publicTables(url: string): Promise<string[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")).rows.map((r) => r.name);
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 async function allRowCounts(url: string): Promise<number> {
@@ -218,7 +201,7 @@ for (const kind of ['sqlite', 'postgresql'] as const) {
         await assert.rejects(restoreSnapshot({ targetUrl: target, snapshotId: id, storage }), (e: unknown) => isBackupError(e, 'STORAGE_UNAVAILABLE') && /injected fault/.test(e.message));
         if (kind === 'postgresql') {
           // Schema and rows are one transaction: not even a table is left behind.
-          assert.deepEqual(await publicTables(target), []);
+          assert.deepEqual(await postgresTableNames(target), []);
         } else {
           assert.equal(await allRowCounts(target), 0, 'not a row was left behind');
         }

@@ -1,5 +1,8 @@
 // A table with every column type the meta store uses, and rows at the edges of each: shared by
 // the tests of the bulk read (binary COPY as JSON) and the bulk write (JSON as COPY text).
+import pg from 'pg';
+import { freshPostgresUrl } from './services.ts';
+
 export const EVERY_TYPE_TABLE = `CREATE TABLE every_type (
   id bigint PRIMARY KEY, small smallint, number integer, flag boolean, name varchar(64), body text,
   doc jsonb, at timestamptz, at3 timestamp(3) without time zone
@@ -21,3 +24,13 @@ export const EVERY_TYPE_ROWS = `INSERT INTO every_type VALUES
   (4294967296, 1, 1, true, 'a', 'b', '1', '2026-01-01 00:00:00+00', '2026-01-01 00:00:00'),
   (18014398509481984, 1, 1, true, 'a', 'b', '1', '2026-01-01 00:00:00+00', '2026-01-01 00:00:00'),
   (4611686018427387903, 1, 1, true, 'a', 'b', '1', '2026-01-01 00:00:00+00', '2026-01-01 00:00:00')`;
+
+/** A client on a new database holding `every_type` and its rows, in UTC; the caller ends it. */
+export async function everyTypeDatabase(): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: await freshPostgresUrl() });
+  await client.connect();
+  await client.query("SET TimeZone = 'UTC'");
+  await client.query(EVERY_TYPE_TABLE);
+  await client.query(EVERY_TYPE_ROWS);
+  return client;
+}

@@ -65,3 +65,19 @@ export async function freshMetaStoreUrls(): Promise<{ kind: 'sqlite' | 'postgres
     { kind: 'postgresql', url: await freshPostgresUrl() },
   ];
 }
+
+/** Runs `use` with a connected client on `url`, and closes it whatever happens. */
+export async function withPgClient<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await use(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The tables in a PostgreSQL database's public schema, sorted. */
+export function postgresTableNames(url: string): Promise<string[]> {
+  return withPgClient(url, async (client) => (await client.query<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")).rows.map((r) => r.name));
+}
