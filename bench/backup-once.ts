@@ -8,6 +8,7 @@ import { openConsistentReader } from '../lib/meta/consistent-reader.ts';
 
 const url = process.argv[2]!;
 const started = performance.now();
+const cpuAtStart = process.cpuUsage();
 let bytes = 0;
 let id: bigint | null = null;
 if (process.argv.includes('--read-only')) {
@@ -26,4 +27,5 @@ if (process.argv.includes('--read-only')) {
   await meta.close();
 }
 const seconds = (performance.now() - started) / 1000;
-console.log(JSON.stringify({ seconds, bytes, maxRssMb: process.resourceUsage().maxRSS / 1024, id: id?.toString() ?? null }));
+const cpu = process.cpuUsage(cpuAtStart);
+console.log(JSON.stringify({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, bytes, maxRssMb: process.resourceUsage().maxRSS / 1024, id: id?.toString() ?? null }));

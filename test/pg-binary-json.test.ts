@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-import { binaryColumnType, binaryCopyAsJson } from '../lib/meta/pg-binary-json.ts';
+import { binaryColumnType, binaryCopyAsJson, writeInt8 } from '../lib/meta/pg-binary-json.ts';
 import { copyBinaryValues } from '../lib/meta/pg-copy-binary.ts';
 import { everyTypeDatabase } from './support/every-type.ts';
 
@@ -52,5 +52,23 @@ describe('PostgreSQL binary COPY as JSON', () => {
     }
     await assert.rejects(readAll(binaryCopyAsJson([whole.subarray(0, whole.length - 2)], columns)), /ended without its trailer/);
     await assert.rejects(readAll(binaryCopyAsJson([whole], columns.slice(0, 1))), /has 2 fields, expected 1/);
+  });
+});
+
+describe('int8 as decimal', () => {
+  it('writes every bit length and the decimal carries exactly, as BigInt does', () => {
+    const values = [0n, 9n, 10n, 99_999_999n, 100_000_000n, 2n ** 31n, 2n ** 32n - 1n, 2n ** 32n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 53n + 1n, 9_999_999_999_999_999n, 10n ** 16n, 2n ** 63n - 1n];
+    let x = 0x2545f4914f6cdd1dn;
+    for (let i = 0; i < 3000; i++) {
+      x = (x * 6364136223846793005n + 1442695040888963407n) & (2n ** 64n - 1n);
+      values.push(BigInt.asIntN(64, x >> BigInt(i % 64)));
+    }
+    const source = Buffer.alloc(8);
+    const out = Buffer.alloc(32);
+    for (const value of [...values, ...values.map((v) => -v), -(2n ** 63n)]) {
+      source.writeBigInt64BE(BigInt.asIntN(64, value));
+      const end = writeInt8(out, 1, source, 0);
+      assert.equal(out.toString('latin1', 1, end), BigInt.asIntN(64, value).toString());
+    }
   });
 });

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { BackupError } from './errors.ts';
 import { toBigInt } from './json64.ts';
 import { sortUnique } from './sst-set.ts';
+import { readU64Digits, u64Halves } from './u64-digits.ts';
 
 export interface StateTableInfo {
   committed_epoch: bigint;
@@ -105,9 +106,7 @@ function scanSstArray(bytes: Buffer, open: number): { ids: BigUint64Array; end: 
   let commas = 0;
   for (let i = bytes.indexOf(0x2c, open); i >= 0 && i < close; i = bytes.indexOf(0x2c, i + 1)) commas++;
   const ids = new BigUint64Array(commas + 1);
-  // Each id is built from two exact 32-bit halves, so no value passes through a lossy number.
-  const halves = new Uint32Array(ids.buffer);
-  const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+  const halves = u64Halves(ids);
   let count = 0;
   let at = open + 1;
   for (;;) {
@@ -116,27 +115,13 @@ function scanSstArray(bytes: Buffer, open: number): { ids: BigUint64Array; end: 
       if (count === 0) break;
       throw new ManifestSyntaxError('an "ssts" array ends with a comma');
     }
-    // Up to 15 digits fit a double exactly; the rest (a u64 has at most 20) are folded in by halves.
     const start = at;
-    let high = 0;
-    while (at < close && at - start < 15 && isDigit(bytes[at]!)) high = high * 10 + (bytes[at++]! - 0x30);
-    let low = 0;
-    let scale = 1;
-    while (at < close && isDigit(bytes[at]!)) {
-      low = low * 10 + (bytes[at++]! - 0x30);
-      scale *= 10;
+    at = readU64Digits(bytes, at, close, halves, count);
+    if (at < 0) {
+      let end = start;
+      while (end < close && end - start < 30 && bytes[end] !== 0x2c && !isSpace(bytes[end]!)) end++;
+      throw new ManifestSyntaxError(`snapshot_metadata.ssts: ${JSON.stringify(bytes.toString('latin1', start, end))} is not a u64`);
     }
-    if (at === start) throw new ManifestSyntaxError(`snapshot_metadata.ssts: ${JSON.stringify(bytes.toString('latin1', at, Math.min(at + 20, close)))} is not a u64`);
-    if (scale > 1e5) throw new ManifestSyntaxError(`snapshot_metadata.ssts: ${bytes.toString('latin1', start, at)} is not a u64`);
-    // value = high * scale + low, with high = highHi * 2^32 + highLo
-    const highLo = high >>> 0;
-    const highHi = (high - highLo) / TWO_32;
-    const lowPart = highLo * scale + low;
-    const lo = lowPart >>> 0;
-    const hi = highHi * scale + (lowPart - lo) / TWO_32;
-    if (hi >= TWO_32) throw new ManifestSyntaxError(`snapshot_metadata.ssts: ${bytes.toString('latin1', start, at)} is not a u64`);
-    halves[2 * count + (littleEndian ? 0 : 1)] = lo;
-    halves[2 * count + (littleEndian ? 1 : 0)] = hi;
     count++;
     while (at < close && isSpace(bytes[at]!)) at++;
     if (at === close) break;

@@ -8,6 +8,7 @@ import { parseJson64, toBigInt } from './json64.ts';
 import type { SnapshotMetadata, StateTableInfo } from './manifest.ts';
 import { encodeSnapshot, SNAPSHOT_FORMAT_VERSION, type SnapshotSectionSource } from './snapshot-codec.ts';
 import { sortUnique } from './sst-set.ts';
+import { readU64Digits, u64Halves } from './u64-digits.ts';
 
 export const PRODUCT_VERSION = 'meta-backup-console 0.1.0';
 
@@ -28,14 +29,23 @@ export interface SnapshotBuild {
 const OBJECT_ID_KEY = Buffer.from('"object_id":');
 const text = (row: Uint8Array) => Buffer.from(row.buffer, row.byteOffset, row.byteLength).toString('utf8');
 
-/** The `object_id` of an SST row, read from its JSON bytes without decoding the whole row. */
-export function objectIdOf(row: Uint8Array): bigint {
-  const bytes = Buffer.from(row.buffer, row.byteOffset, row.byteLength);
+/**
+ * Reads the `object_id` of an SST row from its JSON bytes into `ids[index]` (given as
+ * `u64Halves(ids)`), without decoding the whole row.
+ */
+export function readObjectId(row: Uint8Array, halves: Uint32Array, index: number): void {
+  const bytes = Buffer.isBuffer(row) ? row : Buffer.from(row.buffer, row.byteOffset, row.byteLength);
   const at = bytes.indexOf(OBJECT_ID_KEY);
-  let end = at + OBJECT_ID_KEY.length;
-  while (end < bytes.length && bytes[end]! >= 0x30 && bytes[end]! <= 0x39) end++;
-  if (at < 0 || end === at + OBJECT_ID_KEY.length) throw new BackupError('CORRUPT_SNAPSHOT', `an SST row has no object_id: ${text(row).slice(0, 200)}`);
-  return BigInt(bytes.toString('latin1', at + OBJECT_ID_KEY.length, end));
+  if (at < 0 || readU64Digits(bytes, at + OBJECT_ID_KEY.length, bytes.length, halves, index) < 0) {
+    throw new BackupError('CORRUPT_SNAPSHOT', `an SST row has no u64 object_id: ${text(row).slice(0, 200)}`);
+  }
+}
+
+/** The `object_id` of an SST row. */
+export function objectIdOf(row: Uint8Array): bigint {
+  const id = new BigUint64Array(1);
+  readObjectId(row, u64Halves(id), 0);
+  return id[0]!;
 }
 
 export function buildSnapshot(reader: ConsistentReader, id: bigint, options: { remarks: string | null; createdAt?: Date }): SnapshotBuild {
@@ -56,7 +66,8 @@ export function buildSnapshot(reader: ConsistentReader, id: bigint, options: { r
           grown.set(ssts.subarray(0, sstCount));
           ssts = grown;
         }
-        for (const row of batch) ssts[sstCount++] = objectIdOf(row);
+        const halves = u64Halves(ssts);
+        for (const row of batch) readObjectId(row, halves, sstCount++);
       } else if (table === 'hummock_state_table_info') {
         for (const row of batch) {
           const info = parseJson64(row) as { table_id: unknown; committed_epoch: unknown; compaction_group_id: unknown };

@@ -48,11 +48,38 @@ const ESCAPES: (string | null)[] = Array.from({ length: 256 }, (_, byte) => {
 const readInt32 = (b: Buffer, at: number) => (b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!;
 const readUint32 = (b: Buffer, at: number) => readInt32(b, at) >>> 0;
 
-/** Writes 0 <= v < 2^31 in decimal; `width` pads with zeros. Returns the index after it. */
-function writeSmall(out: Buffer, at: number, v: number, width = 1): number {
-  let digits = 1;
-  for (let t = v; t >= 10; t = (t / 10) | 0) digits++;
-  if (digits < width) digits = width;
+/** "00".."99" as ASCII pairs: two digits per step instead of one division per digit. */
+const DIGIT_PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 0x30 + (i & 1 ? ((i >> 1) % 10) : ((i >> 1) / 10) | 0));
+
+/** Writes 0 <= v < 10^4 as exactly four digits. */
+function writeFour(out: Buffer, at: number, v: number): void {
+  const high = (v / 100) | 0;
+  const low = v - high * 100;
+  out[at] = DIGIT_PAIRS[high * 2]!;
+  out[at + 1] = DIGIT_PAIRS[high * 2 + 1]!;
+  out[at + 2] = DIGIT_PAIRS[low * 2]!;
+  out[at + 3] = DIGIT_PAIRS[low * 2 + 1]!;
+}
+
+/** Writes 0 <= v < 10^8 as exactly eight digits. */
+function writeEight(out: Buffer, at: number, v: number): void {
+  const high = (v / 10000) | 0;
+  writeFour(out, at, high);
+  writeFour(out, at + 4, v - high * 10000);
+}
+
+/** Writes 0 <= v < 10^8 in decimal. Returns the index after it. */
+function writeUpToEight(out: Buffer, at: number, v: number): number {
+  if (v < 10) {
+    out[at] = 0x30 + v;
+    return at + 1;
+  }
+  if (v < 100) {
+    out[at] = DIGIT_PAIRS[v * 2]!;
+    out[at + 1] = DIGIT_PAIRS[v * 2 + 1]!;
+    return at + 2;
+  }
+  const digits = v < 1000 ? 3 : v < 10000 ? 4 : v < 100000 ? 5 : v < 1000000 ? 6 : v < 10000000 ? 7 : 8;
   for (let i = at + digits - 1; i >= at; i--) {
     const q = (v / 10) | 0;
     out[i] = 0x30 + v - q * 10;
@@ -61,15 +88,17 @@ function writeSmall(out: Buffer, at: number, v: number, width = 1): number {
   return at + digits;
 }
 
-/** Writes 0 <= v < 2^53 in decimal. */
+/** Writes 0 <= v < 10^16 in decimal. */
 function writeSafe(out: Buffer, at: number, v: number): number {
-  if (v < 0x80000000) return writeSmall(out, at, v);
-  const high = Math.floor(v / 1e8);
-  return writeSmall(out, writeSmall(out, at, high), v - high * 1e8, 8);
+  if (v < 100000000) return writeUpToEight(out, at, v);
+  const high = Math.floor(v / 100000000);
+  at = writeUpToEight(out, at, high);
+  writeEight(out, at, v - high * 100000000);
+  return at + 8;
 }
 
-/** Writes the big-endian int8 at `p` in decimal, exactly. */
-function writeInt8(out: Buffer, at: number, source: Buffer, p: number): number {
+/** Writes the big-endian int8 at `p` in decimal, exactly. Returns the index after it. */
+export function writeInt8(out: Buffer, at: number, source: Buffer, p: number): number {
   const hi = readInt32(source, p);
   const lo = readUint32(source, p + 4);
   if (hi >= 0 && hi < 0x200000) return writeSafe(out, at, hi * TWO_32 + lo);
@@ -79,11 +108,23 @@ function writeInt8(out: Buffer, at: number, source: Buffer, p: number): number {
     for (let i = 0; i < text.length; i++) out[at++] = text.charCodeAt(i);
     return at;
   }
-  // value = hi * 2^32 + lo, and 2^32 = 429496 * 10^4 + 7296: exact halves in base 10^4.
+  // value = hi * 2^32 + lo, and 2^32 = 429496 * 10^4 + 7296: exact halves in base 10^4
+  // (top < 10^15, so it is written exactly too).
   const low = hi * 7296 + lo;
-  const lowDigits = low % 10000;
+  const lowDigits = low - Math.floor(low / 10000) * 10000; // not %: a float remainder is a slow call
   const top = hi * 429496 + (low - lowDigits) / 10000;
-  return writeSmall(out, writeSafe(out, at, top), lowDigits, 4);
+  at = writeSafe(out, at, top);
+  writeFour(out, at, lowDigits);
+  return at + 4;
+}
+
+/** Writes -2^31 <= v < 2^31 in decimal. */
+function writeInt32(out: Buffer, at: number, v: number): number {
+  if (v < 0) {
+    out[at++] = 0x2d;
+    v = -v; // 2^31 stays exact as a double
+  }
+  return writeSafe(out, at, v);
 }
 
 function timestampText(source: Buffer, at: number): string {
@@ -108,22 +149,28 @@ class JsonWriter {
     this.bytes = grown;
   }
 
-  /** A JSON string from UTF-8 bytes. */
-  string(source: Buffer, start: number, end: number): void {
-    this.ensure(2 + (end - start) * 6);
-    const out = this.bytes;
-    out[this.length++] = 0x22;
-    let run = start;
-    for (let i = start; i < end; i++) {
-      const escape = ESCAPES[source[i]!];
-      if (escape === null) continue;
-      this.length += source.copy(out, this.length, run, i);
-      for (let e = 0; e < escape!.length; e++) out[this.length++] = escape!.charCodeAt(e);
-      run = i + 1;
+}
+
+/** 1 where a byte must be escaped inside a JSON string. */
+const NEEDS_ESCAPE = Uint8Array.from(ESCAPES, (escape) => (escape === null ? 0 : 1));
+
+/**
+ * Writes a JSON string from UTF-8 bytes at `o` (room for six bytes per byte is the caller's).
+ * Copies byte by byte: meta store strings are short, and a native copy per run costs more.
+ */
+function writeString(out: Buffer, o: number, source: Buffer, start: number, end: number): number {
+  out[o++] = 0x22;
+  for (let i = start; i < end; i++) {
+    const byte = source[i]!;
+    if (NEEDS_ESCAPE[byte] === 0) {
+      out[o++] = byte;
+      continue;
     }
-    this.length += source.copy(out, this.length, run, end);
-    out[this.length++] = 0x22;
+    const escape = ESCAPES[byte]!;
+    for (let e = 0; e < escape.length; e++) out[o++] = escape.charCodeAt(e);
   }
+  out[o++] = 0x22;
+  return o;
 }
 
 const TYPE_CODES: Record<BinaryColumnType, number> = { int2: 0, int4: 1, int8: 2, bool: 3, text: 4, jsonb: 5, timestamp: 6 };
@@ -173,18 +220,12 @@ function convertRows(source: Buffer, at: number, plan: Plan, out: JsonWriter, en
         continue;
       }
       switch (plan.types[f]) {
-        case 0: {
-          const v = (source[p]! << 24) >> 16 | source[p + 1]!;
-          if (v < 0) bytes[o++] = 0x2d;
-          o = writeSmall(bytes, o, v < 0 ? -v : v);
+        case 0:
+          o = writeInt32(bytes, o, ((source[p]! << 24) >> 16) | source[p + 1]!);
           break;
-        }
-        case 1: {
-          const v = readInt32(source, p);
-          if (v < 0) bytes[o++] = 0x2d;
-          o = v === -0x80000000 ? writeSafe(bytes, o, 0x80000000) : writeSmall(bytes, o, v < 0 ? -v : v);
+        case 1:
+          o = writeInt32(bytes, o, readInt32(source, p));
           break;
-        }
         case 2:
           o = writeInt8(bytes, o, source, p);
           break;
@@ -203,14 +244,12 @@ function convertRows(source: Buffer, at: number, plan: Plan, out: JsonWriter, en
           }
           break;
         case 4:
-          out.length = o;
-          out.string(source, p, p + length);
-          o = out.length;
+          o = writeString(bytes, o, source, p, p + length);
           break;
         case 5:
           if (source[p] !== 1) throw new Error(`jsonb binary format version ${source[p]} is not supported`);
-          source.copy(bytes, o, p + 1, p + length);
-          o += length - 1;
+          if (length < 64) for (let i = p + 1; i < p + length; i++) bytes[o++] = source[i]!;
+          else o += source.copy(bytes, o, p + 1, p + length);
           break;
         default: {
           const text = timestampText(source, p);
