@@ -50,7 +50,8 @@ export function objectIdOf(row: Uint8Array): bigint {
 
 export function buildSnapshot(reader: ConsistentReader, id: bigint, options: { remarks: string | null; createdAt?: Date }): SnapshotBuild {
   const progress: BuildProgress = { rows: 0, bytes: 0 };
-  let ssts = new BigUint64Array(1 << 16);
+  // Sized from the section's row count (the encoder checks the rows agree with it).
+  let ssts = new BigUint64Array(0);
   let sstCount = 0;
   const stateTableInfo: Record<string, StateTableInfo> = {};
   const sectionCounts: Record<string, number> = {};
@@ -87,6 +88,7 @@ export function buildSnapshot(reader: ConsistentReader, id: bigint, options: { r
     for (const { table } of SNAPSHOT_SECTIONS) {
       const count = await reader.count(table);
       sectionCounts[table] = count;
+      if (table === 'hummock_sstable_info') ssts = new BigUint64Array(count);
       yield { count, items: rowsOf(table) };
     }
   }
@@ -108,7 +110,7 @@ export function buildSnapshot(reader: ConsistentReader, id: bigint, options: { r
       return {
         id,
         hummock_version_id: hummockVersionId,
-        ssts: sortUnique(ssts.slice(0, sstCount)),
+        ssts: sortUnique(ssts.subarray(0, sstCount)),
         format_version: SNAPSHOT_FORMAT_VERSION,
         remarks: options.remarks,
         state_table_info: stateTableInfo,
