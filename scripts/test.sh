@@ -44,6 +44,10 @@ DATABASE_URL=file:$TEST_SQLITE_TEMPLATE node --import tsx scripts/migrate.ts || 
 passed=0
 failed=0
 
+# Temporary directories the tests make (meta stores, fs:// stores) go where cleanup removes them.
+export TMPDIR=$WORK/tmp
+mkdir -p "$TMPDIR"
+
 log "unit and integration tests (node --test): SQLite, PostgreSQL, fs://, memory, S3"
 mapfile -t test_files < <(find lib test -name '*.test.ts' -not -path '*/generated/*' | sort)
 node --import tsx --test --test-reporter=tap --test-timeout=180000 "${test_files[@]}" 2>&1 | tee "$WORK/node-tests.tap"
