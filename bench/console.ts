@@ -15,8 +15,10 @@ import { freshBucketUrl } from '../test/support/services.ts';
 import { emptyDatabase } from './databases.ts';
 import { seedAtScale } from './seed-fast.ts';
 
-// --snapshots N: fewer snapshots for a quick look (the figures are for 100).
-const SNAPSHOTS = Number(parseArgs({ options: { snapshots: { type: 'string', default: '100' } } }).values.snapshots);
+// --snapshots N: fewer snapshots for a quick look (the figures are for 100). --keep: leave the
+// snapshots and the meta store (bench_console) for a closer look at the console.
+const { values: options } = parseArgs({ options: { snapshots: { type: 'string', default: '100' }, keep: { type: 'boolean', default: false } } });
+const SNAPSHOTS = Number(options.snapshots);
 const SSTS = 100_000;
 const CHURN = 10_000;
 const RELATIONS = 10_000;
@@ -114,6 +116,21 @@ async function pollers(url: string, instances: number[], delayOf: (i: number) =>
   return latencies.sort((a, b) => a - b);
 }
 
+/** Runs `use` with the id of a RUNNING job row owned by no process here, then deletes the row. */
+async function withRunningJob<T>(url: string, use: (id: bigint) => Promise<T>): Promise<T> {
+  const meta = openMetaStore(url);
+  const id = 1_000_000_000n;
+  await meta.prisma.backupJob.create({
+    data: { id, state: 'RUNNING', remarks: 'bench: polled while running', started_by: 'bench', runner: 'bench-elsewhere', heartbeat_at: new Date(Date.now() + 3_600_000), storage_url: 'fs://bench', storage_directory: 'bench' },
+  });
+  try {
+    return await use(id);
+  } finally {
+    await meta.prisma.backupJob.delete({ where: { id } });
+    await meta.close();
+  }
+}
+
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 async function main() {
@@ -147,23 +164,31 @@ async function main() {
     // The same 50 connections with no pause between requests: the route's capacity.
     const flat = await autocannon({ url: jobUrl, connections: 50, duration: 10 });
     if (flat.non2xx || flat.errors) throw new Error(`job-status load (flat out): ${flat.non2xx} non-2xx responses, ${flat.errors} errors`);
+    // A running job, as a job run by another process (the CLI's worker) looks to the console:
+    // read from the meta store on every poll. Its heartbeat is set ahead so it is not reaped.
+    const running = await withRunningJob(url, (id) => pollers(`http://127.0.0.1:${PORT}/api/jobs/${id}`, Array(50).fill(1), (i) => seededRandom(i) * POLL_MS));
     console.log(`\n### Console with ${SNAPSHOTS} snapshots × ${SSTS.toLocaleString('en-US')} SSTs (PostgreSQL, S3), ${new Date().toISOString().slice(0, 10)}\n`);
     console.log(`${SNAPSHOTS} backups with ${CHURN.toLocaleString('en-US')} SSTs replaced between them took ${built.seconds.toFixed(0)} s. Server time is the time to the last byte over loopback, in ms: the first request after start, then the median and 95th percentile of ${WARM_REQUESTS} more.\n`);
     console.log('| page | first ms | p50 ms | p95 ms |');
     console.log('|---|---|---|---|');
     for (const row of rows) console.log(row);
-    console.log(`\njob-status route (\`/api/jobs/${built.last}\`, a finished job), 50 pollers (autocannon; latencies of every response):\n`);
+    console.log(`\njob-status route (\`/api/jobs/${built.last}\`, a finished job, unless said otherwise), 50 pollers (autocannon; latencies of every response):\n`);
     console.log('| load | requests | requests/s | p50 ms | p99 ms | max ms |');
     console.log('|---|---|---|---|---|---|');
     for (const [name, result] of [
       [`50 pollers, one request a second each (the console's ${POLL_MS} ms interval), independent phases (an autocannon instance each), ${POLL_SECONDS} s (the first ${POLL_WARM_UP_MS / 1000} s not counted)`, independent],
       [`50 pollers in step (one autocannon instance, 50 connections: all 50 requests at once each second), ${POLL_SECONDS} s (the first ${POLL_WARM_UP_MS / 1000} s not counted)`, inStep],
+      [`a running job (another process's): 50 pollers, independent phases, ${POLL_SECONDS} s (the first ${POLL_WARM_UP_MS / 1000} s not counted)`, running],
     ] as const) {
       console.log(`| ${name} | ${result.length} | ${(result.length / (POLL_SECONDS - POLL_WARM_UP_MS / 1000)).toFixed(0)} | ${percentile(result, 50).toFixed(1)} | ${percentile(result, 99).toFixed(1)} | ${result.at(-1)!.toFixed(1)} |`);
     }
     console.log(`| 50 connections flat out, 10 s | ${flat.requests.total} | ${flat.requests.average.toFixed(0)} | ${flat.latency.p50} | ${flat.latency.p99} | ${flat.latency.max} |`);
   } finally {
     stop();
+  }
+  if (options.keep) {
+    console.log(`\nkept the snapshots; the meta store is ${url}`);
+    return;
   }
   // Leaves the S3 server as it was: the snapshots go through the product's delete.
   const meta = openMetaStore(url);

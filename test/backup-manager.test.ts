@@ -166,6 +166,24 @@ for (const { kind, storage } of COMBOS) {
       await releaseSafePoint(meta.prisma, `test-${id}`);
       assert.deepEqual(await manager.gcDeletableSsts(step.removed), step.removed);
     });
+
+    it('reads a running job fresh on every poll, and a finished one once', async () => {
+      const id = await manager.startBackupJob({ remarks: 'polled', detach: true });
+      // Progress its runner writes shows on the next poll.
+      assert.equal((await manager.getJob(id))!.rowsWritten, 0n);
+      await meta.prisma.backupJob.update({ where: { id }, data: { rows_written: 42n } });
+      assert.equal((await manager.getJob(id))!.rowsWritten, 42n);
+      await manager.runJob(id);
+      const finished = (await manager.getJob(id))!;
+      assert.equal(finished.status, 'SUCCEEDED');
+      // Nothing writes a finished job's row (a write here stands in for a bug that would): polls
+      // are answered from memory, while a process that never read it sees the row.
+      await meta.prisma.backupJob.update({ where: { id }, data: { remarks: 'rewritten' } });
+      assert.equal((await manager.getJob(id))!.remarks, 'polled');
+      const other = new BackupManager({ meta });
+      assert.equal((await other.getJob(id))!.remarks, 'rewritten');
+      await other.close();
+    });
   });
 }
 

@@ -125,6 +125,9 @@ function isUniqueViolation(error: unknown): boolean {
 
 const safePointHolder = (id: bigint) => `backup-job-${id}`;
 
+/** How many finished jobs are kept in memory for polls. */
+const FINISHED_JOBS_KEPT = 1_000;
+
 export class BackupManager {
   readonly runnerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly meta: MetaStore;
@@ -137,6 +140,8 @@ export class BackupManager {
   private swapping: Promise<CurrentStorage> | undefined;
   private readonly localJobs = new Map<bigint, LocalJob>();
   private readonly jobReads = new Map<bigint, Promise<BackupJob | null>>();
+  /** Finished jobs never change again (every write to a job row requires it RUNNING). */
+  private readonly finishedJobs = new Map<bigint, BackupJob>();
   private pinnedCache: PinnedIndex | undefined;
 
   constructor(options: BackupManagerOptions) {
@@ -409,14 +414,25 @@ export class BackupManager {
     return pending;
   }
 
-  /** Reads a job; reaps stale jobs only when this one looks stale (one query otherwise). */
+  /**
+   * Reads a job; reaps stale jobs only when this one looks stale (one query otherwise). A job
+   * once read finished is kept and served from memory: polls of it cost no query.
+   */
   private async readJob(id: bigint): Promise<BackupJob | null> {
+    const finished = this.finishedJobs.get(id);
+    if (finished) return finished;
     let row = await this.prisma.backupJob.findUnique({ where: { id } });
     if (row?.state === 'RUNNING' && row.heartbeat_at.getTime() < Date.now() - this.leaseMs) {
       await this.reapStaleJobs();
       row = await this.prisma.backupJob.findUnique({ where: { id } });
     }
-    return row ? toJob(row) : null;
+    if (!row) return null;
+    const job = toJob(row);
+    if (job.status !== 'RUNNING') {
+      if (this.finishedJobs.size >= FINISHED_JOBS_KEPT) this.finishedJobs.delete(this.finishedJobs.keys().next().value!);
+      this.finishedJobs.set(id, Object.freeze(job));
+    }
+    return job;
   }
 
   /** Upstream's status call: NOT_FOUND with an empty message for an unknown id. */
