@@ -73,10 +73,37 @@ describe('manifest', () => {
       ['{"manifest_id": 18446744073709551616, "snapshot_metadata": []}', /manifest_id: 18446744073709551616 is not a u64/],
       ['{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "ssts": [18446744073709551616]}]}', /not a u64/],
       ['{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "state_table_info": {"x": {}}}]}', /state_table_info/],
+      ['{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "state_table_info": [1]}]}', /state_table_info: expected an object/],
+      // A value seen before as a number is still checked when it comes as something else.
+      [
+        '{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "state_table_info": {"1": {"committed_epoch": 1, "compaction_group_id": 2}, "2": {"committed_epoch": [1], "compaction_group_id": 2}}}]}',
+        /state_table_info\.2\.committed_epoch/,
+      ],
     ];
     for (const [text, pattern] of cases) {
       assert.throws(() => parseManifest(text), (e: unknown) => isBackupError(e, 'CORRUPT_MANIFEST') && pattern.test(e.message), text);
     }
+  });
+
+  it('round-trips a thousand entries, escaped strings, and shares equal state tables', () => {
+    const epoch = 2n ** 60n + 7n;
+    const manifest = {
+      manifest_id: 3n,
+      snapshot_metadata: Array.from({ length: 1000 }, (_, i) => ({
+        id: BigInt(i + 1),
+        hummock_version_id: 1n,
+        ssts: new BigUint64Array(i % 2 ? [2n ** 63n + BigInt(i)] : []),
+        format_version: 2,
+        remarks: ['ends with \\', 'a \\" quote', '"ssts":[1]', null][i % 4]!,
+        state_table_info: { '1': { committed_epoch: epoch, compaction_group_id: 2n }, '2': { committed_epoch: epoch, compaction_group_id: 2n } },
+        rw_version: 'x',
+      })),
+    };
+    const parsed = parseManifest(serializeManifest(manifest));
+    assert.deepEqual(parsed, manifest);
+    const [first, second] = parsed.snapshot_metadata;
+    assert.equal(first!.state_table_info['1'], second!.state_table_info['2'], 'one object for equal values');
+    assert.ok(Object.isFrozen(first!.state_table_info['1']));
   });
 
   it('writes ids as BigInt would, across carries, 2^53, 2^64 - 1, big jumps and unsorted input', () => {

@@ -5,7 +5,7 @@ import type { ConsistentReader } from '../meta/consistent-reader.ts';
 import { SNAPSHOT_SECTIONS } from '../meta/models.ts';
 import { BackupError } from './errors.ts';
 import { parseJson64, toBigInt } from './json64.ts';
-import type { SnapshotMetadata, StateTableInfo } from './manifest.ts';
+import { StateTableInfoPool, type SnapshotMetadata, type StateTableInfo } from './manifest.ts';
 import { encodeSnapshot, SNAPSHOT_FORMAT_VERSION, type SnapshotSectionSource } from './snapshot-codec.ts';
 import { sortUnique } from './sst-set.ts';
 import { readU64Digits, u64Halves } from './u64-digits.ts';
@@ -54,6 +54,7 @@ export function buildSnapshot(reader: ConsistentReader, id: bigint, options: { r
   let ssts = new BigUint64Array(0);
   let sstCount = 0;
   const stateTableInfo: Record<string, StateTableInfo> = {};
+  const stateTables = new StateTableInfoPool();
   const sectionCounts: Record<string, number> = {};
   let hummockVersionId: bigint | undefined;
   let finished = false;
@@ -72,10 +73,7 @@ export function buildSnapshot(reader: ConsistentReader, id: bigint, options: { r
       } else if (table === 'hummock_state_table_info') {
         for (const row of batch) {
           const info = parseJson64(row) as { table_id: unknown; committed_epoch: unknown; compaction_group_id: unknown };
-          stateTableInfo[String(toBigInt(info.table_id, 'table_id'))] = {
-            committed_epoch: toBigInt(info.committed_epoch, 'committed_epoch'),
-            compaction_group_id: toBigInt(info.compaction_group_id, 'compaction_group_id'),
-          };
+          stateTableInfo[String(toBigInt(info.table_id, 'table_id'))] = stateTables.get(toBigInt(info.committed_epoch, 'committed_epoch'), toBigInt(info.compaction_group_id, 'compaction_group_id'));
         }
       } else if (table === 'hummock_version') {
         for (const row of batch) hummockVersionId = toBigInt((parseJson64(row) as { version_id: unknown }).version_id, 'version_id');
