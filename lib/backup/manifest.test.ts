@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isBackupError } from './errors.ts';
-import { parseManifest, serializeManifest, sortedIdsText, type Manifest } from './manifest.ts';
+import { manifestBody, parseManifest, serializeManifest, sortedIdsText, type Manifest } from './manifest.ts';
 
 describe('manifest', () => {
   it('reads RisingWave\'s layout with exact 64-bit values and defaults for missing fields', () => {
@@ -104,6 +104,23 @@ describe('manifest', () => {
     const [first, second] = parsed.snapshot_metadata;
     assert.equal(first!.state_table_info['1'], second!.state_table_info['2'], 'one object for equal values');
     assert.ok(Object.isFrozen(first!.state_table_info['1']));
+  });
+
+  it('is made a megabyte at a time, ids running across pieces, and reads back the same', () => {
+    const ssts = new BigUint64Array(150_000);
+    for (let i = 0; i < ssts.length; i++) ssts[i] = 2n ** 53n - 70_000n + BigInt(i * 3); // crosses 2^53 and a digit count
+    const tables = Object.fromEntries(Array.from({ length: 30_000 }, (_, i) => [String(i), { committed_epoch: 2n ** 60n + BigInt(i % 4), compaction_group_id: 2n }]));
+    const manifest: Manifest = {
+      manifest_id: 9n,
+      snapshot_metadata: [1n, 2n].map((id) => ({ id, hummock_version_id: id, ssts, format_version: 2, remarks: null, state_table_info: tables, rw_version: 'x' })),
+    };
+    const chunks = [...manifestBody(manifest).chunks()];
+    assert.ok(chunks.length > 4, `${chunks.length} pieces`);
+    assert.ok(chunks.every((chunk) => chunk.length <= 1 << 20));
+    const bytes = Buffer.concat(chunks);
+    assert.ok(bytes.includes(sortedIdsText(ssts)), 'the ids as sortedIdsText writes them');
+    assert.ok(Buffer.concat([...manifestBody(manifest).chunks()]).equals(bytes), 'the same bytes each time');
+    assert.deepEqual(parseManifest(bytes), manifest);
   });
 
   it('writes ids as BigInt would, across carries, 2^53, 2^64 - 1, big jumps and unsorted input', () => {

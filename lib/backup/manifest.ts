@@ -5,6 +5,7 @@
 // that, so `parseManifest` scans the bytes once: `ssts` arrays go straight into sorted
 // BigUint64Arrays, other integers beyond 2^53 are quoted, and the native JSON.parse does the rest.
 import { z } from 'zod';
+import type { ChunkedBody } from '../object-store/types.ts';
 import { BackupError } from './errors.ts';
 import { toBigInt } from './json64.ts';
 import { sortUnique } from './sst-set.ts';
@@ -285,56 +286,75 @@ const ZERO = 0x30;
  */
 export function sortedIdsText(ids: BigUint64Array): Buffer {
   const out = Buffer.allocUnsafe(ids.length * MAX_ID_BYTES);
-  return out.subarray(0, writeSortedIds(ids, out, 0));
+  return out.subarray(0, new SortedIdsWriter(ids).write(ids.length, out, 0));
 }
 
 /** An id's decimal digits and the comma before it, at most. */
 const MAX_ID_BYTES = 21;
 
-/** Writes `sortedIdsText` into `out` at `at` (room for MAX_ID_BYTES an id); returns the end. */
-function writeSortedIds(ids: BigUint64Array, out: Buffer, at: number): number {
-  const words = new Uint32Array(ids.buffer, ids.byteOffset, ids.length * 2); // little-endian: lo, hi
-  const digits = new Uint8Array(20);
-  let width = 0;
-  for (let i = 0; i < ids.length; i++) {
-    const delta = i === 0 ? 0 : (words[2 * i + 1]! - words[2 * i - 1]!) * TWO_32 + (words[2 * i]! - words[2 * i - 2]!);
-    if (delta > 0 && delta <= Number.MAX_SAFE_INTEGER) {
-      let carry = delta;
-      let p = 19;
-      while (carry > 0) {
-        const sum = digits[p]! - ZERO + (carry % 10);
-        carry = Math.floor(carry / 10);
-        if (sum >= 10) {
-          digits[p] = ZERO + sum - 10;
-          carry += 1;
-        } else {
-          digits[p] = ZERO + sum;
-        }
-        p--;
-      }
-      width = Math.max(width, 19 - p);
-    } else {
-      const text = ids[i]!.toString();
-      digits.fill(ZERO);
-      width = text.length;
-      for (let j = 0; j < width; j++) digits[20 - width + j] = text.charCodeAt(j);
-    }
-    if (i > 0) out[at++] = COMMA;
-    for (let j = 20 - width; j < 20; j++) out[at++] = digits[j]!;
+/** Writes `sortedIdsText` of `ids` a slice at a time, keeping the last id's digits between slices. */
+class SortedIdsWriter {
+  private readonly words: Uint32Array;
+  private readonly digits = new Uint8Array(20);
+  private width = 0;
+  /** The index of the next id to write. */
+  next = 0;
+
+  constructor(private readonly ids: BigUint64Array) {
+    this.words = new Uint32Array(ids.buffer, ids.byteOffset, ids.length * 2); // little-endian: lo, hi
   }
-  return at;
+
+  /** Writes up to `count` more ids into `out` at `at` (room for MAX_ID_BYTES each); returns the end. */
+  write(count: number, out: Buffer, at: number): number {
+    const { ids, words, digits } = this;
+    const end = Math.min(ids.length, this.next + count);
+    for (let i = this.next; i < end; i++) {
+      const delta = i === 0 ? 0 : (words[2 * i + 1]! - words[2 * i - 1]!) * TWO_32 + (words[2 * i]! - words[2 * i - 2]!);
+      if (delta > 0 && delta <= Number.MAX_SAFE_INTEGER) {
+        let carry = delta;
+        let p = 19;
+        while (carry > 0) {
+          const sum = digits[p]! - ZERO + (carry % 10);
+          carry = Math.floor(carry / 10);
+          if (sum >= 10) {
+            digits[p] = ZERO + sum - 10;
+            carry += 1;
+          } else {
+            digits[p] = ZERO + sum;
+          }
+          p--;
+        }
+        this.width = Math.max(this.width, 19 - p);
+      } else {
+        const text = ids[i]!.toString();
+        digits.fill(ZERO);
+        this.width = text.length;
+        for (let j = 0; j < this.width; j++) digits[20 - this.width + j] = text.charCodeAt(j);
+      }
+      if (i > 0) out[at++] = COMMA;
+      for (let j = 20 - this.width; j < 20; j++) out[at++] = digits[j]!;
+    }
+    this.next = end;
+    return at;
+  }
 }
 
 /** Room for one state table's JSON: its key (escaped, at worst 6 bytes a UTF-16 unit), two u64s. */
 const stateTableRoom = (table: string) => table.length * 6 + 2 + '{"committed_epoch":,"compaction_group_id":},:'.length + 2 * 20;
 
+/** The manifest's bytes are made in pieces of about this size. */
+const MANIFEST_CHUNK_BYTES = 1 << 20;
+const IDS_PER_SLICE = Math.floor(MANIFEST_CHUNK_BYTES / MAX_ID_BYTES);
+
 /**
- * The manifest's JSON bytes, in RisingWave's field order, written into one buffer sized up
- * front (no pieces to concatenate: at 1M SSTs that was three copies of the manifest at once).
- * State tables are written one by one too: joined into one string first, 100,000 of them
- * held the text twice over.
+ * The manifest's JSON bytes, in RisingWave's field order, made a megabyte at a time: at 100
+ * snapshots of 100,000 SSTs the text is 170 MB, which a writer need not hold at once.
  */
-export function serializeManifest(manifest: Manifest): Buffer {
+export function manifestBody(manifest: Manifest): ChunkedBody {
+  return { chunks: () => manifestChunks(manifest) };
+}
+
+function* manifestChunks(manifest: Manifest): Generator<Buffer> {
   // State tables of one version share a few epochs: each is turned into text once.
   const numbers = new Map<bigint, string>();
   const text = (value: bigint) => {
@@ -342,34 +362,49 @@ export function serializeManifest(manifest: Manifest): Buffer {
     if (out === undefined) numbers.set(value, (out = value.toString()));
     return out;
   };
-  const head = `{"manifest_id":${manifest.manifest_id},"snapshot_metadata":[`;
-  const before = (s: SnapshotMetadata, index: number) => `${index ? ',' : ''}{"id":${s.id},"hummock_version_id":${s.hummock_version_id},"ssts":[`;
-  const middle = (s: SnapshotMetadata) => `],"format_version":${s.format_version},"remarks":${JSON.stringify(s.remarks)},"state_table_info":{`;
-  const after = (s: SnapshotMetadata) =>
-    `},"rw_version":${JSON.stringify(s.rw_version)}` +
-    (s.created_at === undefined ? '' : `,"created_at":${JSON.stringify(s.created_at)}`) +
-    (s.size_bytes === undefined ? '' : `,"size_bytes":${s.size_bytes}`) +
-    (s.section_counts === undefined ? '' : `,"section_counts":${JSON.stringify(s.section_counts)}`) +
-    '}';
-  let room = Buffer.byteLength(head) + 2;
-  manifest.snapshot_metadata.forEach((s, index) => {
-    room += Buffer.byteLength(before(s, index)) + s.ssts.length * MAX_ID_BYTES + Buffer.byteLength(middle(s)) + Buffer.byteLength(after(s));
-    for (const table in s.state_table_info) room += stateTableRoom(table);
-  });
-  const out = Buffer.allocUnsafe(room);
-  let at = out.write(head, 0);
-  manifest.snapshot_metadata.forEach((s, index) => {
-    at += out.write(before(s, index), at);
-    at = writeSortedIds(s.ssts, out, at);
-    at += out.write(middle(s), at);
+  let out = Buffer.allocUnsafe(MANIFEST_CHUNK_BYTES);
+  let at = 0;
+  /** Room for `bytes` more, handing out the current chunk first when it is short of it. */
+  function* room(bytes: number): Generator<Buffer> {
+    if (at + bytes <= out.length) return;
+    if (at > 0) yield out.subarray(0, at);
+    out = Buffer.allocUnsafe(Math.max(MANIFEST_CHUNK_BYTES, bytes));
+    at = 0;
+  }
+  function* write(piece: string): Generator<Buffer> {
+    yield* room(Buffer.byteLength(piece));
+    at += out.write(piece, at);
+  }
+
+  yield* write(`{"manifest_id":${manifest.manifest_id},"snapshot_metadata":[`);
+  for (const [index, s] of manifest.snapshot_metadata.entries()) {
+    yield* write(`${index ? ',' : ''}{"id":${s.id},"hummock_version_id":${s.hummock_version_id},"ssts":[`);
+    const ids = new SortedIdsWriter(s.ssts);
+    while (ids.next < s.ssts.length) {
+      yield* room(IDS_PER_SLICE * MAX_ID_BYTES);
+      at = ids.write(IDS_PER_SLICE, out, at);
+    }
+    yield* write(`],"format_version":${s.format_version},"remarks":${JSON.stringify(s.remarks)},"state_table_info":{`);
     let first = true;
     for (const table in s.state_table_info) {
       const info = s.state_table_info[table]!;
+      yield* room(stateTableRoom(table));
       at += out.write(`${first ? '' : ','}${JSON.stringify(table)}:{"committed_epoch":${text(info.committed_epoch)},"compaction_group_id":${text(info.compaction_group_id)}}`, at);
       first = false;
     }
-    at += out.write(after(s), at);
-  });
-  at += out.write(']}', at, 'latin1');
-  return out.subarray(0, at);
+    yield* write(
+      `},"rw_version":${JSON.stringify(s.rw_version)}` +
+        (s.created_at === undefined ? '' : `,"created_at":${JSON.stringify(s.created_at)}`) +
+        (s.size_bytes === undefined ? '' : `,"size_bytes":${s.size_bytes}`) +
+        (s.section_counts === undefined ? '' : `,"section_counts":${JSON.stringify(s.section_counts)}`) +
+        '}',
+    );
+  }
+  yield* write(']}');
+  yield out.subarray(0, at);
+}
+
+/** The manifest's JSON bytes in one buffer. */
+export function serializeManifest(manifest: Manifest): Buffer {
+  return Buffer.concat([...manifestChunks(manifest)]);
 }

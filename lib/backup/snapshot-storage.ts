@@ -6,7 +6,7 @@
 import type { Readable } from 'node:stream';
 import { isObjectStoreError, listAll, type ObjectInfo, type ObjectStore } from '../object-store/index.ts';
 import { BackupError, isBackupError } from './errors.ts';
-import { emptyManifest, parseManifest, serializeManifest, type Manifest, type SnapshotMetadata } from './manifest.ts';
+import { emptyManifest, manifestBody, parseManifest, type Manifest, type SnapshotMetadata } from './manifest.ts';
 
 const MAX_MANIFEST_ATTEMPTS = 50;
 
@@ -97,8 +97,8 @@ export class MetaSnapshotStorage {
         const base = remote.manifest_id >= this.cached.manifest_id ? remote : this.cached;
         const next = { ...change(base), manifest_id: base.manifest_id + 1n };
         try {
-          const body = serializeManifest(next);
-          const written = await this.store.put(this.manifestKey, body, etag === null ? {} : { ifMatch: etag });
+          // Made as it is sent: a manifest of millions of ids is never held as one buffer.
+          const written = await this.store.put(this.manifestKey, manifestBody(next), etag === null ? {} : { ifMatch: etag });
           // The next read of an unchanged manifest is a 304, not a parse of what was just written.
           if (written.etag) this.lastRead = { manifest: next, etag: written.etag };
           this.accept(next);

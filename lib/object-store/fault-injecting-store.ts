@@ -1,7 +1,7 @@
 // Wraps a real store and fails chosen operations: for fault-injection tests and drills.
 // The wrapped store does the real work; a fault only stops an operation or cuts a body short.
 import { Readable } from 'node:stream';
-import type { ObjectStore, PutOptions, UploadOptions } from './types.ts';
+import type { ObjectStore, PutBody, PutOptions, UploadOptions } from './types.ts';
 
 export type StoreOperation = 'put' | 'upload' | 'get' | 'getRange' | 'stream' | 'head' | 'listPage' | 'deleteMany';
 
@@ -57,7 +57,7 @@ export class FaultInjectingObjectStore implements ObjectStore {
     await sleep(fault.delayMs);
   }
 
-  async put(key: string, body: Uint8Array | string, options?: PutOptions) {
+  async put(key: string, body: PutBody, options?: PutOptions) {
     await this.check('put', key);
     return this.inner.put(key, body, options);
   }

@@ -7,7 +7,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import lockfile from 'proper-lockfile';
-import { checkKey, isObjectStoreError, ObjectStoreError, type ListPage, type ObjectInfo, type ObjectStore, type PutOptions, type UploadOptions } from './types.ts';
+import { checkKey, isChunkedBody, isObjectStoreError, ObjectStoreError, type ListPage, type ObjectInfo, type ObjectStore, type PutBody, type PutOptions, type UploadOptions } from './types.ts';
 
 const TMP_DIR = '.mbc-tmp';
 const LOCK_DIR = '.mbc-locks';
@@ -61,11 +61,13 @@ export class FsObjectStore implements ObjectStore {
     }
   }
 
-  private async writeTemp(body: Uint8Array | string): Promise<string> {
+  private async writeTemp(body: PutBody): Promise<string> {
     const temp = await this.tempFile();
     const handle = await fs.open(temp, 'wx');
     try {
-      await handle.writeFile(body);
+      // writeFile writes all of it from the current position (write may write part).
+      if (isChunkedBody(body)) for (const chunk of body.chunks()) await handle.writeFile(chunk);
+      else await handle.writeFile(body);
       await handle.sync();
     } finally {
       await handle.close();
@@ -73,7 +75,7 @@ export class FsObjectStore implements ObjectStore {
     return temp;
   }
 
-  async put(key: string, body: Uint8Array | string, options: PutOptions = {}) {
+  async put(key: string, body: PutBody, options: PutOptions = {}) {
     const target = this.file(key);
     let temp: string | undefined;
     try {

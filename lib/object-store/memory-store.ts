@@ -1,7 +1,7 @@
 // The in-memory store: a development feature (`memory`), shared by everything in one process.
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { checkKey, ObjectStoreError, type ListPage, type ObjectInfo, type ObjectStore, type PutOptions, type UploadOptions } from './types.ts';
+import { bodyBytes, checkKey, ObjectStoreError, type ListPage, type ObjectInfo, type ObjectStore, type PutBody, type PutOptions, type UploadOptions } from './types.ts';
 
 interface Entry {
   body: Uint8Array;
@@ -25,12 +25,12 @@ export class MemoryObjectStore implements ObjectStore {
     return entry;
   }
 
-  async put(key: string, body: Uint8Array | string, options: PutOptions = {}) {
+  async put(key: string, body: PutBody, options: PutOptions = {}) {
     checkKey(key);
     const current = this.objects.get(key);
     if (options.ifMatch === undefined && current) throw new ObjectStoreError('ALREADY_EXISTS', `object ${key} already exists`);
     if (options.ifMatch !== undefined && current?.etag !== options.ifMatch) throw new ObjectStoreError('PRECONDITION_FAILED', `object ${key} changed since it was read`);
-    const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : new Uint8Array(body);
+    const bytes = new Uint8Array(bodyBytes(body)); // a copy: the caller may reuse its buffer
     const etag = etagOf(bytes);
     this.objects.set(key, { body: bytes, etag, lastModified: new Date() });
     return { etag };

@@ -16,8 +16,9 @@ import {
   type GetObjectCommandOutput,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { checkKey, isObjectStoreError, ObjectStoreError, type ListPage, type ObjectInfo, type ObjectStore, type PutOptions, type UploadOptions } from './types.ts';
+import { checkKey, isChunkedBody, isObjectStoreError, ObjectStoreError, type ListPage, type ObjectInfo, type ObjectStore, type PutBody, type PutOptions, type UploadOptions } from './types.ts';
 
 // The SDK version is pinned and works on Node 20 (see the team's stack notes); its notice
 // that later releases will need Node 22 would otherwise be printed by every process.
@@ -25,6 +26,26 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const PART_SIZE = 8 * 1024 * 1024;
 const PART_CONCURRENCY = 4;
+/** A put body made in pieces is sent as a stream above this size, and as one buffer below it. */
+const STREAMED_PUT_BYTES = 16 * 1024 * 1024;
+const STREAMED_PUT_ATTEMPTS = 3;
+
+/**
+ * Retries what the SDK retries for a buffer body but cannot for a stream: server errors,
+ * throttling and dropped connections (an answer such as 412 is final).
+ */
+async function withRetries<T>(send: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      const status = statusOf(error);
+      const transient = status === undefined ? nameOf(error) !== 'AbortError' : status >= 500 || status === 429;
+      if (!transient || attempt >= STREAMED_PUT_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt * (0.5 + Math.random())));
+    }
+  }
+}
 const DELETE_BATCH = 1000;
 
 export interface S3StoreOptions {
@@ -105,17 +126,40 @@ export class S3ObjectStore implements ObjectStore {
     return new ObjectStoreError('UNAVAILABLE', `cannot ${action} ${key} in ${this.displayUrl}: ${detail}`, { cause: error });
   }
 
-  async put(key: string, body: Uint8Array | string, options: PutOptions = {}) {
+  async put(key: string, body: PutBody, options: PutOptions = {}) {
     checkKey(key);
     try {
-      const result = await this.client.send(
-        new PutObjectCommand({
-          Bucket: this.bucket,
-          Key: key,
-          Body: body,
-          ...(options.ifMatch === undefined ? { IfNoneMatch: '*' } : { IfMatch: this.bareConditionalEtags ? options.ifMatch.replace(/^"(.*)"$/, '$1') : options.ifMatch }),
-        }),
-      );
+      const condition = options.ifMatch === undefined ? { IfNoneMatch: '*' } : { IfMatch: this.bareConditionalEtags ? options.ifMatch.replace(/^"(.*)"$/, '$1') : options.ifMatch };
+      let result;
+      if (!isChunkedBody(body)) {
+        result = await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ...condition }));
+      } else {
+        // A first pass for the length (sent before the bytes) and the SHA-256 (so the request is
+        // signed over its payload, as a buffer's is).
+        const hash = createHash('sha256');
+        let length = 0;
+        for (const chunk of body.chunks()) {
+          hash.update(chunk);
+          length += chunk.length;
+        }
+        if (length <= STREAMED_PUT_BYTES) {
+          result = await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: Buffer.concat([...body.chunks()]), ...condition }));
+        } else {
+          const payloadHash = hash.digest('hex');
+          result = await withRetries(() => {
+            // The bytes as they are made, made again for each attempt: the SDK cannot resend a stream.
+            const command = new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: Readable.from(body.chunks(), { objectMode: false }), ContentLength: length, ...condition });
+            command.middlewareStack.add(
+              (next) => (args) => {
+                (args.request as { headers: Record<string, string> }).headers['x-amz-content-sha256'] = payloadHash;
+                return next(args);
+              },
+              { step: 'build', name: 'streamedPayloadHash' },
+            );
+            return this.client.send(command);
+          });
+        }
+      }
       return { etag: result.ETag ?? '' }; // never a HEAD: by then it may be another writer's object
     } catch (error) {
       if (statusOf(error) === 412 || nameOf(error) === 'PreconditionFailed') {

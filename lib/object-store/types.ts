@@ -23,11 +23,29 @@ export interface ListPage {
   next?: string;
 }
 
+/**
+ * A body made in pieces, for one too large to hold at once (a manifest of millions of ids).
+ * `chunks()` may be called more than once and yields the same bytes each time.
+ */
+export interface ChunkedBody {
+  chunks(): Iterable<Uint8Array>;
+}
+
+export type PutBody = Uint8Array | string | ChunkedBody;
+
+export const isChunkedBody = (body: PutBody): body is ChunkedBody => typeof body === 'object' && 'chunks' in body;
+
+/** A put body as one buffer (the stores that hold whole objects anyway). */
+export function bodyBytes(body: PutBody): Uint8Array {
+  if (typeof body === 'string') return new TextEncoder().encode(body);
+  return isChunkedBody(body) ? Buffer.concat([...body.chunks()]) : body;
+}
+
 export interface ObjectStore {
   /** The store's URL with secrets masked: safe to show and log. */
   readonly displayUrl: string;
   /** Writes a whole object. Refuses to overwrite unless `ifMatch` names the current ETag. Returns the written object's ETag ('' when the server gave none). */
-  put(key: string, body: Uint8Array | string, options?: PutOptions): Promise<{ etag: string }>;
+  put(key: string, body: PutBody, options?: PutOptions): Promise<{ etag: string }>;
   /** Streams a body of unknown length into a new object (multipart where the backend has it); never overwrites. */
   upload(key: string, body: AsyncIterable<Uint8Array>, options?: UploadOptions): Promise<{ etag: string; size: number }>;
   get(key: string): Promise<{ body: Uint8Array; etag: string }>;
