@@ -53,6 +53,29 @@ describe('PostgreSQL binary COPY as JSON', () => {
     await assert.rejects(readAll(binaryCopyAsJson([whole.subarray(0, whole.length - 2)], columns)), /ended without its trailer/);
     await assert.rejects(readAll(binaryCopyAsJson([whole], columns.slice(0, 1))), /has 2 fields, expected 1/);
   });
+
+  it('reads rows of up to 200 kB split across chunks of any size', async () => {
+    const columns = [
+      { name: 'id', type: 'int8' as const },
+      { name: 'body', type: 'text' as const },
+    ];
+    // From a few bytes to 200 kB, with escapes: rows end inside the next chunk or hundreds later.
+    const rows = `SELECT g::bigint AS id, repeat(md5(g::text) || E'"\\n', (g * g * 7) % 6000) AS body FROM generate_series(1, 80) g`;
+    const chunks: Buffer[] = [];
+    for await (const chunk of client.query(copyTo(`COPY (${rows}) TO STDOUT (FORMAT binary)`))) chunks.push(chunk as Buffer);
+    const whole = Buffer.concat(chunks);
+    const jsonChunks: Buffer[] = [];
+    for await (const chunk of client.query(copyTo(`COPY (SELECT row_to_json(x) FROM (${rows}) x) TO STDOUT (FORMAT binary)`))) jsonChunks.push(chunk as Buffer);
+    const wholeJson = Buffer.concat(jsonChunks);
+    const expected = decode(await readAll(copyBinaryValues([wholeJson])));
+    assert.equal(expected.length, 80);
+    assert.ok(expected.some((row) => row.length > 150_000));
+    const split = (buffer: Buffer, size: number) => Array.from({ length: Math.ceil(buffer.length / size) }, (_, i) => buffer.subarray(i * size, (i + 1) * size));
+    for (const size of [7, 1000, 4095, 4097, 9000, 65_536, 300_000]) {
+      assert.deepEqual(decode(await readAll(binaryCopyAsJson(split(whole, size), columns))), expected, `chunks of ${size} bytes`);
+      assert.deepEqual(decode(await readAll(copyBinaryValues(split(wholeJson, size)))), expected, `row_to_json in chunks of ${size} bytes`);
+    }
+  });
 });
 
 describe('int8 as decimal', () => {

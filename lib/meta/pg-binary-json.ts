@@ -134,21 +134,18 @@ function timestampText(source: Buffer, at: number): string {
   return date.toISOString();
 }
 
+/** Output rows are written one after another into a slab, and handed out as views of it. */
+const SLAB_BYTES = 1 << 20;
+
 class JsonWriter {
   bytes: Buffer;
   length = 0;
+  /** Set when the next row needs more room than is left: the caller starts a new slab. */
+  needed = 0;
 
   constructor(capacity: number) {
     this.bytes = Buffer.allocUnsafe(capacity);
   }
-
-  ensure(extra: number): void {
-    if (this.length + extra <= this.bytes.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.length + extra));
-    this.bytes.copy(grown, 0, 0, this.length);
-    this.bytes = grown;
-  }
-
 }
 
 /** 1 where a byte must be escaped inside a JSON string. */
@@ -183,7 +180,8 @@ interface Plan {
 
 /**
  * Converts the complete rows in `source` from `at` (a plain function, so the hot loop is
- * optimized on its own). Returns where the first incomplete row starts, or -1 at the trailer.
+ * optimized on its own). Returns where the first incomplete row starts, or -1 at the trailer;
+ * stops early, with `out.needed` set, at a row the slab has no room for.
  */
 function convertRows(source: Buffer, at: number, plan: Plan, out: JsonWriter, ends: number[]): number {
   const fields = plan.types.length;
@@ -203,7 +201,11 @@ function convertRows(source: Buffer, at: number, plan: Plan, out: JsonWriter, en
       if (end > source.length) return at;
     }
     // Keys, escapes (at most 6 bytes per byte of text) and numbers (at most 20 digits).
-    out.ensure(2 + payload * 6 + fields * 64);
+    const room = 2 + payload * 6 + fields * 64;
+    if (out.length + room > out.bytes.length) {
+      out.needed = room;
+      return at;
+    }
     const bytes = out.bytes;
     let o = out.length;
     let p = at + 2;
@@ -276,17 +278,21 @@ export async function* binaryCopyAsJson(source: AsyncIterable<Uint8Array> | Iter
     types: Int32Array.from(columns, (c) => TYPE_CODES[c.type]),
     keys: columns.map((c, i) => Buffer.from((i === 0 ? '{' : ',') + JSON.stringify(c.name) + ':')),
   };
+  let out = new JsonWriter(SLAB_BYTES);
   yield* copyRowBatches(source, (buffer, at) => {
-    const out = new JsonWriter(buffer.length * 2 + 4096);
+    const batch: Buffer[] = [];
     const ends: number[] = [];
-    const next = convertRows(buffer, at, plan, out, ends);
-    const batch = new Array<Buffer>(ends.length);
-    let start = 0;
-    for (let i = 0; i < ends.length; i++) {
-      batch[i] = out.bytes.subarray(start, ends[i]);
-      start = ends[i]!;
+    for (;;) {
+      let start = out.length;
+      ends.length = 0;
+      const next = convertRows(buffer, at, plan, out, ends);
+      for (const end of ends) {
+        batch.push(out.bytes.subarray(start, end));
+        start = end;
+      }
+      if (!out.needed) return { batch, next };
+      out = new JsonWriter(Math.max(SLAB_BYTES, out.needed));
+      at = next;
     }
-    return { batch, next };
   });
 }
-

@@ -14,23 +14,54 @@ export function copyHeaderLength(buffer: Buffer): number | null {
 /**
  * Drives a binary COPY stream: `parseRows` gets the bytes not yet consumed and where its rows
  * start, and returns its batch and where the first incomplete row starts (-1 at the trailer).
+ * A row split between chunks is completed from as few of the next chunk's bytes as it needs;
+ * the rest of that chunk is parsed where it lies (joining whole chunks cost a copy of the table).
  */
 export async function* copyRowBatches<T>(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, parseRows: (buffer: Buffer, at: number) => { batch: T[]; next: number }): AsyncGenerator<T[]> {
-  let buffer: Buffer = Buffer.alloc(0);
+  let pending: Buffer | null = null; // the unparsed tail of earlier chunks: an incomplete row or header
   let headerDone = false;
-  for await (const chunk of source) {
-    buffer = buffer.length ? Buffer.concat([buffer, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  for await (const piece of source) {
+    const chunk = Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
     let at = 0;
     if (!headerDone) {
+      const buffer: Buffer = pending ? Buffer.concat([pending, chunk]) : chunk;
       const afterHeader = copyHeaderLength(buffer);
-      if (afterHeader === null) continue;
-      at = afterHeader;
+      if (afterHeader === null) {
+        pending = buffer;
+        continue;
+      }
       headerDone = true;
+      pending = null;
+      const { batch, next } = parseRows(buffer, afterHeader);
+      if (batch.length) yield batch;
+      if (next < 0) return;
+      pending = next < buffer.length ? buffer.subarray(next) : null;
+      continue;
     }
-    const { batch, next } = parseRows(buffer, at);
+    if (pending) {
+      let take = Math.min(chunk.length, Math.max(4096, pending.length));
+      for (;;) {
+        const joined = Buffer.concat([pending, chunk.subarray(0, take)]);
+        const { batch, next } = parseRows(joined, 0);
+        if (batch.length) yield batch;
+        if (next < 0) return;
+        if (next >= pending.length) {
+          at = next - pending.length;
+          pending = null;
+          break;
+        }
+        if (take === chunk.length) {
+          pending = joined; // still incomplete: the row goes on in the next chunk
+          break;
+        }
+        take = Math.min(chunk.length, take * 2);
+      }
+      if (pending) continue;
+    }
+    const { batch, next } = parseRows(chunk, at);
     if (batch.length) yield batch;
     if (next < 0) return;
-    buffer = buffer.subarray(next);
+    pending = next < chunk.length ? chunk.subarray(next) : null;
   }
   throw new Error('binary COPY stream ended without its trailer');
 }
