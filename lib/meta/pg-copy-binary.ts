@@ -82,6 +82,6 @@ function oneColumnRows(buffer: Buffer, at: number): { batch: Buffer[]; next: num
   }
 }
 
-export function copyBinaryValues(source: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer[]> {
+export function copyBinaryValues(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<Buffer[]> {
   return copyRowBatches(source, oneColumnRows);
 }
