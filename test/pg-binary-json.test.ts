@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-import { binaryColumnType, binaryCopyAsJson, writeInt8 } from '../lib/meta/pg-binary-json.ts';
+import { binaryColumnType, binaryCopyAsJson, writeInt8, writeTimestamp } from '../lib/meta/pg-binary-json.ts';
 import { copyBinaryValues } from '../lib/meta/pg-copy-binary.ts';
 import { everyTypeDatabase } from './support/every-type.ts';
 
@@ -92,6 +92,26 @@ describe('int8 as decimal', () => {
       source.writeBigInt64BE(BigInt.asIntN(64, value));
       const end = writeInt8(out, 1, source, 0);
       assert.equal(out.toString('latin1', 1, end), BigInt.asIntN(64, value).toString());
+    }
+  });
+});
+
+describe('timestamps as ISO text', () => {
+  it('writes what Date#toISOString writes, years 0 to 9999, leap days and centuries, and random instants', () => {
+    const pgEpochMs = Date.UTC(2000, 0, 1);
+    const values: number[] = [-62_167_219_200_000, 253_402_300_799_999, 951_782_400_000 /* 2000-02-29 */, 4_107_542_400_000 /* 2100-03-01 */, -2_203_891_200_000 /* 1900-03-01 */, 0, -1, 86_399_999];
+    let x = 0x9e3779b9;
+    for (let i = 0; i < 20_000; i++) {
+      x = (Math.imul(x, 1_103_515_245) + 12_345) >>> 0;
+      values.push(Math.floor((x / 2 ** 32) * 253_402_300_800_000 * 1.2) - 62_167_219_200_000 - (i % 7) * 1_000_003);
+    }
+    const source = Buffer.alloc(8);
+    const out = Buffer.alloc(40);
+    for (const ms of values) {
+      const micros = BigInt(ms - pgEpochMs) * 1000n + BigInt(ms % 3 === 0 ? 999 : 0); // microseconds are cut, never rounded
+      source.writeBigInt64BE(micros);
+      const end = writeTimestamp(out, 1, source, 0);
+      assert.equal(out.toString('latin1', 1, end), JSON.stringify(new Date(ms).toISOString()), `${ms} ms`);
     }
   });
 });

@@ -51,6 +51,12 @@ const readUint32 = (b: Buffer, at: number) => readInt32(b, at) >>> 0;
 /** "00".."99" as ASCII pairs: two digits per step instead of one division per digit. */
 const DIGIT_PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 0x30 + (i & 1 ? ((i >> 1) % 10) : ((i >> 1) / 10) | 0));
 
+/** Writes 0 <= v < 100 as exactly two digits. */
+function writePair(out: Buffer, at: number, v: number): void {
+  out[at] = DIGIT_PAIRS[v * 2]!;
+  out[at + 1] = DIGIT_PAIRS[v * 2 + 1]!;
+}
+
 /** Writes 0 <= v < 10^4 as exactly four digits. */
 function writeFour(out: Buffer, at: number, v: number): void {
   const high = (v / 100) | 0;
@@ -127,11 +133,75 @@ function writeInt32(out: Buffer, at: number, v: number): number {
   return writeSafe(out, at, v);
 }
 
+/**
+ * Milliseconds since the Unix epoch of the timestamp at `at`, exactly: the microseconds do not fit
+ * a double beyond 285 years from 2000, so they are divided by halves (2^32 = 4,294,967 * 1000 + 296).
+ */
+function timestampMs(source: Buffer, at: number): number {
+  const hi = readInt32(source, at);
+  return PG_EPOCH_MS + hi * 4_294_967 + Math.floor((hi * 296 + readUint32(source, at + 4)) / 1000);
+}
+
 function timestampText(source: Buffer, at: number): string {
-  const micros = readInt32(source, at) * TWO_32 + readUint32(source, at + 4); // exact until the year 287,000
-  const date = new Date(PG_EPOCH_MS + Math.floor(micros / 1000));
+  const date = new Date(timestampMs(source, at));
   if (Number.isNaN(date.getTime())) throw new Error('a timestamp is out of the range this reader writes (infinity?)');
   return date.toISOString();
+}
+
+const MS_PER_DAY = 86_400_000;
+/** 0000-01-01 to 9999-12-31: the range Date#toISOString writes with a four-digit year. */
+const FOUR_DIGIT_YEARS_MS = [-62_167_219_200_000, 253_402_300_800_000] as const;
+
+/**
+ * Writes the big-endian PostgreSQL timestamp at `p` as `"YYYY-MM-DDTHH:MM:SS.mmmZ"`, exactly as
+ * Date#toISOString does, without making a Date and a string per value (days to a civil date as
+ * in Howard Hinnant's `civil_from_days`). Returns the index after it.
+ */
+export function writeTimestamp(out: Buffer, o: number, source: Buffer, p: number): number {
+  const ms = timestampMs(source, p);
+  if (!(ms >= FOUR_DIGIT_YEARS_MS[0] && ms < FOUR_DIGIT_YEARS_MS[1])) {
+    const text = timestampText(source, p);
+    out[o++] = 0x22;
+    for (let i = 0; i < text.length; i++) out[o++] = text.charCodeAt(i);
+    out[o++] = 0x22;
+    return o;
+  }
+  const days = Math.floor(ms / MS_PER_DAY);
+  let inDay = ms - days * MS_PER_DAY;
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const shiftedMonth = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * shiftedMonth + 2) / 5) + 1;
+  const month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  const hours = Math.floor(inDay / 3_600_000);
+  inDay -= hours * 3_600_000;
+  const minutes = Math.floor(inDay / 60_000);
+  inDay -= minutes * 60_000;
+  const seconds = Math.floor(inDay / 1000);
+  const millis = inDay - seconds * 1000;
+  out[o] = 0x22;
+  writeFour(out, o + 1, year);
+  out[o + 5] = 0x2d; // -
+  writePair(out, o + 6, month);
+  out[o + 8] = 0x2d;
+  writePair(out, o + 9, day);
+  out[o + 11] = 0x54; // T
+  writePair(out, o + 12, hours);
+  out[o + 14] = 0x3a; // :
+  writePair(out, o + 15, minutes);
+  out[o + 17] = 0x3a;
+  writePair(out, o + 18, seconds);
+  out[o + 20] = 0x2e; // .
+  const hundreds = Math.floor(millis / 100);
+  out[o + 21] = 0x30 + hundreds;
+  writePair(out, o + 22, millis - hundreds * 100);
+  out[o + 24] = 0x5a; // Z
+  out[o + 25] = 0x22;
+  return o + 26;
 }
 
 /** Output rows are written one after another into a slab, and handed out as views of it. */
@@ -253,12 +323,8 @@ function convertRows(source: Buffer, at: number, plan: Plan, out: JsonWriter, en
           if (length < 64) for (let i = p + 1; i < p + length; i++) bytes[o++] = source[i]!;
           else o += source.copy(bytes, o, p + 1, p + length);
           break;
-        default: {
-          const text = timestampText(source, p);
-          bytes[o++] = 0x22;
-          for (let i = 0; i < text.length; i++) bytes[o++] = text.charCodeAt(i);
-          bytes[o++] = 0x22;
-        }
+        default:
+          o = writeTimestamp(bytes, o, source, p);
       }
       p += length;
     }
