@@ -16,7 +16,7 @@ import { SNAPSHOT_SECTIONS } from '../lib/meta/models.ts';
 import { listAll, openObjectStore } from '../lib/object-store/index.ts';
 import { freshBucketUrl } from '../test/support/services.ts';
 import { emptyDatabase } from './databases.ts';
-import { seedAtScale } from './seed-fast.ts';
+import { SEED_SHAPE, seedAtScale } from './seed-fast.ts';
 
 const SCALES = { S: { relations: 10_000, ssts: 100_000 }, L: { relations: 100_000, ssts: 1_000_000 } } as const;
 const { values } = parseArgs({ options: { scale: { type: 'string', default: 'S' } } });
@@ -68,8 +68,13 @@ async function main() {
   const dbName = `bench_${scaleName.toLowerCase()}`;
   const client = new pg.Client({ connectionString: admin.toString() });
   await client.connect();
-  const exists = (await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [dbName])).rowCount;
-  if (!exists) await client.query(`CREATE DATABASE ${dbName}`);
+  // A database seeded by an earlier shape of the seed is seeded again.
+  const existing = await client.query<{ shape: string | null }>("SELECT shobj_description(oid, 'pg_database') AS shape FROM pg_database WHERE datname = $1", [dbName]);
+  if (existing.rowCount && existing.rows[0]!.shape !== SEED_SHAPE) await client.query(`DROP DATABASE ${dbName}`);
+  if (!existing.rowCount || existing.rows[0]!.shape !== SEED_SHAPE) {
+    await client.query(`CREATE DATABASE ${dbName}`);
+    await client.query(`COMMENT ON DATABASE ${dbName} IS '${SEED_SHAPE}'`);
+  }
   await client.end();
   admin.pathname = `/${dbName}`;
   const url = admin.toString();
@@ -154,6 +159,8 @@ async function main() {
   for (const f of figures) {
     console.log(`| ${f.name} | ${f.seconds.toFixed(2)} | ${mb(f.maxRssMb)} | ${f.bytes === null ? '–' : (f.bytes / 1e6).toFixed(1) + ' MB'} | ${(f.seconds / base.seconds).toFixed(2)} | ${(f.seconds / copy.seconds).toFixed(2)} |`);
   }
+  const store = await query<{ bytes: string }>(url, 'SELECT pg_database_size(current_database())::text AS bytes');
+  console.log(`\nThe meta store: ${sourceRows.toLocaleString('en-US')} rows backed up, ${(Number(store.bytes) / 1e6).toFixed(0)} MB on disk (${SEED_SHAPE}); the snapshot is ${(backup.bytes / upload.bytes).toFixed(1)}× its \`pg_dump -Fc\`.`);
   console.log(`\nsnapshot ${backup.id} verified: ${verification.ok ? 'ok' : verification.problems.join('; ')}; largest SST object id in the database ${maxInDb}, in the snapshot ${maxInSnapshot}: ${maxInDb === maxInSnapshot ? 'exact' : 'DIFFERENT'}`);
 
   const [viaS3, local] = [restores[1]!, restores[2]!];

@@ -17,6 +17,9 @@ const COLUMN_WORDS = [
   'score', 'latency_ms', 'bytes_sent', 'referrer', 'campaign', 'channel', 'shipment_id', 'warehouse', 'balance',
 ];
 const COLUMN_TYPES = ['BIGINT', 'INT', 'VARCHAR', 'NUMERIC', 'TIMESTAMPTZ', 'DOUBLE', 'BOOLEAN', 'JSONB', 'DATE', 'BYTEA'];
+/** Stored as the benchmark database's comment: a database seeded by another shape is seeded again. */
+export const SEED_SHAPE = 'seed shaped like a production store, 2026-11-25';
+
 const sqlArray = (values: string[]) => `ARRAY[${values.map((value) => `'${value}'`).join(',')}]`;
 
 export async function seedAtScale(url: string, relations: number, ssts: number, backup: { url: string; directory: string }): Promise<void> {
