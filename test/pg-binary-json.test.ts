@@ -8,10 +8,10 @@ import { binaryColumnType, binaryCopyAsJson, writeInt8, writeTimestamp } from '.
 import { copyBinaryValues } from '../lib/meta/pg-copy-binary.ts';
 import { everyTypeDatabase } from './support/every-type.ts';
 
-const decode = (rows: Buffer[][]) => rows.flat().map((row) => row.toString('utf8'));
+const decode = (rows: Uint8Array[][]) => rows.flat().map((row) => Buffer.from(row.buffer, row.byteOffset, row.byteLength).toString('utf8'));
 
-async function readAll(iterable: AsyncIterable<Buffer[]>): Promise<Buffer[][]> {
-  const out: Buffer[][] = [];
+async function readAll<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
   for await (const batch of iterable) out.push(batch);
   return out;
 }

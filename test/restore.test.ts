@@ -15,6 +15,7 @@ import { restoreSnapshot } from '../lib/backup/restore.ts';
 import { MetaSnapshotStorage } from '../lib/backup/snapshot-storage.ts';
 import { openMetaStore, type MetaStore } from '../lib/meta/client.ts';
 import { openConsistentReader } from '../lib/meta/consistent-reader.ts';
+import { batchRows } from '../lib/meta/framed-rows.ts';
 import { simulateStep } from '../lib/meta/demo-cluster.ts';
 import { pendingMigrations } from '../lib/meta/migrate.ts';
 import { EXCLUDED_MODELS, SNAPSHOT_SECTIONS } from '../lib/meta/models.ts';
@@ -52,7 +53,7 @@ async function tableContents(url: string): Promise<Record<string, unknown[]>> {
   try {
     for (const { table } of SNAPSHOT_SECTIONS) {
       out[table] = [];
-      for await (const batch of reader.rows(table)) for (const row of batch) out[table]!.push(parseJson64(row));
+      for await (const batch of reader.rows(table)) for (const row of batchRows(batch)) out[table]!.push(parseJson64(row));
     }
   } finally {
     await reader.close();

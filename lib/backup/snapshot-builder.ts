@@ -2,6 +2,7 @@
 // streamed through the codec. Rows arrive as JSON bytes made by the database and are framed
 // without being parsed; only the few values the manifest entry needs are picked out.
 import type { ConsistentReader } from '../meta/consistent-reader.ts';
+import { batchRows, forEachFramedRow, isFramedRows, rowCount, type RowBatch } from '../meta/framed-rows.ts';
 import { SNAPSHOT_SECTIONS } from '../meta/models.ts';
 import { BackupError } from './errors.ts';
 import { parseJson64, toBigInt } from './json64.ts';
@@ -34,11 +35,18 @@ const text = (row: Uint8Array) => Buffer.from(row.buffer, row.byteOffset, row.by
 const bytesOf = (row: Uint8Array) => (Buffer.isBuffer(row) ? row : Buffer.from(row.buffer, row.byteOffset, row.byteLength));
 
 /** Reads the u64 after `key` in a row's JSON bytes into `ids[index]` (given as `u64Halves(ids)`); false when it is not there. */
-function readU64Field(bytes: Buffer, key: Buffer, halves: Uint32Array, index: number): boolean {
-  const at = bytes.indexOf(key);
-  if (at < 0) return false;
-  const end = readU64Digits(bytes, at + key.length, bytes.length, halves, index);
-  return end >= 0 && (end === bytes.length || VALUE_ENDS[bytes[end]!] === 1);
+function readU64Field(bytes: Buffer, start: number, end: number, key: Buffer, halves: Uint32Array, index: number): boolean {
+  const at = bytes.indexOf(key, start);
+  if (at < 0 || at + key.length > end) return false;
+  const after = readU64Digits(bytes, at + key.length, end, halves, index);
+  return after >= 0 && (after === end || VALUE_ENDS[bytes[after]!] === 1);
+}
+
+/** `readObjectId` for the row at `bytes[start..end)`. */
+function readObjectIdAt(bytes: Buffer, start: number, end: number, halves: Uint32Array, index: number): void {
+  if (!readU64Field(bytes, start, end, OBJECT_ID_KEY, halves, index)) {
+    throw new BackupError('CORRUPT_SNAPSHOT', `an SST row has no u64 object_id: ${text(bytes.subarray(start, end)).slice(0, 200)}`);
+  }
 }
 
 /**
@@ -46,9 +54,8 @@ function readU64Field(bytes: Buffer, key: Buffer, halves: Uint32Array, index: nu
  * `u64Halves(ids)`), without decoding the whole row.
  */
 export function readObjectId(row: Uint8Array, halves: Uint32Array, index: number): void {
-  if (!readU64Field(bytesOf(row), OBJECT_ID_KEY, halves, index)) {
-    throw new BackupError('CORRUPT_SNAPSHOT', `an SST row has no u64 object_id: ${text(row).slice(0, 200)}`);
-  }
+  const bytes = bytesOf(row);
+  readObjectIdAt(bytes, 0, bytes.length, halves, index);
 }
 
 const stateTableFields = new BigUint64Array(3);
@@ -61,7 +68,7 @@ const stateTableHalves = u64Halves(stateTableFields);
  */
 export function readStateTableInfo(row: Uint8Array): { tableId: bigint; committedEpoch: bigint; compactionGroupId: bigint } {
   const bytes = bytesOf(row);
-  if (STATE_TABLE_KEYS.every((key, i) => readU64Field(bytes, key, stateTableHalves, i))) {
+  if (STATE_TABLE_KEYS.every((key, i) => readU64Field(bytes, 0, bytes.length, key, stateTableHalves, i))) {
     return { tableId: stateTableFields[0]!, committedEpoch: stateTableFields[1]!, compactionGroupId: stateTableFields[2]! };
   }
   const info = parseJson64(row) as { table_id: unknown; committed_epoch: unknown; compaction_group_id: unknown };
@@ -86,24 +93,28 @@ export function buildSnapshot(reader: ConsistentReader, id: bigint, options: { r
   let hummockVersionId: bigint | undefined;
   let finished = false;
 
-  async function* rowsOf(table: string): AsyncGenerator<Uint8Array[]> {
+  async function* rowsOf(table: string): AsyncGenerator<RowBatch> {
     for await (const batch of reader.rows(table)) {
-      progress.rows += batch.length;
+      const count = rowCount(batch);
+      progress.rows += count;
       if (table === 'hummock_sstable_info') {
-        if (sstCount + batch.length > ssts.length) {
-          const grown = new BigUint64Array(Math.max(ssts.length * 2, sstCount + batch.length));
+        if (sstCount + count > ssts.length) {
+          const grown = new BigUint64Array(Math.max(ssts.length * 2, sstCount + count));
           grown.set(ssts.subarray(0, sstCount));
           ssts = grown;
         }
         const halves = u64Halves(ssts);
-        for (const row of batch) readObjectId(row, halves, sstCount++);
+        if (isFramedRows(batch)) {
+          const framed = bytesOf(batch.framed);
+          forEachFramedRow(batch, (_, start, end) => readObjectIdAt(framed, start, end, halves, sstCount++));
+        } else for (const row of batch) readObjectId(row, halves, sstCount++);
       } else if (table === 'hummock_state_table_info') {
-        for (const row of batch) {
+        for (const row of batchRows(batch)) {
           const info = readStateTableInfo(row);
           stateTableInfo[String(info.tableId)] = stateTables.get(info.committedEpoch, info.compactionGroupId);
         }
       } else if (table === 'hummock_version') {
-        for (const row of batch) hummockVersionId = toBigInt((parseJson64(row) as { version_id: unknown }).version_id, 'version_id');
+        for (const row of batchRows(batch)) hummockVersionId = toBigInt((parseJson64(row) as { version_id: unknown }).version_id, 'version_id');
       }
       yield batch;
     }

@@ -194,4 +194,38 @@ describe('snapshot codec', () => {
     await assert.rejects(collect(encodeSnapshot({ formatVersion: 2, id: 1n }, [{ count: 2, items: ['{"a":1}'] }])), /announced 2 items but produced 1/);
     await assert.rejects(collect(encodeSnapshot({ formatVersion: 2, id: 1n }, [{ count: 1, items: [''] }])), /empty item/);
   });
+
+  it('writes framed batches as the items they hold, and refuses a framing that disagrees with its count', async () => {
+    const frame = (items: string[]) => {
+      const parts = items.flatMap((item) => {
+        const bytes = new TextEncoder().encode(item);
+        const length = new Uint8Array(4);
+        new DataView(length.buffer).setUint32(0, bytes.length, true);
+        return [length, bytes];
+      });
+      return Buffer.concat(parts);
+    };
+    const items = Array.from({ length: 1300 }, (_, i) => stringifyJson64({ i, id: 2n ** 63n + BigInt(i), text: SAMPLES[i % SAMPLES.length] }));
+    // A small batch is copied into the chunk being filled; one above 16 kB is passed on as it is.
+    const small = { framed: frame(items.slice(0, 120)), count: 120 };
+    const large = { framed: frame(items.slice(130)), count: 1170 };
+    assert.ok(small.framed.length < 16_384 && large.framed.length > 16_384);
+    const framed = [small, items.slice(120, 130), large];
+    const sections = (entries: SnapshotSectionSource['items'], count = 1300) => [{ count, items: entries }];
+    for (const chunkBytes of [256, 1 << 20]) {
+      const expected = await collect(encodeSnapshot({ formatVersion: 2, id: 9n }, sections(items), { chunkBytes }));
+      assert.deepEqual(await collect(encodeSnapshot({ formatVersion: 2, id: 9n }, sections(framed), { chunkBytes })), expected);
+      assert.deepEqual((await decodeAll(expected)).sections[0], items.map((item) => parseJson64(item)));
+    }
+
+    const one = frame(['{"a":1}', '{"b":2}']);
+    for (const [bad, message] of [
+      [{ framed: one, count: 3 }, /end after 2 of 3 rows/],
+      [{ framed: one, count: 1 }, /more than their 1 rows/],
+      [{ framed: frame(['{"a":1}', '']), count: 2 }, /row 1 of 2 is empty/],
+      [{ framed: one.subarray(0, one.length - 1), count: 2 }, /row 1 of 2 is empty or runs past its batch/],
+    ] as const) {
+      await assert.rejects(collect(encodeSnapshot({ formatVersion: 2, id: 1n }, [{ count: bad.count, items: [bad] }])), message);
+    }
+  });
 });

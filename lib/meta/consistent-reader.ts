@@ -6,14 +6,15 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { databaseKind, sqliteFilePath } from './database-url.ts';
-import { binaryColumnType, binaryCopyAsJson, type BinaryColumn } from './pg-binary-json.ts';
+import type { RowBatch } from './framed-rows.ts';
+import { binaryColumnType, binaryCopyAsFramedJson, type BinaryColumn } from './pg-binary-json.ts';
 import { copyBinaryValues } from './pg-copy-binary.ts';
 
 export interface ConsistentReader {
   readonly kind: 'sqlite' | 'postgresql';
   count(table: string): Promise<number>;
-  /** Each row's JSON, in primary key order, in batches. */
-  rows(table: string): AsyncIterable<Uint8Array[]>;
+  /** Each row's JSON, in primary key order, in batches (framed as snapshot items on the bulk path). */
+  rows(table: string): AsyncIterable<RowBatch>;
   /** Ends the read transaction and the connection. */
   close(): Promise<void>;
 }
@@ -138,7 +139,7 @@ async function openPostgres(url: string): Promise<ConsistentReader> {
         // session setting (TimeZone) in between.
         const select = `SELECT ${columns.map((c) => quote(c.name)).join(', ')} FROM ${quote(table)} ORDER BY ${orderBy(columns)}`;
         const stream = client.query(copyTo(`COPY (${select}) TO STDOUT (FORMAT binary)`));
-        yield* binaryCopyAsJson(stream, columns.map((c) => ({ name: c.name, type: c.binary! })));
+        yield* binaryCopyAsFramedJson(stream, columns.map((c) => ({ name: c.name, type: c.binary! })));
         return;
       }
       const select = `SELECT row_to_json(x) FROM (SELECT ${columns.map(expression).join(', ')} FROM ${quote(table)} ORDER BY ${orderBy(columns)}) x`;

@@ -5,6 +5,7 @@
 // next table. 64-bit integers are written from their two 32-bit halves, never through a lossy
 // number.
 
+import { batchRows, type FramedRows } from './framed-rows.ts';
 import { copyRowBatches } from './pg-copy-binary.ts';
 
 export type BinaryColumnType = 'int2' | 'int4' | 'int8' | 'bool' | 'text' | 'jsonb' | 'timestamp';
@@ -207,9 +208,11 @@ export function writeTimestamp(out: Buffer, o: number, source: Buffer, p: number
 /** Output rows are written one after another into a slab, and handed out as views of it. */
 const SLAB_BYTES = 1 << 20;
 
+/** Rows framed as snapshot items (`[u32 LE length][JSON]`), one after another. */
 class JsonWriter {
   bytes: Buffer;
   length = 0;
+  rows = 0;
   /** Set when the next row needs more room than is left: the caller starts a new slab. */
   needed = 0;
 
@@ -253,7 +256,7 @@ interface Plan {
  * optimized on its own). Returns where the first incomplete row starts, or -1 at the trailer;
  * stops early, with `out.needed` set, at a row the slab has no room for.
  */
-function convertRows(source: Buffer, at: number, plan: Plan, out: JsonWriter, ends: number[]): number {
+function convertRows(source: Buffer, at: number, plan: Plan, out: JsonWriter): number {
   const fields = plan.types.length;
   for (;;) {
     if (source.length - at < 2) return at;
@@ -271,13 +274,14 @@ function convertRows(source: Buffer, at: number, plan: Plan, out: JsonWriter, en
       if (end > source.length) return at;
     }
     // Keys, escapes (at most 6 bytes per byte of text) and numbers (at most 20 digits).
-    const room = 2 + payload * 6 + fields * 64;
+    const room = 6 + payload * 6 + fields * 64;
     if (out.length + room > out.bytes.length) {
       out.needed = room;
       return at;
     }
     const bytes = out.bytes;
-    let o = out.length;
+    const lengthAt = out.length;
+    let o = lengthAt + 4;
     let p = at + 2;
     for (let f = 0; f < fields; f++) {
       const length = readInt32(source, p);
@@ -329,36 +333,57 @@ function convertRows(source: Buffer, at: number, plan: Plan, out: JsonWriter, en
       p += length;
     }
     bytes[o++] = 0x7d; // }
+    const length = o - lengthAt - 4; // under 2^32: a PostgreSQL row is at most 1 GB, escaped 6 GB
+    if (length > 0xffff_ffff) throw new Error(`a row's JSON is ${length} bytes, more than a snapshot item holds`);
+    bytes[lengthAt] = length & 0xff;
+    bytes[lengthAt + 1] = (length >>> 8) & 0xff;
+    bytes[lengthAt + 2] = (length >>> 16) & 0xff;
+    bytes[lengthAt + 3] = (length >>> 24) & 0xff;
     out.length = o;
-    ends.push(o);
+    out.rows++;
     at = end;
   }
 }
 
 /**
- * Rows of a binary COPY of `columns` (in that order), each as JSON bytes, in batches: one batch
- * per chunk received.
+ * Rows of a binary COPY of `columns` (in that order) as JSON, framed as snapshot items: one
+ * batch per slab filled (about 1 MiB), and the rest at the end.
  */
-export async function* binaryCopyAsJson(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, columns: readonly BinaryColumn[]): AsyncGenerator<Buffer[]> {
+export async function* binaryCopyAsFramedJson(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, columns: readonly BinaryColumn[]): AsyncGenerator<FramedRows> {
   const plan: Plan = {
     types: Int32Array.from(columns, (c) => TYPE_CODES[c.type]),
     keys: columns.map((c, i) => Buffer.from((i === 0 ? '{' : ',') + JSON.stringify(c.name) + ':')),
   };
   let out = new JsonWriter(SLAB_BYTES);
-  yield* copyRowBatches(source, (buffer, at) => {
-    const batch: Buffer[] = [];
-    const ends: number[] = [];
+  let unsentFrom = 0; // rows of the slab from here on are not handed out yet
+  let unsentRows = 0;
+  const handOut = (batch: FramedRows[]) => {
+    if (unsentRows) batch.push({ framed: out.bytes.subarray(unsentFrom, out.length), count: unsentRows });
+    unsentFrom = out.length;
+    unsentRows = 0;
+  };
+  for await (const batches of copyRowBatches(source, (buffer, at) => {
+    const batch: FramedRows[] = [];
     for (;;) {
-      let start = out.length;
-      ends.length = 0;
-      const next = convertRows(buffer, at, plan, out, ends);
-      for (const end of ends) {
-        batch.push(out.bytes.subarray(start, end));
-        start = end;
+      out.rows = 0;
+      const next = convertRows(buffer, at, plan, out);
+      unsentRows += out.rows;
+      if (out.needed) {
+        handOut(batch);
+        out = new JsonWriter(Math.max(SLAB_BYTES, out.needed));
+        unsentFrom = 0;
+        at = next;
+        continue;
       }
-      if (!out.needed) return { batch, next };
-      out = new JsonWriter(Math.max(SLAB_BYTES, out.needed));
-      at = next;
+      if (next < 0) handOut(batch);
+      return { batch, next };
     }
-  });
+  })) {
+    yield* batches;
+  }
+}
+
+/** The same rows one by one (views into the framed batches). */
+export async function* binaryCopyAsJson(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, columns: readonly BinaryColumn[]): AsyncGenerator<Uint8Array[]> {
+  for await (const framed of binaryCopyAsFramedJson(source, columns)) yield batchRows(framed);
 }
