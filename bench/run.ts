@@ -1,4 +1,4 @@
-// npm run bench -- [--scale S|L]: backup speed and memory beside what an operator would use
+// npm run bench -- [--scale S|L] [--rounds N]: backup speed and memory beside what an operator would use
 // instead, measured in one run on this machine (PostgreSQL and the S3 server on loopback).
 // Prints a Markdown table; ratios compare figures of the same run.
 import { spawn } from 'node:child_process';
@@ -19,17 +19,24 @@ import { emptyDatabase } from './databases.ts';
 import { SEED_SHAPE, seedAtScale } from './seed-fast.ts';
 
 const SCALES = { S: { relations: 10_000, ssts: 100_000 }, L: { relations: 100_000, ssts: 1_000_000 } } as const;
-const { values } = parseArgs({ options: { scale: { type: 'string', default: 'S' } } });
+const { values } = parseArgs({ options: { scale: { type: 'string', default: 'S' }, rounds: { type: 'string', default: '3' } } });
 const scaleName = (values.scale ?? 'S').toUpperCase() as keyof typeof SCALES;
 if (!(scaleName in SCALES)) throw new Error(`--scale must be S or L, got ${values.scale}`);
 const scale = SCALES[scaleName];
+const rounds = Number(values.rounds);
+if (!Number.isInteger(rounds) || rounds < 1 || rounds > 9) throw new Error(`--rounds must be 1 to 9, got ${values.rounds}`);
 const here = import.meta.dirname;
 
-interface Figure {
-  name: string;
+interface Sample {
   seconds: number;
   maxRssMb: number | null;
   bytes: number | null;
+}
+
+/** One measured thing: a sample per round. */
+interface Figure {
+  name: string;
+  samples: Sample[];
 }
 
 function run(command: string, args: string[], options: { stdinFrom?: ReturnType<typeof spawn> } = {}): Promise<{ stdout: string; seconds: number }> {
@@ -97,31 +104,38 @@ async function main() {
   } else {
     await meta.prisma.systemParameter.update({ where: { name: 'backup_storage_url' }, data: { value: bucketUrl } });
   }
-  const figures: Figure[] = [];
-
-  // The raw read limit: COPY of every backed-up table, text format, to /dev/null.
-  // One psql session for all tables, so process starts are not counted per table.
-  const copySeconds = (await run('psql', ['-Atq', url, ...SNAPSHOT_SECTIONS.flatMap(({ table }) => ['-c', `\\copy "${table}" to '/dev/null'`])])).seconds;
-  figures.push({ name: 'COPY every backed-up table to /dev/null (raw read limit)', seconds: copySeconds, maxRssMb: null, bytes: null });
-
-  const readOnly = lastJson((await node('backup-once.ts', url, '--read-only')).stdout);
-  figures.push({ name: 'our read and encode, to /dev/null', ...readOnly });
-
-  const backup = lastJson((await node('backup-once.ts', url)).stdout);
-  figures.push({ name: 'our backup to S3', ...backup });
-
-  const dump = spawn('pg_dump', ['-Fc', url], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const dumpKey = `pg_dump/${randomUUID()}.dump`;
-  const piped = await run(process.execPath, [...nodeArgs('upload-stdin.ts'), bucketUrl, dumpKey], { stdinFrom: dump });
-  const upload = lastJson(piped.stdout);
-  figures.push({ name: 'pg_dump -Fc | upload to S3', seconds: piped.seconds, maxRssMb: upload.maxRssMb, bytes: upload.bytes });
-
-  const raw = lastJson((await node('upload-stdin.ts', bucketUrl, `raw/${randomUUID()}`, '--bytes', String(backup.bytes))).stdout);
-  figures.push({ name: 'one multipart upload of the same bytes (raw upload limit)', ...raw });
+  // Each round measures every figure once, one after another, so the ratios of a round compare
+  // runs minutes apart at most; a round's own snapshot and uploads are deleted after it, so every
+  // round starts from the same manifest and bucket. The last round's are kept for the checks.
+  const manager = new BackupManager({ meta });
+  const backupFigures = ['COPY every backed-up table to /dev/null (raw read limit)', 'our read and encode, to /dev/null', 'our backup to S3', 'pg_dump -Fc | upload to S3', 'one multipart upload of the same bytes (raw upload limit)'].map(figure);
+  const [copyFigure, readFigure, backupFigure, dumpFigure, rawFigure] = backupFigures as [Figure, Figure, Figure, Figure, Figure];
+  let backup: Sample & { id: string; bytes: number } = { id: '', bytes: 0, seconds: 0, maxRssMb: null };
+  let dumpKey = '';
+  for (let round = 1; round <= rounds; round++) {
+    // The raw read limit: COPY of every backed-up table, text format, to /dev/null.
+    // One psql session for all tables, so process starts are not counted per table.
+    const copySeconds = (await run('psql', ['-Atq', url, ...SNAPSHOT_SECTIONS.flatMap(({ table }) => ['-c', `\\copy "${table}" to '/dev/null'`])])).seconds;
+    copyFigure.samples.push({ seconds: copySeconds, maxRssMb: null, bytes: null });
+    readFigure.samples.push(lastJson((await node('backup-once.ts', url, '--read-only')).stdout));
+    backup = lastJson((await node('backup-once.ts', url)).stdout);
+    backupFigure.samples.push(backup);
+    const dump = spawn('pg_dump', ['-Fc', url], { stdio: ['ignore', 'pipe', 'inherit'] });
+    dumpKey = `pg_dump/${randomUUID()}.dump`;
+    const piped = await run(process.execPath, [...nodeArgs('upload-stdin.ts'), bucketUrl, dumpKey], { stdinFrom: dump });
+    const upload = lastJson(piped.stdout);
+    dumpFigure.samples.push({ seconds: piped.seconds, maxRssMb: upload.maxRssMb, bytes: upload.bytes });
+    const rawKey = `raw/${randomUUID()}`;
+    rawFigure.samples.push(lastJson((await node('upload-stdin.ts', bucketUrl, rawKey, '--bytes', String(backup.bytes))).stdout));
+    const objects = openObjectStore(bucketUrl);
+    await objects.deleteMany(round < rounds ? [rawKey, dumpKey] : [rawKey]);
+    await objects.close();
+    if (round < rounds) await manager.deleteSnapshots([BigInt(backup.id)]);
+    console.error(`round ${round} of ${rounds}: ${backupFigures.map((f) => f.samples.at(-1)!.seconds.toFixed(2)).join(' / ')} s`);
+  }
 
   // 64-bit values come back exact: the snapshot verifies against its entry, and its largest
   // SST object id (above 2^53) equals the database's, compared as text.
-  const manager = new BackupManager({ meta });
   const verification = await manager.verifySnapshot(BigInt(backup.id));
   const entry = await manager.getSnapshot(BigInt(backup.id));
   const maxInDb = ((await meta.prisma.$queryRawUnsafe('SELECT max(object_id)::text AS m FROM hummock_sstable_info')) as { m: string }[])[0]!.m;
@@ -130,16 +144,22 @@ async function main() {
   await meta.close();
 
   // Restore into empty databases: ours from the snapshot, pg_restore from the same database's
-  // dump, read from the same bucket and from a local file.
-  const restores: Figure[] = [];
-  const ours = lastJson((await node('restore-once.ts', url, backup.id, await emptyDatabase(process.env.PG_URL!, 'bench_restore_ours'))).stdout);
-  restores.push({ name: 'our restore of the snapshot from S3', ...ours });
-  const download = spawn(process.execPath, [...nodeArgs('download-stdout.ts'), bucketUrl, dumpKey], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const pgRestoreTarget = await emptyDatabase(process.env.PG_URL!, 'bench_restore_pg');
-  restores.push({ name: 'download from S3 | pg_restore', seconds: (await run('pg_restore', ['-d', pgRestoreTarget], { stdinFrom: download })).seconds, maxRssMb: null, bytes: upload.bytes });
+  // dump, read from the same bucket and from a local file; rounds as above.
+  const restoreFigures = ['our restore of the snapshot from S3', 'download from S3 | pg_restore', 'pg_restore of a local dump file'].map(figure);
+  const [oursFigure, viaS3, local] = restoreFigures as [Figure, Figure, Figure];
   const dumpFile = path.join(os.tmpdir(), `bench-${randomUUID()}.dump`);
   await run('pg_dump', ['-Fc', '-f', dumpFile, url]);
-  restores.push({ name: 'pg_restore of a local dump file', seconds: (await run('pg_restore', ['-d', await emptyDatabase(process.env.PG_URL!, 'bench_restore_pg'), dumpFile])).seconds, maxRssMb: null, bytes: null });
+  let restoredRows = 0;
+  for (let round = 1; round <= rounds; round++) {
+    const ours = lastJson((await node('restore-once.ts', url, backup.id, await emptyDatabase(process.env.PG_URL!, 'bench_restore_ours'))).stdout);
+    restoredRows = ours.rows as number;
+    oursFigure.samples.push(ours);
+    const download = spawn(process.execPath, [...nodeArgs('download-stdout.ts'), bucketUrl, dumpKey], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const pgRestoreTarget = await emptyDatabase(process.env.PG_URL!, 'bench_restore_pg');
+    viaS3.samples.push({ seconds: (await run('pg_restore', ['-d', pgRestoreTarget], { stdinFrom: download })).seconds, maxRssMb: null, bytes: null });
+    local.samples.push({ seconds: (await run('pg_restore', ['-d', await emptyDatabase(process.env.PG_URL!, 'bench_restore_pg'), dumpFile])).seconds, maxRssMb: null, bytes: null });
+    console.error(`restore round ${round} of ${rounds}: ${restoreFigures.map((f) => f.samples.at(-1)!.seconds.toFixed(2)).join(' / ')} s`);
+  }
   fs.rmSync(dumpFile, { force: true });
   const restoredMax = await maxObjectId(admin, 'bench_restore_ours');
   // Leaves the S3 server as it was.
@@ -148,30 +168,37 @@ async function main() {
   for await (const object of listAll(cleanup, '')) keys.push(object.key);
   await cleanup.deleteMany(keys);
   await cleanup.close();
-  const restoredRows = ours.rows as number;
   const sourceRows = await totalRows(url);
 
-  const base = figures.find((f) => f.name.startsWith('pg_dump'))!;
-  const copy = figures[0]!;
-  console.log(`\n### Backup at ${scaleName} (${scale.relations.toLocaleString('en-US')} relations, ${scale.ssts.toLocaleString('en-US')} SSTs), PostgreSQL → S3 (radosgw), ${new Date().toISOString().slice(0, 10)}\n`);
-  console.log('| what | wall s | peak RSS MB | bytes out | × pg_dump -Fc \\| upload | × raw COPY |');
-  console.log('|---|---|---|---|---|---|');
-  for (const f of figures) {
-    console.log(`| ${f.name} | ${f.seconds.toFixed(2)} | ${mb(f.maxRssMb)} | ${f.bytes === null ? '–' : (f.bytes / 1e6).toFixed(1) + ' MB'} | ${(f.seconds / base.seconds).toFixed(2)} | ${(f.seconds / copy.seconds).toFixed(2)} |`);
+  const roundsNote = rounds > 1 ? `median of ${rounds} rounds; a ratio is the median of the rounds' own ratios, peak RSS the highest of the rounds` : 'one round';
+  console.log(`\n### Backup at ${scaleName} (${scale.relations.toLocaleString('en-US')} relations, ${scale.ssts.toLocaleString('en-US')} SSTs), PostgreSQL → S3 (radosgw), ${new Date().toISOString().slice(0, 10)}, ${roundsNote}\n`);
+  console.log('| what | wall s | each round s | peak RSS MB | bytes out | × pg_dump -Fc \\| upload | × raw COPY |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const f of backupFigures) {
+    const bytes = f.samples[0]!.bytes;
+    console.log(`| ${f.name} | ${median(f.samples.map((x) => x.seconds)).toFixed(2)} | ${eachRound(f)} | ${peakRss(f)} | ${bytes === null ? '–' : (bytes / 1e6).toFixed(1) + ' MB'} | ${ratio(f, dumpFigure)} | ${ratio(f, copyFigure)} |`);
   }
   const store = await query<{ bytes: string }>(url, 'SELECT pg_database_size(current_database())::text AS bytes');
-  console.log(`\nThe meta store: ${sourceRows.toLocaleString('en-US')} rows backed up, ${(Number(store.bytes) / 1e6).toFixed(0)} MB on disk (${SEED_SHAPE}); the snapshot is ${(backup.bytes / upload.bytes).toFixed(1)}× its \`pg_dump -Fc\`.`);
+  console.log(`\nThe meta store: ${sourceRows.toLocaleString('en-US')} rows backed up, ${(Number(store.bytes) / 1e6).toFixed(0)} MB on disk (${SEED_SHAPE}); the snapshot is ${(backup.bytes / dumpFigure.samples[0]!.bytes!).toFixed(1)}× its \`pg_dump -Fc\`.`);
   console.log(`\nsnapshot ${backup.id} verified: ${verification.ok ? 'ok' : verification.problems.join('; ')}; largest SST object id in the database ${maxInDb}, in the snapshot ${maxInSnapshot}: ${maxInDb === maxInSnapshot ? 'exact' : 'DIFFERENT'}`);
 
-  const [viaS3, local] = [restores[1]!, restores[2]!];
-  console.log(`\n### Restore at ${scaleName} into an empty PostgreSQL\n`);
-  console.log('| what | wall s | peak RSS MB | × download \\| pg_restore | × pg_restore of a local file |');
-  console.log('|---|---|---|---|---|');
-  for (const f of restores) console.log(`| ${f.name} | ${f.seconds.toFixed(2)} | ${mb(f.maxRssMb)} | ${(f.seconds / viaS3.seconds).toFixed(2)} | ${(f.seconds / local.seconds).toFixed(2)} |`);
+  console.log(`\n### Restore at ${scaleName} into an empty PostgreSQL, ${roundsNote}\n`);
+  console.log('| what | wall s | each round s | peak RSS MB | × download \\| pg_restore | × pg_restore of a local file |');
+  console.log('|---|---|---|---|---|---|');
+  for (const f of restoreFigures) console.log(`| ${f.name} | ${median(f.samples.map((x) => x.seconds)).toFixed(2)} | ${eachRound(f)} | ${peakRss(f)} | ${ratio(f, viaS3)} | ${ratio(f, local)} |`);
   console.log(`\nrestored ${restoredRows} rows (the source holds ${sourceRows}); largest SST object id restored ${restoredMax}: ${restoredMax === maxInDb ? 'exact' : 'DIFFERENT'}`);
   if (!verification.ok || maxInDb !== maxInSnapshot || restoredMax !== maxInDb || restoredRows !== sourceRows) process.exitCode = 1;
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+const figure = (name: string): Figure => ({ name, samples: [] });
+const eachRound = (f: Figure) => f.samples.map((x) => x.seconds.toFixed(2)).join(' / ');
+const ratio = (f: Figure, base: Figure) => median(f.samples.map((x, i) => x.seconds / base.samples[i]!.seconds)).toFixed(2);
+const peakRss = (f: Figure) => mb(f.samples.some((x) => x.maxRssMb !== null) ? Math.max(...f.samples.map((x) => x.maxRssMb ?? 0)) : null);
 const mb = (value: number | null) => (value === null ? '–' : value.toFixed(0));
 
 async function query<T>(url: string, sql: string): Promise<T> {
