@@ -176,7 +176,7 @@ async function main() {
   console.log('|---|---|---|---|---|---|---|');
   for (const f of backupFigures) {
     const bytes = f.samples[0]!.bytes;
-    console.log(`| ${f.name} | ${median(f.samples.map((x) => x.seconds)).toFixed(2)} | ${eachRound(f)} | ${peakRss(f)} | ${bytes === null ? '–' : (bytes / 1e6).toFixed(1) + ' MB'} | ${ratio(f, dumpFigure)} | ${ratio(f, copyFigure)} |`);
+    console.log(`| ${cell(f.name)} | ${median(f.samples.map((x) => x.seconds)).toFixed(2)} | ${eachRound(f)} | ${peakRss(f)} | ${bytes === null ? '–' : (bytes / 1e6).toFixed(1) + ' MB'} | ${ratio(f, dumpFigure)} | ${ratio(f, copyFigure)} |`);
   }
   const store = await query<{ bytes: string }>(url, 'SELECT pg_database_size(current_database())::text AS bytes');
   console.log(`\nThe meta store: ${sourceRows.toLocaleString('en-US')} rows backed up, ${(Number(store.bytes) / 1e6).toFixed(0)} MB on disk (${SEED_SHAPE}); the snapshot is ${(backup.bytes / dumpFigure.samples[0]!.bytes!).toFixed(1)}× its \`pg_dump -Fc\`.`);
@@ -185,7 +185,7 @@ async function main() {
   console.log(`\n### Restore at ${scaleName} into an empty PostgreSQL, ${roundsNote}\n`);
   console.log('| what | wall s | each round s | peak RSS MB | × download \\| pg_restore | × pg_restore of a local file |');
   console.log('|---|---|---|---|---|---|');
-  for (const f of restoreFigures) console.log(`| ${f.name} | ${median(f.samples.map((x) => x.seconds)).toFixed(2)} | ${eachRound(f)} | ${peakRss(f)} | ${ratio(f, viaS3)} | ${ratio(f, local)} |`);
+  for (const f of restoreFigures) console.log(`| ${cell(f.name)} | ${median(f.samples.map((x) => x.seconds)).toFixed(2)} | ${eachRound(f)} | ${peakRss(f)} | ${ratio(f, viaS3)} | ${ratio(f, local)} |`);
   console.log(`\nrestored ${restoredRows} rows (the source holds ${sourceRows}); largest SST object id restored ${restoredMax}: ${restoredMax === maxInDb ? 'exact' : 'DIFFERENT'}`);
   if (!verification.ok || maxInDb !== maxInSnapshot || restoredMax !== maxInDb || restoredRows !== sourceRows) process.exitCode = 1;
 }
@@ -196,6 +196,8 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 const figure = (name: string): Figure => ({ name, samples: [] });
+/** A Markdown table cell: a `|` in it would end the cell. */
+const cell = (text: string) => text.replaceAll('|', '\\|');
 const eachRound = (f: Figure) => f.samples.map((x) => x.seconds.toFixed(2)).join(' / ');
 const ratio = (f: Figure, base: Figure) => median(f.samples.map((x, i) => x.seconds / base.samples[i]!.seconds)).toFixed(2);
 const peakRss = (f: Figure) => mb(f.samples.some((x) => x.maxRssMb !== null) ? Math.max(...f.samples.map((x) => x.maxRssMb ?? 0)) : null);
