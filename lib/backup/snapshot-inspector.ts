@@ -57,33 +57,42 @@ export async function readSstSizes(storage: MetaSnapshotStorage, id: bigint): Pr
   return remember(sizeCache, key, sizes);
 }
 
+/** The JSON of a catalog row: every field read here is a 32-bit id or a string, so the native parser is exact. */
+const catalogRow = (json: Uint8Array) => JSON.parse(Buffer.from(json.buffer, json.byteOffset, json.byteLength).toString('utf8')) as Record<string, unknown>;
+
+/** Databases, schemas and relations: the snapshot is read up to the relation section only. */
 export async function readCatalog(storage: MetaSnapshotStorage, id: bigint): Promise<SnapshotCatalog> {
   const key = cacheKey(storage, id);
   const cached = catalogCache.get(key);
   if (cached) return cached;
   const catalog: SnapshotCatalog = { databases: [], schemas: [], relations: [] };
   const schemaOf = new Map<number, number | null>();
-  await decodeSnapshotTables(
-    await storage.stream(id),
-    {
-      row(table, json) {
-        if (table === 'database') {
-          const r = parseJson64(json) as { database_id: number; name: string };
-          catalog.databases.push({ id: r.database_id, name: r.name });
-        } else if (table === 'schema') {
-          const r = parseJson64(json) as { schema_id: number; database_id: number; name: string };
-          catalog.schemas.push({ id: r.schema_id, databaseId: r.database_id, name: r.name });
-        } else if (table === 'object') {
-          const r = parseJson64(json) as { oid: number; schema_id: number | null };
-          schemaOf.set(r.oid, r.schema_id);
-        } else if (table === 'relation') {
-          const r = parseJson64(json) as { relation_id: number; kind: string; name: string; definition: string };
-          catalog.relations.push({ id: r.relation_id, kind: r.kind, name: r.name, schemaId: schemaOf.get(r.relation_id) ?? null, definition: r.definition });
-        }
+  const stream = await storage.stream(id);
+  try {
+    await decodeSnapshotTables(
+      stream,
+      {
+        row(table, json) {
+          if (table === 'database') {
+            const r = catalogRow(json) as { database_id: number; name: string };
+            catalog.databases.push({ id: r.database_id, name: r.name });
+          } else if (table === 'schema') {
+            const r = catalogRow(json) as { schema_id: number; database_id: number; name: string };
+            catalog.schemas.push({ id: r.schema_id, databaseId: r.database_id, name: r.name });
+          } else if (table === 'object') {
+            const r = catalogRow(json) as { oid: number; schema_id: number | null };
+            schemaOf.set(r.oid, r.schema_id);
+          } else if (table === 'relation') {
+            const r = catalogRow(json) as { relation_id: number; kind: string; name: string; definition: string };
+            catalog.relations.push({ id: r.relation_id, kind: r.kind, name: r.name, schemaId: schemaOf.get(r.relation_id) ?? null, definition: r.definition });
+          }
+        },
       },
-    },
-    { name: `snapshot ${id}` },
-  );
+      { name: `snapshot ${id}`, upToTable: 'relation' },
+    );
+  } finally {
+    stream.destroy();
+  }
   return remember(catalogCache, key, catalog);
 }
 
