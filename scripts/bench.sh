@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm run bench -- [--scale S|L]`: starts PostgreSQL and the S3 server like `npm test`, builds
+# `npm run bench -- [--scale S|L] [--rounds N]`: starts PostgreSQL and the S3 server like `npm test`, builds
 # the console, runs the backup and restore benchmark (bench/run.ts) and the console benchmark
 # (bench/console.ts), and stops what it started. Prints Markdown tables for BENCHMARKS.md.
 set -euo pipefail
