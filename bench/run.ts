@@ -51,6 +51,35 @@ function run(command: string, args: string[], options: { stdinFrom?: ReturnType<
   });
 }
 
+/** Idle and total jiffies of all cores since boot. */
+function cpuTimes(): { idle: number; total: number } {
+  const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+  return { idle: fields[3]! + fields[4]!, total: fields.reduce((a, b) => a + b, 0) };
+}
+
+const SETTLE_IDLE = 0.9;
+const SETTLE_LIMIT_MS = 30_000;
+const settling = { waitedMs: 0, timeouts: 0 };
+/**
+ * Waits until the cores have been at least 90% idle for a second (30 s at most). Work a measured
+ * run leaves behind, such as the S3 server collecting a round's deleted objects (every 10 s) or
+ * PostgreSQL analysing a restored database, would otherwise land in whatever is measured next.
+ */
+async function settle(): Promise<void> {
+  const started = performance.now();
+  for (;;) {
+    const before = cpuTimes();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const after = cpuTimes();
+    if ((after.idle - before.idle) / Math.max(1, after.total - before.total) >= SETTLE_IDLE) break;
+    if (performance.now() - started > SETTLE_LIMIT_MS) {
+      settling.timeouts++;
+      break;
+    }
+  }
+  settling.waitedMs += performance.now() - started;
+}
+
 // The measured processes run as compiled JavaScript, as the product's server build does: under
 // tsx, its loader thread alone adds about 37 MB to every process's peak RSS.
 const CHILDREN = ['backup-once.ts', 'restore-once.ts', 'upload-stdin.ts', 'download-stdout.ts'];
@@ -115,17 +144,22 @@ async function main() {
   for (let round = 1; round <= rounds; round++) {
     // The raw read limit: COPY of every backed-up table, text format, to /dev/null.
     // One psql session for all tables, so process starts are not counted per table.
+    await settle();
     const copySeconds = (await run('psql', ['-Atq', url, ...SNAPSHOT_SECTIONS.flatMap(({ table }) => ['-c', `\\copy "${table}" to '/dev/null'`])])).seconds;
     copyFigure.samples.push({ seconds: copySeconds, maxRssMb: null, bytes: null });
+    await settle();
     readFigure.samples.push(lastJson((await node('backup-once.ts', url, '--read-only')).stdout));
+    await settle();
     backup = lastJson((await node('backup-once.ts', url)).stdout);
     backupFigure.samples.push(backup);
+    await settle();
     const dump = spawn('pg_dump', ['-Fc', url], { stdio: ['ignore', 'pipe', 'inherit'] });
     dumpKey = `pg_dump/${randomUUID()}.dump`;
     const piped = await run(process.execPath, [...nodeArgs('upload-stdin.ts'), bucketUrl, dumpKey], { stdinFrom: dump });
     const upload = lastJson(piped.stdout);
     dumpFigure.samples.push({ seconds: piped.seconds, maxRssMb: upload.maxRssMb, bytes: upload.bytes });
     const rawKey = `raw/${randomUUID()}`;
+    await settle();
     rawFigure.samples.push(lastJson((await node('upload-stdin.ts', bucketUrl, rawKey, '--bytes', String(backup.bytes))).stdout));
     const objects = openObjectStore(bucketUrl);
     await objects.deleteMany(round < rounds ? [rawKey, dumpKey] : [rawKey]);
@@ -133,6 +167,18 @@ async function main() {
     if (round < rounds) await manager.deleteSnapshots([BigInt(backup.id)]);
     console.error(`round ${round} of ${rounds}: ${backupFigures.map((f) => f.samples.at(-1)!.seconds.toFixed(2)).join(' / ')} s`);
   }
+
+  // RisingWave's manifest lists every snapshot's SSTs and each backup rewrites it, so a backup's
+  // cost grows with the snapshots kept: two more backups, with one and then two kept.
+  const withKept: (Sample & { id: string; cpuSeconds: number })[] = [];
+  for (let kept = 1; kept <= 2; kept++) {
+    await settle();
+    withKept.push(lastJson((await node('backup-once.ts', url)).stdout));
+  }
+  const manifestStore = openObjectStore(bucketUrl);
+  const manifestMb = ((await manifestStore.head('bench/manifest.json'))?.size ?? 0) / 1e6;
+  await manifestStore.close();
+  await manager.deleteSnapshots(withKept.map((s) => BigInt(s.id)));
 
   // 64-bit values come back exact: the snapshot verifies against its entry, and its largest
   // SST object id (above 2^53) equals the database's, compared as text.
@@ -151,13 +197,18 @@ async function main() {
   await run('pg_dump', ['-Fc', '-f', dumpFile, url]);
   let restoredRows = 0;
   for (let round = 1; round <= rounds; round++) {
-    const ours = lastJson((await node('restore-once.ts', url, backup.id, await emptyDatabase(process.env.PG_URL!, 'bench_restore_ours'))).stdout);
+    const target = await emptyDatabase(process.env.PG_URL!, 'bench_restore_ours');
+    await settle();
+    const ours = lastJson((await node('restore-once.ts', url, backup.id, target)).stdout);
     restoredRows = ours.rows as number;
     oursFigure.samples.push(ours);
-    const download = spawn(process.execPath, [...nodeArgs('download-stdout.ts'), bucketUrl, dumpKey], { stdio: ['ignore', 'pipe', 'inherit'] });
     const pgRestoreTarget = await emptyDatabase(process.env.PG_URL!, 'bench_restore_pg');
+    await settle();
+    const download = spawn(process.execPath, [...nodeArgs('download-stdout.ts'), bucketUrl, dumpKey], { stdio: ['ignore', 'pipe', 'inherit'] });
     viaS3.samples.push({ seconds: (await run('pg_restore', ['-d', pgRestoreTarget], { stdinFrom: download })).seconds, maxRssMb: null, bytes: null });
-    local.samples.push({ seconds: (await run('pg_restore', ['-d', await emptyDatabase(process.env.PG_URL!, 'bench_restore_pg'), dumpFile])).seconds, maxRssMb: null, bytes: null });
+    const localTarget = await emptyDatabase(process.env.PG_URL!, 'bench_restore_pg');
+    await settle();
+    local.samples.push({ seconds: (await run('pg_restore', ['-d', localTarget, dumpFile])).seconds, maxRssMb: null, bytes: null });
     console.error(`restore round ${round} of ${rounds}: ${restoreFigures.map((f) => f.samples.at(-1)!.seconds.toFixed(2)).join(' / ')} s`);
   }
   fs.rmSync(dumpFile, { force: true });
@@ -178,8 +229,12 @@ async function main() {
     const bytes = f.samples[0]!.bytes;
     console.log(`| ${cell(f.name)} | ${median(f.samples.map((x) => x.seconds)).toFixed(2)} | ${eachRound(f)} | ${peakRss(f)} | ${bytes === null ? '–' : (bytes / 1e6).toFixed(1) + ' MB'} | ${ratio(f, dumpFigure)} | ${ratio(f, copyFigure)} |`);
   }
+  for (const [index, s] of withKept.entries()) {
+    console.log(`| our backup with ${index + 1} such snapshot${index ? 's' : ''} kept (a new process: reads the manifest first${index ? `, after which the manifest is ${manifestMb.toFixed(0)} MB` : ''}) | ${s.seconds.toFixed(2)} | – | ${mb(s.maxRssMb)} | ${(s.bytes! / 1e6).toFixed(1)} MB | ${(s.seconds / median(dumpFigure.samples.map((x) => x.seconds))).toFixed(2)} | – |`);
+  }
   const store = await query<{ bytes: string }>(url, 'SELECT pg_database_size(current_database())::text AS bytes');
   console.log(`\nThe meta store: ${sourceRows.toLocaleString('en-US')} rows backed up, ${(Number(store.bytes) / 1e6).toFixed(0)} MB on disk (${SEED_SHAPE}); the snapshot is ${(backup.bytes / dumpFigure.samples[0]!.bytes!).toFixed(1)}× its \`pg_dump -Fc\`.`);
+  console.log(`\nBefore each measurement the machine settled (at least 90% idle for a second): ${(settling.waitedMs / 1000).toFixed(0)} s in all${settling.timeouts ? `, ${settling.timeouts} times not within 30 s` : ''}.`);
   console.log(`\nsnapshot ${backup.id} verified: ${verification.ok ? 'ok' : verification.problems.join('; ')}; largest SST object id in the database ${maxInDb}, in the snapshot ${maxInSnapshot}: ${maxInDb === maxInSnapshot ? 'exact' : 'DIFFERENT'}`);
 
   console.log(`\n### Restore at ${scaleName} into an empty PostgreSQL, ${roundsNote}\n`);
