@@ -14,6 +14,7 @@ import { migrateMetaStore } from '../lib/meta/migrate.ts';
 import { freshBucketUrl } from '../test/support/services.ts';
 import { emptyDatabase } from './databases.ts';
 import { seedAtScale } from './seed-fast.ts';
+import { settle, settling } from './settle.ts';
 
 // --snapshots N: fewer snapshots for a quick look (the figures are for 100). --keep: leave the
 // snapshots and the meta store (bench_console) for a closer look at the console.
@@ -149,6 +150,7 @@ async function main() {
     ];
     const rows: string[] = [];
     for (const page of pages) {
+      await settle();
       const cold = await timedGet(page.path);
       const warm: number[] = [];
       for (let i = 0; i < WARM_REQUESTS; i++) warm.push(await timedGet(page.path));
@@ -158,20 +160,25 @@ async function main() {
     const jobUrl = `http://127.0.0.1:${PORT}/api/jobs/${built.last}`;
     await autocannon({ url: jobUrl, connections: 10, duration: 3 }); // warm-up, not counted
     // Browsers poll once a second from whenever their page opened: independent phases.
+    await settle();
     const independent = await pollers(jobUrl, Array(50).fill(1), (i) => seededRandom(i) * POLL_MS);
     // The worst case: every poller in step, 50 requests arriving together each second.
+    await settle();
     const inStep = await pollers(jobUrl, [50], () => 0);
     // The same 50 connections with no pause between requests: the route's capacity.
+    await settle();
     const flat = await autocannon({ url: jobUrl, connections: 50, duration: 10 });
     if (flat.non2xx || flat.errors) throw new Error(`job-status load (flat out): ${flat.non2xx} non-2xx responses, ${flat.errors} errors`);
     // A running job, as a job run by another process (the CLI's worker) looks to the console:
     // read from the meta store on every poll. Its heartbeat is set ahead so it is not reaped.
+    await settle();
     const running = await withRunningJob(url, (id) => pollers(`http://127.0.0.1:${PORT}/api/jobs/${id}`, Array(50).fill(1), (i) => seededRandom(i) * POLL_MS));
     console.log(`\n### Console with ${SNAPSHOTS} snapshots × ${SSTS.toLocaleString('en-US')} SSTs (PostgreSQL, S3), ${new Date().toISOString().slice(0, 10)}\n`);
     console.log(`${SNAPSHOTS} backups with ${CHURN.toLocaleString('en-US')} SSTs replaced between them took ${built.seconds.toFixed(0)} s. Server time is the time to the last byte over loopback, in ms: the first request after start, then the median and 95th percentile of ${WARM_REQUESTS} more.\n`);
     console.log('| page | first ms | p50 ms | p95 ms |');
     console.log('|---|---|---|---|');
     for (const row of rows) console.log(row);
+    console.log(`\nBefore each measurement the machine settled (at least 90% idle for a second): ${(settling.waitedMs / 1000).toFixed(0)} s in all${settling.timeouts ? `, ${settling.timeouts} times not within 30 s` : ''}.`);
     console.log(`\njob-status route (\`/api/jobs/${built.last}\`, a finished job, unless said otherwise), 50 pollers (autocannon; latencies of every response):\n`);
     console.log('| load | requests | requests/s | p50 ms | p99 ms | max ms |');
     console.log('|---|---|---|---|---|---|');

@@ -16,6 +16,7 @@ import { SNAPSHOT_SECTIONS } from '../lib/meta/models.ts';
 import { listAll, openObjectStore } from '../lib/object-store/index.ts';
 import { freshBucketUrl } from '../test/support/services.ts';
 import { emptyDatabase } from './databases.ts';
+import { settle, settling } from './settle.ts';
 import { SEED_SHAPE, seedAtScale } from './seed-fast.ts';
 
 const SCALES = { S: { relations: 10_000, ssts: 100_000 }, L: { relations: 100_000, ssts: 1_000_000 } } as const;
@@ -49,35 +50,6 @@ function run(command: string, args: string[], options: { stdinFrom?: ReturnType<
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve({ stdout, seconds: (performance.now() - started) / 1000 }) : reject(new Error(`${command} ${args.join(' ')} exited with ${code}`))));
   });
-}
-
-/** Idle and total jiffies of all cores since boot. */
-function cpuTimes(): { idle: number; total: number } {
-  const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
-  return { idle: fields[3]! + fields[4]!, total: fields.reduce((a, b) => a + b, 0) };
-}
-
-const SETTLE_IDLE = 0.9;
-const SETTLE_LIMIT_MS = 30_000;
-const settling = { waitedMs: 0, timeouts: 0 };
-/**
- * Waits until the cores have been at least 90% idle for a second (30 s at most). Work a measured
- * run leaves behind, such as the S3 server collecting a round's deleted objects (every 10 s) or
- * PostgreSQL analysing a restored database, would otherwise land in whatever is measured next.
- */
-async function settle(): Promise<void> {
-  const started = performance.now();
-  for (;;) {
-    const before = cpuTimes();
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    const after = cpuTimes();
-    if ((after.idle - before.idle) / Math.max(1, after.total - before.total) >= SETTLE_IDLE) break;
-    if (performance.now() - started > SETTLE_LIMIT_MS) {
-      settling.timeouts++;
-      break;
-    }
-  }
-  settling.waitedMs += performance.now() - started;
 }
 
 // The measured processes run as compiled JavaScript, as the product's server build does: under
