@@ -127,6 +127,11 @@ const safePointHolder = (id: bigint) => `backup-job-${id}`;
 
 /** How many finished jobs are kept in memory for polls. */
 const FINISHED_JOBS_KEPT = 1_000;
+/**
+ * A running job's row, once read, answers polls for this long: fifty consoles polling once a
+ * second cost ten queries a second, not fifty. Its runner writes progress once a second.
+ */
+const RUNNING_JOB_READ_MS = 100;
 
 export class BackupManager {
   readonly runnerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -140,6 +145,7 @@ export class BackupManager {
   private swapping: Promise<CurrentStorage> | undefined;
   private readonly localJobs = new Map<bigint, LocalJob>();
   private readonly jobReads = new Map<bigint, Promise<BackupJob | null>>();
+  private readonly runningJobReads = new Map<bigint, { job: BackupJob; at: number }>();
   /** Finished jobs never change again (every write to a job row requires it RUNNING). */
   private readonly finishedJobs = new Map<bigint, BackupJob>();
   private pinnedCache: PinnedIndex | undefined;
@@ -393,19 +399,25 @@ export class BackupManager {
       await beating;
       await reader?.close().catch(() => undefined);
     }
-    await this.prisma.backupJob.update({
-      where: { id },
-      data: { state: outcome.state, error: outcome.error, finished_at: new Date(), heartbeat_at: new Date(), snapshot_bytes: outcome.bytes, ...counters() },
-    });
-    await releaseSafePoint(this.prisma, safePointHolder(id));
+    // One transaction: whoever sees the job finished sees its safe point released.
+    await this.prisma.$transaction([
+      this.prisma.backupJob.update({
+        where: { id },
+        data: { state: outcome.state, error: outcome.error, finished_at: new Date(), heartbeat_at: new Date(), snapshot_bytes: outcome.bytes, ...counters() },
+      }),
+      this.prisma.hummockVersionSafePoint.deleteMany({ where: { holder: safePointHolder(id) } }),
+    ]);
+    this.runningJobReads.delete(id); // this process's own polls see the end at once
     return outcome.state;
   }
 
   /**
-   * One job. Concurrent calls for the same job share one read: fifty consoles polling a job
-   * cost one query, not fifty (a caller that just wrote reads with `readJob`).
+   * One job. Calls for the same job share one read while it is in flight, and a running job's
+   * read for RUNNING_JOB_READ_MS more (a caller that just wrote reads with `readJob`).
    */
   getJob(id: bigint): Promise<BackupJob | null> {
+    const recent = this.runningJobReads.get(id);
+    if (recent && performance.now() - recent.at < RUNNING_JOB_READ_MS) return Promise.resolve(recent.job);
     let pending = this.jobReads.get(id);
     if (!pending) {
       pending = this.readJob(id).finally(() => this.jobReads.delete(id));
@@ -428,7 +440,11 @@ export class BackupManager {
     }
     if (!row) return null;
     const job = toJob(row);
-    if (job.status !== 'RUNNING') {
+    this.runningJobReads.delete(id);
+    if (job.status === 'RUNNING') {
+      if (this.runningJobReads.size >= FINISHED_JOBS_KEPT) this.runningJobReads.clear(); // jobs no one polled to the end
+      this.runningJobReads.set(id, { job: Object.freeze(job), at: performance.now() });
+    } else {
       if (this.finishedJobs.size >= FINISHED_JOBS_KEPT) this.finishedJobs.delete(this.finishedJobs.keys().next().value!);
       this.finishedJobs.set(id, Object.freeze(job));
     }
