@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { BackupPanel } from '@/components/backup-panel';
 import { HistoryChart } from '@/components/history-chart';
 import { SnapshotsTable, type SnapshotRow } from '@/components/snapshots-table';
+import { PAGE_MANIFEST_MAX_AGE_MS } from '@/lib/backup/backup-manager';
 import { getBackupManager } from '@/lib/backup/process-manager';
 
 export const metadata: Metadata = { title: 'Snapshots' };
@@ -9,7 +10,7 @@ export const dynamic = 'force-dynamic';
 
 export default async function SnapshotsPage() {
   const manager = getBackupManager();
-  const [manifestResult, jobs] = await Promise.all([manager.manifest().then((m) => ({ ok: true as const, m }), (e: Error) => ({ ok: false as const, message: e.message })), manager.listJobs({ limit: 50 })]);
+  const [manifestResult, jobs] = await Promise.all([manager.manifest({ maxAgeMs: PAGE_MANIFEST_MAX_AGE_MS }).then((m) => ({ ok: true as const, m }), (e: Error) => ({ ok: false as const, message: e.message })), manager.listJobs({ limit: 50 })]);
   const running = jobs.find((j) => j.status === 'RUNNING');
   const history = jobs
     .filter((j) => j.status === 'SUCCEEDED' && j.snapshotBytes !== null)

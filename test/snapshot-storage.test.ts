@@ -88,6 +88,34 @@ for (const backend of storeBackends) {
       assert.equal(next.manifest.manifest_id, 3n);
     });
 
+    it('reads the manifest fresh unless a caller accepts one confirmed recently, and shares that read', async () => {
+      const counted = new FaultInjectingObjectStore(store);
+      const manifestReads = () => counted.calls.filter((c) => c.operation === 'get' && c.key.endsWith('manifest.json')).length;
+      const viewer = await MetaSnapshotStorage.open(counted, `${DIR}/max-age`);
+      const writer = await MetaSnapshotStorage.open(store, `${DIR}/max-age`);
+      await writer.create(1n, snapshotBody(1n), snapshotMetadata(1n));
+      // Another process's change: a page accepting a minute-old manifest does not see it yet…
+      const readsBefore = manifestReads();
+      assert.equal((await viewer.refreshManifest({ maxAgeMs: 60_000 })).snapshot_metadata.length, 0);
+      assert.equal(manifestReads(), readsBefore, 'no request for a manifest confirmed within the age');
+      // …a fresh read (as the garbage collector's) does, and confirms it for the pages.
+      assert.equal((await viewer.refreshManifest()).snapshot_metadata.length, 1);
+      assert.equal((await viewer.refreshManifest({ maxAgeMs: 60_000 })).snapshot_metadata.length, 1);
+      // Once the age has passed, concurrent page reads share one request.
+      await writer.create(2n, snapshotBody(2n), snapshotMetadata(2n));
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      const readsBeforeShared = manifestReads();
+      const seen = await Promise.all(Array.from({ length: 5 }, () => viewer.refreshManifest({ maxAgeMs: 20 })));
+      assert.deepEqual(seen.map((m) => m.snapshot_metadata.length), [2, 2, 2, 2, 2]);
+      assert.equal(manifestReads(), readsBeforeShared + 1);
+      // Fresh reads are never shared: each starts after its call.
+      await Promise.all([viewer.refreshManifest(), viewer.refreshManifest()]);
+      assert.equal(manifestReads(), readsBeforeShared + 3);
+      // This instance's own write shows at once, whatever the age.
+      await viewer.delete([1n]);
+      assert.deepEqual((await viewer.refreshManifest({ maxAgeMs: 60_000 })).snapshot_metadata.map((s) => s.id), [2n]);
+    });
+
     it('never leaves a manifest entry without its object, whichever step fails', async () => {
       const faulty = new FaultInjectingObjectStore(store);
       const storage = await MetaSnapshotStorage.open(faulty, `${DIR}/faults`);

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { formatCount } from '@/components/format';
 import { PinnedSsts } from '@/components/snapshot-ssts';
+import { PAGE_MANIFEST_MAX_AGE_MS } from '@/lib/backup/backup-manager';
 import { getBackupManager } from '@/lib/backup/process-manager';
 
 export const metadata: Metadata = { title: 'Pinned SSTs' };
@@ -8,7 +9,7 @@ export const dynamic = 'force-dynamic';
 
 export default async function PinnedPage() {
   const manager = getBackupManager();
-  const [manifest, pinned] = await Promise.all([manager.manifest(), manager.listPinnedSsts({ limit: 1 })]);
+  const [manifest, pinned] = await Promise.all([manager.manifest({ maxAgeMs: PAGE_MANIFEST_MAX_AGE_MS }), manager.listPinnedSsts({ limit: 1, maxAgeMs: PAGE_MANIFEST_MAX_AGE_MS })]);
   return (
     <>
       <div className="title-row">

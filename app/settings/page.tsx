@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { OrphansCard } from '@/components/orphans-card';
 import { SettingsForm } from '@/components/settings-form';
+import { PAGE_MANIFEST_MAX_AGE_MS } from '@/lib/backup/backup-manager';
 import { getBackupManager } from '@/lib/backup/process-manager';
 
 export const metadata: Metadata = { title: 'Settings' };
@@ -9,7 +10,7 @@ export const dynamic = 'force-dynamic';
 export default async function SettingsPage() {
   const manager = getBackupManager();
   const config = await manager.getConfig();
-  const snapshotCount = await manager.manifest().then(
+  const snapshotCount = await manager.manifest({ maxAgeMs: PAGE_MANIFEST_MAX_AGE_MS }).then(
     (m) => m.snapshot_metadata.length,
     () => 0,
   );

@@ -133,6 +133,14 @@ const FINISHED_JOBS_KEPT = 1_000;
  */
 const RUNNING_JOB_READ_MS = 100;
 
+/**
+ * Pages may show a manifest confirmed up to a second ago: a conditional GET costs 15 ms against
+ * the test S3 server (more against a remote one), and a detail page needs the manifest three
+ * times. This process's own changes show at once; another process's on a render a second later.
+ * API routes and the garbage collector read it fresh.
+ */
+export const PAGE_MANIFEST_MAX_AGE_MS = 1_000;
+
 export class BackupManager {
   readonly runnerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly meta: MetaStore;
@@ -491,12 +499,13 @@ export class BackupManager {
 
   // ---- snapshots ----
 
-  async manifest(): Promise<Manifest> {
-    return (await this.storage()).refreshManifest();
+  /** The manifest; `maxAgeMs` as in MetaSnapshotStorage#refreshManifest (for pages: PAGE_MANIFEST_MAX_AGE_MS). */
+  async manifest(options: { maxAgeMs?: number } = {}): Promise<Manifest> {
+    return (await this.storage()).refreshManifest(options);
   }
 
-  async getSnapshot(id: bigint): Promise<SnapshotMetadata> {
-    const entry = (await this.manifest()).snapshot_metadata.find((s) => s.id === id);
+  async getSnapshot(id: bigint, options: { maxAgeMs?: number } = {}): Promise<SnapshotMetadata> {
+    const entry = (await this.manifest(options)).snapshot_metadata.find((s) => s.id === id);
     if (!entry) throw new BackupError('NOT_FOUND', `snapshot id ${id} not found`);
     return entry;
   }
@@ -507,8 +516,8 @@ export class BackupManager {
     return { total: ssts.length, ...pageOf(ssts, options) };
   }
 
-  async snapshotCatalog(id: bigint): Promise<SnapshotCatalog> {
-    await this.getSnapshot(id);
+  async snapshotCatalog(id: bigint, options: { maxAgeMs?: number } = {}): Promise<SnapshotCatalog> {
+    await this.getSnapshot(id, options);
     return readCatalog(await this.storage(), id);
   }
 
@@ -577,9 +586,9 @@ export class BackupManager {
   }
 
   /** The union of every snapshot's SSTs, rebuilt when the manifest changes. */
-  private async pinnedIndex(): Promise<PinnedIndex> {
+  private async pinnedIndex(options: { maxAgeMs?: number } = {}): Promise<PinnedIndex> {
     const storage = await this.storage();
-    const manifest = await storage.refreshManifest();
+    const manifest = await storage.refreshManifest(options);
     const cache = this.pinnedCache;
     if (cache && cache.manifestId === manifest.manifest_id && cache.url === storage.store.displayUrl && cache.dir === storage.dir) return cache;
     const { ids } = unionWithCounts(manifest.snapshot_metadata.map((s) => s.ssts));
@@ -588,8 +597,8 @@ export class BackupManager {
   }
 
   /** The exact union of `ssts` over the current manifest, in object id order, a page at a time. */
-  async listPinnedSsts(options: { after?: bigint; limit?: number; search?: string } = {}): Promise<{ total: number; items: PinnedSst[]; next: bigint | null }> {
-    const index = await this.pinnedIndex();
+  async listPinnedSsts(options: { after?: bigint; limit?: number; search?: string; maxAgeMs?: number } = {}): Promise<{ total: number; items: PinnedSst[]; next: bigint | null }> {
+    const index = await this.pinnedIndex({ maxAgeMs: options.maxAgeMs });
     const { items: objectIds, next } = pageOf(index.ids, options);
     // Which snapshots hold each id on the page: one merge walk per snapshot.
     const holders = objectIds.map(() => [] as bigint[]);

@@ -29,6 +29,10 @@ export class MetaSnapshotStorage {
   readonly dir: string;
   private cached: Manifest = emptyManifest();
   private lastRead: { manifest: Manifest; etag: string } | undefined;
+  /** When the cached manifest was last known to be the remote one (performance.now()). */
+  private confirmedAt = -Infinity;
+  /** A refresh that callers accepting an older manifest may share. */
+  private sharedRefresh: Promise<Manifest> | undefined;
   /** Serializes this instance's manifest writes; other processes are handled by the conditional write. */
   private writeChain: Promise<unknown> = Promise.resolve();
 
@@ -83,9 +87,24 @@ export class MetaSnapshotStorage {
     return read;
   }
 
-  async refreshManifest(): Promise<Manifest> {
+  /**
+   * The remote manifest. With `maxAgeMs`, a manifest confirmed that recently will do, and the
+   * read is shared with concurrent callers: for pages, where a change another process made may
+   * show a second later. Without it the read starts after the call, as the garbage collector
+   * needs (a shared read may have started before a snapshot it must see was added).
+   */
+  async refreshManifest(options: { maxAgeMs?: number } = {}): Promise<Manifest> {
+    if (options.maxAgeMs === undefined) return this.readAndAccept();
+    if (performance.now() - this.confirmedAt < options.maxAgeMs) return this.cached;
+    this.sharedRefresh ??= this.readAndAccept().finally(() => (this.sharedRefresh = undefined));
+    return this.sharedRefresh;
+  }
+
+  private async readAndAccept(): Promise<Manifest> {
+    const started = performance.now();
     const { manifest } = await this.readRemote();
     this.accept(manifest);
+    this.confirmedAt = Math.max(this.confirmedAt, started);
     return this.cached;
   }
 
@@ -102,6 +121,7 @@ export class MetaSnapshotStorage {
           // The next read of an unchanged manifest is a 304, not a parse of what was just written.
           if (written.etag) this.lastRead = { manifest: next, etag: written.etag };
           this.accept(next);
+          this.confirmedAt = Math.max(this.confirmedAt, performance.now());
           return next;
         } catch (error) {
           const conflict = isObjectStoreError(error, 'PRECONDITION_FAILED') || isObjectStoreError(error, 'ALREADY_EXISTS');

@@ -5,6 +5,7 @@ import { DeleteSnapshotsButton } from '@/components/delete-dialog';
 import { formatBytes, formatCount, formatTime } from '@/components/format';
 import { SnapshotSsts } from '@/components/snapshot-ssts';
 import { VerifyPanel } from '@/components/verify-panel';
+import { PAGE_MANIFEST_MAX_AGE_MS } from '@/lib/backup/backup-manager';
 import { isBackupError } from '@/lib/backup/errors';
 import { getBackupManager } from '@/lib/backup/process-manager';
 import { idSchema } from '@/lib/backup/validation';
@@ -26,12 +27,12 @@ export default async function SnapshotPage({ params, searchParams }: Props) {
   const manager = getBackupManager();
   let snapshot;
   try {
-    snapshot = await manager.getSnapshot(id);
+    snapshot = await manager.getSnapshot(id, { maxAgeMs: PAGE_MANIFEST_MAX_AGE_MS });
   } catch (error) {
     if (isBackupError(error, 'NOT_FOUND')) notFound();
     throw error;
   }
-  const [catalog, verification] = await Promise.all([manager.snapshotCatalog(id), manager.lastVerification(id)]);
+  const [catalog, verification] = await Promise.all([manager.snapshotCatalog(id, { maxAgeMs: PAGE_MANIFEST_MAX_AGE_MS }), manager.lastVerification(id)]);
   const schemaName = new Map(catalog.schemas.map((s) => [s.id, s.name]));
   const relationsPerSchema = new Map<number | null, number>();
   for (const r of catalog.relations) relationsPerSchema.set(r.schemaId, (relationsPerSchema.get(r.schemaId) ?? 0) + 1);
