@@ -109,8 +109,23 @@ async function main() {
   // runs minutes apart at most; a round's own snapshot and uploads are deleted after it, so every
   // round starts from the same manifest and bucket. The last round's are kept for the checks.
   const manager = new BackupManager({ meta });
-  const backupFigures = ['COPY every backed-up table to /dev/null (raw read limit)', 'our read and encode, to /dev/null', 'our backup to S3', 'pg_dump -Fc | upload to S3', 'one multipart upload of the same bytes (raw upload limit)'].map(figure);
-  const [copyFigure, readFigure, backupFigure, dumpFigure, rawFigure] = backupFigures as [Figure, Figure, Figure, Figure, Figure];
+  const backupFigures = [
+    'COPY every backed-up table to /dev/null (raw read limit)',
+    'our read and encode, to /dev/null',
+    'our backup to S3',
+    'pg_dump -Fc | upload to S3',
+    'pg_dump -Fp (plain SQL, uncompressed like our format) | upload to S3',
+    'one multipart upload of the same bytes (raw upload limit)',
+  ].map(figure);
+  const [copyFigure, readFigure, backupFigure, dumpFigure, plainDumpFigure, rawFigure] = backupFigures as [Figure, Figure, Figure, Figure, Figure, Figure];
+  /** pg_dump in `format` piped into one upload to the bucket: what an operator would run instead. */
+  const dumpToBucket = async (format: '-Fc' | '-Fp'): Promise<Sample & { key: string }> => {
+    const dump = spawn('pg_dump', [format, url], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const key = `pg_dump/${randomUUID()}.${format === '-Fc' ? 'dump' : 'sql'}`;
+    const piped = await run(process.execPath, [...nodeArgs('upload-stdin.ts'), bucketUrl, key], { stdinFrom: dump });
+    const upload = lastJson(piped.stdout);
+    return { key, seconds: piped.seconds, maxRssMb: upload.maxRssMb, bytes: upload.bytes };
+  };
   let backup: Sample & { id: string; bytes: number } = { id: '', bytes: 0, seconds: 0, maxRssMb: null };
   let dumpKey = '';
   for (let round = 1; round <= rounds; round++) {
@@ -125,16 +140,17 @@ async function main() {
     backup = lastJson((await node('backup-once.ts', url)).stdout);
     backupFigure.samples.push(backup);
     await settle();
-    const dump = spawn('pg_dump', ['-Fc', url], { stdio: ['ignore', 'pipe', 'inherit'] });
-    dumpKey = `pg_dump/${randomUUID()}.dump`;
-    const piped = await run(process.execPath, [...nodeArgs('upload-stdin.ts'), bucketUrl, dumpKey], { stdinFrom: dump });
-    const upload = lastJson(piped.stdout);
-    dumpFigure.samples.push({ seconds: piped.seconds, maxRssMb: upload.maxRssMb, bytes: upload.bytes });
+    const dump = await dumpToBucket('-Fc');
+    dumpKey = dump.key;
+    dumpFigure.samples.push(dump);
+    await settle();
+    const plainDump = await dumpToBucket('-Fp');
+    plainDumpFigure.samples.push(plainDump);
     const rawKey = `raw/${randomUUID()}`;
     await settle();
     rawFigure.samples.push(lastJson((await node('upload-stdin.ts', bucketUrl, rawKey, '--bytes', String(backup.bytes))).stdout));
     const objects = openObjectStore(bucketUrl);
-    await objects.deleteMany(round < rounds ? [rawKey, dumpKey] : [rawKey]);
+    await objects.deleteMany(round < rounds ? [rawKey, dumpKey, plainDump.key] : [rawKey, plainDump.key]);
     await objects.close();
     if (round < rounds) await manager.deleteSnapshots([BigInt(backup.id)]);
     console.error(`round ${round} of ${rounds}: ${backupFigures.map((f) => f.samples.at(-1)!.seconds.toFixed(2)).join(' / ')} s`);
@@ -195,17 +211,18 @@ async function main() {
 
   const roundsNote = rounds > 1 ? `median of ${rounds} rounds; a ratio is the median of the rounds' own ratios, peak RSS the highest of the rounds` : 'one round';
   console.log(`\n### Backup at ${scaleName} (${scale.relations.toLocaleString('en-US')} relations, ${scale.ssts.toLocaleString('en-US')} SSTs), PostgreSQL → S3 (radosgw), ${new Date().toISOString().slice(0, 10)}, ${roundsNote}\n`);
-  console.log('| what | wall s | each round s | peak RSS MB | bytes out | × pg_dump -Fc \\| upload | × raw COPY |');
-  console.log('|---|---|---|---|---|---|---|');
+  console.log('| what | wall s | each round s | peak RSS MB | bytes out | × pg_dump -Fc \\| upload | × pg_dump -Fp \\| upload | × raw COPY |');
+  console.log('|---|---|---|---|---|---|---|---|');
   for (const f of backupFigures) {
     const bytes = f.samples[0]!.bytes;
-    console.log(`| ${cell(f.name)} | ${median(f.samples.map((x) => x.seconds)).toFixed(2)} | ${eachRound(f)} | ${peakRss(f)} | ${bytes === null ? '–' : (bytes / 1e6).toFixed(1) + ' MB'} | ${ratio(f, dumpFigure)} | ${ratio(f, copyFigure)} |`);
+    console.log(`| ${cell(f.name)} | ${median(f.samples.map((x) => x.seconds)).toFixed(2)} | ${eachRound(f)} | ${peakRss(f)} | ${bytes === null ? '–' : (bytes / 1e6).toFixed(1) + ' MB'} | ${ratio(f, dumpFigure)} | ${ratio(f, plainDumpFigure)} | ${ratio(f, copyFigure)} |`);
   }
+  const medianSeconds = (f: Figure) => median(f.samples.map((x) => x.seconds));
   for (const [index, s] of withKept.entries()) {
-    console.log(`| our backup with ${index + 1} such snapshot${index ? 's' : ''} kept (a new process: reads the manifest first${index ? `, after which the manifest is ${manifestMb.toFixed(0)} MB` : ''}) | ${s.seconds.toFixed(2)} | – | ${mb(s.maxRssMb)} | ${(s.bytes! / 1e6).toFixed(1)} MB | ${(s.seconds / median(dumpFigure.samples.map((x) => x.seconds))).toFixed(2)} | – |`);
+    console.log(`| our backup with ${index + 1} such snapshot${index ? 's' : ''} kept (a new process: reads the manifest first${index ? `, after which the manifest is ${manifestMb.toFixed(0)} MB` : ''}) | ${s.seconds.toFixed(2)} | – | ${mb(s.maxRssMb)} | ${(s.bytes! / 1e6).toFixed(1)} MB | ${(s.seconds / medianSeconds(dumpFigure)).toFixed(2)} | ${(s.seconds / medianSeconds(plainDumpFigure)).toFixed(2)} | – |`);
   }
   const store = await query<{ bytes: string }>(url, 'SELECT pg_database_size(current_database())::text AS bytes');
-  console.log(`\nThe meta store: ${sourceRows.toLocaleString('en-US')} rows backed up, ${(Number(store.bytes) / 1e6).toFixed(0)} MB on disk (${SEED_SHAPE}); the snapshot is ${(backup.bytes / dumpFigure.samples[0]!.bytes!).toFixed(1)}× its \`pg_dump -Fc\`.`);
+  console.log(`\nThe meta store: ${sourceRows.toLocaleString('en-US')} rows backed up, ${(Number(store.bytes) / 1e6).toFixed(0)} MB on disk (${SEED_SHAPE}); the snapshot is ${(backup.bytes / dumpFigure.samples[0]!.bytes!).toFixed(1)}× its \`pg_dump -Fc\` and ${(backup.bytes / plainDumpFigure.samples[0]!.bytes!).toFixed(2)}× its \`pg_dump -Fp\`.`);
   console.log(`\nBefore each measurement the machine settled (at least 90% idle for a second): ${(settling.waitedMs / 1000).toFixed(0)} s in all${settling.timeouts ? `, ${settling.timeouts} times not within 30 s` : ''}.`);
   console.log(`\nsnapshot ${backup.id} verified: ${verification.ok ? 'ok' : verification.problems.join('; ')}; largest SST object id in the database ${maxInDb}, in the snapshot ${maxInSnapshot}: ${maxInDb === maxInSnapshot ? 'exact' : 'DIFFERENT'}`);
 
