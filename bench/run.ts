@@ -209,7 +209,7 @@ async function main() {
   await cleanup.close();
   const sourceRows = await totalRows(url);
 
-  const roundsNote = rounds > 1 ? `median of ${rounds} rounds; a ratio is the median of the rounds' own ratios, peak RSS the highest of the rounds` : 'one round';
+  const roundsNote = rounds > 1 ? `median of ${rounds} rounds; a ratio is the median of the rounds' own ratios, peak RSS the highest of the rounds (each round's in brackets)` : 'one round';
   console.log(`\n### Backup at ${scaleName} (${scale.relations.toLocaleString('en-US')} relations, ${scale.ssts.toLocaleString('en-US')} SSTs), PostgreSQL → S3 (radosgw), ${new Date().toISOString().slice(0, 10)}, ${roundsNote}\n`);
   console.log('| what | wall s | each round s | peak RSS MB | bytes out | × pg_dump -Fc \\| upload | × pg_dump -Fp \\| upload | × raw COPY |');
   console.log('|---|---|---|---|---|---|---|---|');
@@ -244,7 +244,12 @@ const figure = (name: string): Figure => ({ name, samples: [] });
 const cell = (text: string) => text.replaceAll('|', '\\|');
 const eachRound = (f: Figure) => f.samples.map((x) => x.seconds.toFixed(2)).join(' / ');
 const ratio = (f: Figure, base: Figure) => median(f.samples.map((x, i) => x.seconds / base.samples[i]!.seconds)).toFixed(2);
-const peakRss = (f: Figure) => mb(f.samples.some((x) => x.maxRssMb !== null) ? Math.max(...f.samples.map((x) => x.maxRssMb ?? 0)) : null);
+/** The highest round's peak RSS, then every round's: garbage collection timing moves a round's peak by ±15 MB. */
+const peakRss = (f: Figure) => {
+  if (f.samples.every((x) => x.maxRssMb === null)) return '–';
+  const each = f.samples.map((x) => mb(x.maxRssMb));
+  return `${mb(Math.max(...f.samples.map((x) => x.maxRssMb ?? 0)))}${each.length > 1 ? ` (${each.join(' / ')})` : ''}`;
+};
 const mb = (value: number | null) => (value === null ? '–' : value.toFixed(0));
 
 async function query<T>(url: string, sql: string): Promise<T> {

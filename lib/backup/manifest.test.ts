@@ -85,6 +85,14 @@ describe('manifest', () => {
     }
   });
 
+  it('writes each state table with its own epoch and group, and escapes a key that is not digits', () => {
+    const tables = { '7': { committed_epoch: 2n ** 64n - 1n, compaction_group_id: 2n }, '8': { committed_epoch: 5n, compaction_group_id: 2n ** 63n }, 'a"ü\\': { committed_epoch: 5n, compaction_group_id: 2n } };
+    const manifest: Manifest = { manifest_id: 1n, snapshot_metadata: [{ id: 1n, hummock_version_id: 1n, ssts: new BigUint64Array(0), format_version: 2, remarks: null, state_table_info: tables, rw_version: null }] };
+    const text = serializeManifest(manifest).toString();
+    assert.match(text, /"state_table_info":\{"7":\{"committed_epoch":18446744073709551615,"compaction_group_id":2\},"8":\{"committed_epoch":5,"compaction_group_id":9223372036854775808\},/);
+    assert.deepEqual(Object.keys(JSON.parse(text).snapshot_metadata[0].state_table_info), ['7', '8', 'a"ü\\']);
+  });
+
   it('round-trips a thousand entries, escaped strings, and shares equal state tables', () => {
     const epoch = 2n ** 60n + 7n;
     const manifest = {
