@@ -26,6 +26,11 @@ describe('SST id sets', () => {
     }
   });
 
+  it('keeps ids that share one 32-bit half and drops only whole duplicates', () => {
+    const ids = [5n, 2n ** 32n + 5n, 5n, 2n ** 32n, 2n ** 32n + 5n, 2n ** 64n - 1n, 2n ** 64n - 2n ** 32n + 5n, 2n ** 64n - 1n];
+    assert.deepEqual(Array.from(sstSet(ids)), sorted(ids));
+  });
+
   it('unites several sets and counts the holders of each id', () => {
     const sets = [1, 2, 3, 4].map((seed) => sstSet(randomIds(seed, 40)));
     const { ids, counts } = unionWithCounts(sets);
