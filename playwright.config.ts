@@ -9,6 +9,7 @@ interface Target {
   port: number;
   databaseUrl: string;
   backupUrl: string;
+  dataDir: string;
 }
 
 const targetsFile = path.join(import.meta.dirname, 'e2e/.targets.json');
@@ -34,7 +35,7 @@ export default defineConfig({
   webServer: targets.map((t) => ({
     command: `node node_modules/next/dist/bin/next start -H 127.0.0.1 -p ${t.port}`,
     url: `http://127.0.0.1:${t.port}/api/health`,
-    env: { DATABASE_URL: t.databaseUrl, NEXT_TELEMETRY_DISABLED: '1' },
+    env: { DATABASE_URL: t.databaseUrl, CONSOLE_DATA_DIR: t.dataDir, NEXT_TELEMETRY_DISABLED: '1' },
     reuseExistingServer: false,
     timeout: 60_000,
     stdout: 'ignore',

@@ -1,38 +1,55 @@
 'use server';
-// Mutations of the snapshots and jobs pages. Each is a public endpoint and checks for itself.
+// Mutations of the snapshots and jobs pages. Each is a public endpoint: its wrapper checks the
+// caller and the role it declares, and writes the audit row.
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { idListSchema, idSchema, remarksSchema } from '@/lib/backup/validation';
 import { serverAction } from './_lib/action';
 
-export const startBackupAction = serverAction('startBackup', z.object({ remarks: remarksSchema, verify: z.boolean().default(false) }), async ({ remarks, verify }, { manager, actor }) => {
-  const id = await manager.startBackupJob({ remarks, startedBy: actor, verify });
-  revalidatePath('/jobs');
-  return { jobId: id };
-});
+export const startBackupAction = serverAction(
+  { role: 'operator', audit: 'job.start' },
+  z.object({ remarks: remarksSchema, verify: z.boolean().default(false) }),
+  async ({ remarks, verify }, { manager, actor, audit }) => {
+    const id = await manager.startBackupJob({ remarks, startedBy: actor.name, verify, audit: audit! });
+    revalidatePath('/jobs');
+    return { jobId: id };
+  },
+);
 
-export const cancelJobAction = serverAction('cancelJob', z.object({ id: idSchema }), async ({ id }, { manager }) => {
-  const job = await manager.cancelJob(id);
+export const cancelJobAction = serverAction({ role: 'operator', audit: 'job.cancel' }, z.object({ id: idSchema }), async ({ id }, { manager, audit }) => {
+  audit!.target = `job ${id}`;
+  const job = await manager.cancelJob(id, audit!);
   revalidatePath('/jobs');
   return { id: job.id, status: job.status };
 });
 
-export const previewDeleteAction = serverAction('previewDelete', z.object({ ids: idListSchema }), async ({ ids }, { manager }) => manager.previewDeleteSnapshots(ids));
+export const previewDeleteAction = serverAction({ role: 'admin' }, z.object({ ids: idListSchema }), async ({ ids }, { manager }) => manager.previewDeleteSnapshots(ids));
 
-export const deleteSnapshotsAction = serverAction('deleteSnapshots', z.object({ ids: idListSchema }), async ({ ids }, { manager }) => {
+export const deleteSnapshotsAction = serverAction({ role: 'admin', audit: 'snapshot.delete' }, z.object({ ids: idListSchema }), async ({ ids }, { manager, audit }) => {
+  audit!.target = `snapshots ${ids.join(', ')}`;
   const manifest = await manager.deleteSnapshots(ids);
   revalidatePath('/', 'layout');
   return { deleted: ids, remaining: manifest.snapshot_metadata.length };
 });
 
-export const verifySnapshotAction = serverAction('verifySnapshot', z.object({ id: idSchema, validateIntegrity: z.boolean().default(false) }), async ({ id, validateIntegrity }, { manager }) => {
-  const result = await manager.verifySnapshot(id, { validateIntegrity });
-  revalidatePath(`/snapshots/${id}`);
-  return result;
-});
+export const verifySnapshotAction = serverAction(
+  { role: 'operator', audit: 'snapshot.verify' },
+  z.object({ id: idSchema, validateIntegrity: z.boolean().default(false) }),
+  async ({ id, validateIntegrity }, { manager, audit }) => {
+    audit!.target = `snapshot ${id}${validateIntegrity ? ' with SST integrity' : ''}`;
+    const result = await manager.verifySnapshot(id, { validateIntegrity });
+    revalidatePath(`/snapshots/${id}`);
+    return result;
+  },
+);
 
-export const deleteOrphansAction = serverAction('deleteOrphans', z.object({ keys: z.array(z.string().min(1).max(1024)).min(1).max(10_000) }), async ({ keys }, { manager }) => {
-  const deleted = await manager.deleteOrphans(keys);
-  revalidatePath('/settings');
-  return { deleted };
-});
+export const deleteOrphansAction = serverAction(
+  { role: 'admin', audit: 'orphans.delete' },
+  z.object({ keys: z.array(z.string().min(1).max(1024)).min(1).max(10_000) }),
+  async ({ keys }, { manager, audit }) => {
+    audit!.target = keys.length <= 20 ? keys.join(', ') : `${keys.slice(0, 20).join(', ')} and ${keys.length - 20} more`;
+    const deleted = await manager.deleteOrphans(keys);
+    revalidatePath('/settings');
+    return { deleted };
+  },
+);

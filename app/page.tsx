@@ -4,11 +4,13 @@ import { HistoryChart } from '@/components/history-chart';
 import { SnapshotsTable, type SnapshotRow } from '@/components/snapshots-table';
 import { PAGE_MANIFEST_MAX_AGE_MS } from '@/lib/backup/backup-manager';
 import { getBackupManager } from '@/lib/backup/process-manager';
+import { requirePageRole } from '@/app/_lib/page-auth';
 
 export const metadata: Metadata = { title: 'Snapshots' };
 export const dynamic = 'force-dynamic';
 
 export default async function SnapshotsPage() {
+  await requirePageRole('viewer');
   const manager = getBackupManager();
   const [manifestResult, jobs] = await Promise.all([manager.manifest({ maxAgeMs: PAGE_MANIFEST_MAX_AGE_MS }).then((m) => ({ ok: true as const, m }), (e: Error) => ({ ok: false as const, message: e.message })), manager.listJobs({ limit: 50 })]);
   const running = jobs.find((j) => j.status === 'RUNNING');

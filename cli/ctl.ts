@@ -1,6 +1,8 @@
 // npm run --silent ctl -- COMMAND [options]: the backup manager for scripts.
 // The meta store is DATABASE_URL (default: the embedded SQLite file), migrated if needed.
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BackupManager, type BackupJob } from '../lib/backup/backup-manager.ts';
@@ -12,6 +14,11 @@ import { migrateMetaStore } from '../lib/meta/migrate.ts';
 import { toJson } from '../lib/backup/json-view.ts';
 import { restoreSnapshot } from '../lib/backup/restore.ts';
 import { maskUrl } from '../lib/object-store/url.ts';
+import { listAuditEvents, settlePendingAudit, type PendingAudit } from '../lib/meta/audit-log.ts';
+import type { MetaClient } from '../lib/meta/client.ts';
+import { ROLES } from '../lib/auth/roles.ts';
+import { createToken, listTokens, parseDuration, revokeToken } from '../lib/auth/tokens.ts';
+import { createUser, listUsers, resetPassword, setUserDisabled, setUserRole } from '../lib/auth/users.ts';
 
 const USAGE = `usage: npm run --silent ctl -- COMMAND [--json]
 
@@ -37,6 +44,18 @@ commands:
           [--validate-integrity] [--overwrite-hummock-url U --overwrite-hummock-dir D
            --overwrite-backup-url U --overwrite-backup-dir D]
                                   restore a snapshot into an empty meta store
+  user add NAME --role ROLE       add a console user (viewer, operator, admin); prints its password
+  user list                       console users
+  user disable NAME, user enable NAME
+                                  stop (ending its sessions at once) or allow a user's sign-in
+  user reset-password NAME        a new random password, printed; the user's sessions end
+  user set-role NAME --role ROLE  change a user's role
+  token create --name N --scope S [--expires-in D]
+                                  an API token (scope read, operate or admin; D like 30d or 12h);
+                                  prints only the token, which is shown this once
+  token list                      API tokens, with their last use
+  token revoke NAME               revoke a token at once
+  audit [--limit N]               the audit log, newest first
 
 options:
   --json                          machine-readable output on stdout`;
@@ -68,6 +87,10 @@ const { values: flags, positionals } = (() => {
         'overwrite-hummock-dir': { type: 'string' },
         'overwrite-backup-url': { type: 'string' },
         'overwrite-backup-dir': { type: 'string' },
+        role: { type: 'string' },
+        name: { type: 'string' },
+        scope: { type: 'string' },
+        'expires-in': { type: 'string' },
       },
     });
   } catch (error) {
@@ -116,12 +139,112 @@ function spawnWorker(id: bigint): void {
   child.unref();
 }
 
-async function run(manager: BackupManager): Promise<number> {
+/** The CLI holds the meta store's own credentials; it acts as the operating system's user. */
+const cliActor = (): string => {
+  let name = process.env.USER;
+  try {
+    name = os.userInfo().username;
+  } catch {
+    // no passwd entry: keep $USER
+  }
+  return `cli:${name || 'unknown'}`;
+};
+
+/** Runs a mutation with its audit row: "ok" (unless the core wrote it with the change), or the error's code. */
+async function audited<T>(prisma: MetaClient, action: string, target: string | null, work: (audit: PendingAudit) => Promise<T>): Promise<T> {
+  const audit: PendingAudit = { actor: cliActor(), address: null, userAgent: 'ctl', requestId: randomUUID(), action, target };
+  let result: T;
+  try {
+    result = await work(audit);
+  } catch (error) {
+    await settlePendingAudit(prisma, audit, error);
+    throw error;
+  }
+  await settlePendingAudit(prisma, audit);
+  return result;
+}
+
+function requireRole(text: string | undefined): string {
+  if (!text) throw new UsageError(`--role is needed: ${ROLES.join(', ')}`);
+  return text;
+}
+
+async function runUser(prisma: MetaClient, args: string[]): Promise<number> {
+  const [sub, name] = args;
+  if (sub === 'list') {
+    const users = await listUsers(prisma);
+    const rows = [['USER', 'ROLE', 'STATUS', 'SIGN-IN', 'LAST SEEN']];
+    for (const u of users) rows.push([u.username ?? u.email ?? u.name, u.role, u.disabled ? 'disabled' : 'active', u.signIn.join(',') || '–', u.lastSeenAt?.toISOString() ?? 'never']);
+    print(table(rows), users);
+    return 0;
+  }
+  if (!name) throw new UsageError(`user ${sub ?? ''} needs a user NAME`.replace('  ', ' '));
+  switch (sub) {
+    case 'add': {
+      const { user, password } = await audited(prisma, 'user.create', name, (audit) => createUser(prisma, { username: name, role: requireRole(flags.role) }, audit));
+      print(`added ${user.username} (${user.role}); password, shown this once:\n${password}`, { username: user.username, role: user.role, password });
+      return 0;
+    }
+    case 'disable':
+    case 'enable': {
+      await audited(prisma, `user.${sub}`, name, (audit) => setUserDisabled(prisma, name, sub === 'disable', audit));
+      print(`${sub}d ${name}`, { username: name, disabled: sub === 'disable' });
+      return 0;
+    }
+    case 'reset-password': {
+      const password = await audited(prisma, 'user.reset-password', name, (audit) => resetPassword(prisma, name, audit));
+      print(`new password of ${name}, shown this once:\n${password}`, { username: name, password });
+      return 0;
+    }
+    case 'set-role': {
+      const role = requireRole(flags.role);
+      await audited(prisma, 'user.set-role', name, (audit) => setUserRole(prisma, name, role, audit));
+      print(`${name} is now ${role}`, { username: name, role });
+      return 0;
+    }
+    default:
+      throw new UsageError('user takes add, list, disable, enable, reset-password or set-role');
+  }
+}
+
+async function runToken(prisma: MetaClient, args: string[]): Promise<number> {
+  const [sub, name] = args;
+  switch (sub) {
+    case 'create': {
+      if (!flags.name || !flags.scope) throw new UsageError('token create needs --name and --scope (read, operate or admin)');
+      const expiresInMs = flags['expires-in'] ? parseDuration(flags['expires-in']) : null;
+      const { token, view } = await audited(prisma, 'token.create', flags.name, (audit) => createToken(prisma, { name: flags.name!, scope: flags.scope!, expiresInMs }, audit));
+      print(token, { token, name: view.name, scope: view.scope, expires_at: view.expiresAt });
+      return 0;
+    }
+    case 'list': {
+      const tokens = await listTokens(prisma);
+      const now = Date.now();
+      const rows = [['NAME', 'SCOPE', 'STATUS', 'CREATED', 'BY', 'EXPIRES', 'LAST USED']];
+      for (const t of tokens) {
+        const status = t.revokedAt ? 'revoked' : t.expiresAt && t.expiresAt.getTime() <= now ? 'expired' : 'active';
+        rows.push([t.name, t.scope, status, t.createdAt.toISOString(), t.createdBy, t.expiresAt?.toISOString() ?? 'never', t.lastUsedAt?.toISOString() ?? 'never']);
+      }
+      print(tokens.length ? table(rows) : 'no API tokens', tokens);
+      return 0;
+    }
+    case 'revoke': {
+      if (!name) throw new UsageError('token revoke needs the token NAME');
+      await audited(prisma, 'token.revoke', name, (audit) => revokeToken(prisma, name, audit));
+      print(`revoked ${name}`, { name, revoked: true });
+      return 0;
+    }
+    default:
+      throw new UsageError('token takes create, list or revoke');
+  }
+}
+
+async function run(manager: BackupManager, prisma: MetaClient): Promise<number> {
   const [command, ...args] = positionals;
   switch (command) {
     case 'backup': {
       if (flags.verify && !flags.wait) throw new UsageError('--verify needs --wait');
-      const id = await manager.startBackupJob({ remarks: flags.remarks, startedBy: `cli:${process.env.USER ?? 'unknown'}`, detach: !flags.wait });
+      const id = await audited(prisma, 'job.start', null, (audit) => manager.startBackupJob({ remarks: flags.remarks, startedBy: audit.actor, detach: !flags.wait, audit }));
       if (!flags.wait) {
         spawnWorker(id);
         print(`started backup job ${id}`, { job_id: id, status: 'RUNNING' });
@@ -141,7 +264,7 @@ async function run(manager: BackupManager): Promise<number> {
         print(jobLine(job), job);
         return job.status === 'SUCCEEDED' ? 0 : 1;
       }
-      const verification = await manager.verifySnapshot(id);
+      const verification = await audited(prisma, 'snapshot.verify', `snapshot ${id}`, () => manager.verifySnapshot(id));
       print(`${jobLine(job)}\n${verification.ok ? 'verified: ok' : ['verification FAILED:', ...verification.problems].join('\n  ')}`, { ...job, verification });
       return verification.ok ? 0 : 1;
     }
@@ -159,7 +282,8 @@ async function run(manager: BackupManager): Promise<number> {
       return 0;
     }
     case 'cancel': {
-      const job = await manager.cancelJob(parseId(args[0], 'JOB_ID'));
+      const id = parseId(args[0], 'JOB_ID');
+      const job = await audited(prisma, 'job.cancel', `job ${id}`, (audit) => manager.cancelJob(id, audit));
       print(`cancelling job ${job.id}`, job);
       return 0;
     }
@@ -190,7 +314,7 @@ async function run(manager: BackupManager): Promise<number> {
     case 'delete': {
       const parsed = idListSchema.safeParse(args);
       if (!parsed.success) throw new UsageError(parsed.error.issues[0]!.message);
-      const manifest = await manager.deleteSnapshots(parsed.data);
+      const manifest = await audited(prisma, 'snapshot.delete', `snapshots ${parsed.data.join(', ')}`, () => manager.deleteSnapshots(parsed.data));
       print(`deleted; ${manifest.snapshot_metadata.length} snapshots remain`, { deleted: parsed.data, manifest_id: manifest.manifest_id, remaining: manifest.snapshot_metadata.length });
       return 0;
     }
@@ -209,14 +333,17 @@ async function run(manager: BackupManager): Promise<number> {
       if (args[0] === 'set') {
         const parsed = storageConfigSchema.safeParse({ url: flags.url, directory: flags.dir });
         if (!parsed.success) throw new UsageError(parsed.error.issues[0]!.message);
-        const result = await manager.setConfig(parsed.data);
+        const result = await audited(prisma, 'storage.set', null, (audit) => manager.setConfig(parsed.data, audit));
         print(`backup storage is now ${result.displayUrl} ${result.directory} (${result.snapshots} snapshots there)`, { url: result.displayUrl, directory: result.directory, snapshots: result.snapshots });
         return 0;
       }
       throw new UsageError('config takes get or set');
     }
     case 'verify': {
-      const result = await manager.verifySnapshot(parseId(args[0], 'SNAPSHOT_ID'), { validateIntegrity: flags['validate-integrity'] });
+      const id = parseId(args[0], 'SNAPSHOT_ID');
+      const result = await audited(prisma, 'snapshot.verify', `snapshot ${id}${flags['validate-integrity'] ? ' with SST integrity' : ''}`, () =>
+        manager.verifySnapshot(id, { validateIntegrity: flags['validate-integrity'] }),
+      );
       const human = result.ok
         ? `snapshot ${result.snapshotId}: ok (${result.rows} rows, ${bytes(BigInt(result.bytes))}${result.integrityChecked ? ', every pinned SST exists' : ''})`
         : [`snapshot ${result.snapshotId}: FAILED`, ...result.problems.map((p) => `  ${p}`)].join('\n');
@@ -246,7 +373,8 @@ async function run(manager: BackupManager): Promise<number> {
         print(human, { orphans });
         return 0;
       }
-      const deleted = await manager.deleteOrphans(orphans.map((o) => o.key));
+      const keys = orphans.map((o) => o.key);
+      const deleted = await audited(prisma, 'orphans.delete', keys.join(', ').slice(0, 2000), () => manager.deleteOrphans(keys));
       print(deleted.length ? [`deleted ${deleted.length} orphan objects:`, ...deleted.map((k) => `  ${k}`)].join('\n') : 'no orphan objects', { deleted });
       return 0;
     }
@@ -259,7 +387,7 @@ async function run(manager: BackupManager): Promise<number> {
         throw new UsageError('--overwrite-hummock-url, --overwrite-hummock-dir, --overwrite-backup-url and --overwrite-backup-dir must be set simultaneously');
       }
       const storage = flags['backup-url'] || flags['backup-dir'] ? await manager.openStorageAt({ url: flags['backup-url'], directory: flags['backup-dir'] }) : await manager.storage();
-      const report = await restoreSnapshot({
+      const report = await audited(prisma, flags['dry-run'] ? 'snapshot.restore-check' : 'snapshot.restore', `snapshot ${snapshotId} into ${maskUrl(target)}`, () => restoreSnapshot({
         targetUrl: target,
         snapshotId,
         storage,
@@ -268,7 +396,7 @@ async function run(manager: BackupManager): Promise<number> {
         overwrite: overwriteFlags.every(Boolean)
           ? { hummockUrl: flags['overwrite-hummock-url']!, hummockDirectory: flags['overwrite-hummock-dir']!, backupUrl: flags['overwrite-backup-url']!, backupDirectory: flags['overwrite-backup-dir']! }
           : undefined,
-      });
+      }));
       const total = Object.values(report.rows).reduce((a, b) => a + b, 0);
       print(
         report.dryRun
@@ -276,6 +404,17 @@ async function run(manager: BackupManager): Promise<number> {
           : `restored snapshot ${report.snapshotId} (Hummock version ${report.hummockVersionId}, ${total} rows) into ${maskUrl(target)} in ${(report.durationMs / 1000).toFixed(1)} s; id sequences from snapshot ${report.sequencesFrom}`,
         report,
       );
+      return 0;
+    }
+    case 'user':
+      return runUser(prisma, args);
+    case 'token':
+      return runToken(prisma, args);
+    case 'audit': {
+      const events = await listAuditEvents(prisma, { limit: parseLimit(flags.limit, 100) });
+      const rows = [['ID', 'AT', 'ACTOR', 'FROM', 'ACTION', 'TARGET', 'RESULT']];
+      for (const e of events) rows.push([String(e.id), e.at.toISOString(), e.actor, e.address ?? '–', e.action, e.target ?? '', e.result === 'ok' ? 'ok' : `${e.result}: ${e.message ?? ''}`]);
+      print(events.length ? table(rows) : 'the audit log is empty', events);
       return 0;
     }
     case undefined:
@@ -295,7 +434,7 @@ async function main(): Promise<number> {
   const meta = openMetaStore(url);
   const manager = new BackupManager({ meta });
   try {
-    return await run(manager);
+    return await run(manager, meta.prisma);
   } catch (error) {
     if (error instanceof UsageError) {
       console.error(`${error.message}\n\n${USAGE}`);

@@ -8,12 +8,14 @@ import { cancelJobAction, startBackupAction } from '@/app/actions';
 import { formatBytes, formatCount, formatDuration } from './format';
 import { TERMINAL, useJob } from './hooks/use-job';
 import { useStorageOk } from './storage-health';
+import { useCan } from './session';
 
 const MAX_REMARKS = 500;
 
 export function BackupPanel({ runningJobId }: { runningJobId: string | null }) {
   const router = useRouter();
   const storageOk = useStorageOk();
+  const canOperate = useCan('operator');
   const [remarks, setRemarks] = useState('');
   const [verify, setVerify] = useState(true);
   const [jobId, setJobId] = useState<string | null>(runningJobId);
@@ -54,6 +56,7 @@ export function BackupPanel({ runningJobId }: { runningJobId: string | null }) {
   return (
     <section className="card" aria-labelledby="backup-heading">
       <h2 id="backup-heading">Back up now</h2>
+      {canOperate ? (
       <form onSubmit={start} className="inline-form">
         <label htmlFor="remarks">Remarks (optional)</label>
         <input
@@ -73,6 +76,9 @@ export function BackupPanel({ runningJobId }: { runningJobId: string | null }) {
           {pending && !running ? 'Starting…' : 'Back up now'}
         </button>
       </form>
+      ) : (
+        <p className="muted">Backing up needs the operator role.</p>
+      )}
       {error && (
         <p id="backup-error" role="alert" className="error-text">
           {error}
@@ -81,7 +87,7 @@ export function BackupPanel({ runningJobId }: { runningJobId: string | null }) {
       {jobId && job.data && (
         <JobCard
           job={job.data}
-          onCancel={cancel}
+          onCancel={canOperate ? cancel : null}
           cancelling={pending}
           onDismiss={() => {
             setJobId(null);
@@ -96,7 +102,7 @@ export function BackupPanel({ runningJobId }: { runningJobId: string | null }) {
 
 type JobData = NonNullable<ReturnType<typeof useJob>['data']>;
 
-function JobCard({ job, onCancel, onDismiss, cancelling }: { job: JobData; onCancel: () => void; onDismiss: () => void; cancelling: boolean }) {
+function JobCard({ job, onCancel, onDismiss, cancelling }: { job: JobData; onCancel: (() => void) | null; onDismiss: () => void; cancelling: boolean }) {
   if (job.status === 'NOT_FOUND') return <p className="muted">Job {job.id} is not known.</p>;
   const full = job as Exclude<JobData, { status: 'NOT_FOUND' }>;
   const tone = full.status === 'SUCCEEDED' ? 'ok' : full.status === 'RUNNING' ? 'running' : 'bad';
@@ -129,7 +135,7 @@ function JobCard({ job, onCancel, onDismiss, cancelling }: { job: JobData; onCan
       )}
       <div className="actions">
         {full.status === 'RUNNING' ? (
-          <button type="button" onClick={onCancel} disabled={cancelling || full.cancelRequested}>
+          onCancel && <button type="button" onClick={onCancel} disabled={cancelling || full.cancelRequested}>
             {full.cancelRequested ? 'Cancelling…' : 'Cancel job'}
           </button>
         ) : (

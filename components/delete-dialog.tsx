@@ -6,10 +6,12 @@ import { useEffect, useRef, useState, useTransition } from 'react';
 import { deleteSnapshotsAction, previewDeleteAction } from '@/app/actions';
 import { formatBytes, formatCount } from './format';
 import { useStorageOk } from './storage-health';
+import { useCan } from './session';
 
 type Preview = { releasedSsts: number; releasedBytes: string; snapshots: { id: string; remarks: string | null }[] };
 
 export function DeleteSnapshotsButton({ ids, label = 'Delete…', onDeleted, redirectTo }: { ids: string[]; label?: string; onDeleted?: () => void; redirectTo?: string }) {
+  const allowed = useCan('admin');
   const router = useRouter();
   const storageOk = useStorageOk();
   const dialog = useRef<HTMLDialogElement>(null);
@@ -49,6 +51,7 @@ export function DeleteSnapshotsButton({ ids, label = 'Delete…', onDeleted, red
   }
 
   const names = ids.length === 1 ? `snapshot ${ids[0]}` : `${ids.length} snapshots (${ids.join(', ')})`;
+  if (!allowed) return null;
   return (
     <>
       <button type="button" className="danger" onClick={openDialog} disabled={ids.length === 0 || !storageOk}>

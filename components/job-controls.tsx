@@ -2,11 +2,14 @@
 import { useRouter } from 'next/navigation';
 import { useEffect, useState, useTransition } from 'react';
 import { cancelJobAction } from '@/app/actions';
+import { useCan } from './session';
 
 export function CancelJobButton({ id, requested }: { id: string; requested: boolean }) {
+  const allowed = useCan('operator');
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
+  if (!allowed) return null;
   return (
     <>
       <button

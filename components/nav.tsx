@@ -1,20 +1,26 @@
 'use client';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
+import type { Role } from '@/lib/auth/roles';
+import { useCan } from './session';
 
-const LINKS = [
-  { href: '/', label: 'Snapshots' },
-  { href: '/pinned', label: 'Pinned SSTs' },
-  { href: '/jobs', label: 'Jobs' },
-  { href: '/settings', label: 'Settings' },
+const LINKS: { href: string; label: string; role: Role }[] = [
+  { href: '/', label: 'Snapshots', role: 'viewer' },
+  { href: '/pinned', label: 'Pinned SSTs', role: 'viewer' },
+  { href: '/jobs', label: 'Jobs', role: 'viewer' },
+  { href: '/settings', label: 'Settings', role: 'viewer' },
+  { href: '/users', label: 'Users', role: 'admin' },
+  { href: '/tokens', label: 'API tokens', role: 'admin' },
+  { href: '/audit', label: 'Audit', role: 'admin' },
 ];
 
 export function Nav() {
   const pathname = usePathname();
+  const isAdmin = useCan('admin');
   return (
     <nav aria-label="Main">
       <ul className="nav">
-        {LINKS.map((link) => {
+        {LINKS.filter((link) => link.role !== 'admin' || isAdmin).map((link) => {
           const active = link.href === '/' ? pathname === '/' || pathname.startsWith('/snapshots') : pathname.startsWith(link.href);
           return (
             <li key={link.href}>

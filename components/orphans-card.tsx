@@ -6,10 +6,12 @@ import { useRef, useState, useTransition } from 'react';
 import { deleteOrphansAction } from '@/app/actions';
 import { formatBytes, formatTime } from './format';
 import { useStorageOk } from './storage-health';
+import { useCan } from './session';
 
 export function OrphansCard({ orphans }: { orphans: { key: string; size: number; lastModified: string }[] }) {
   const router = useRouter();
   const storageOk = useStorageOk();
+  const canDelete = useCan('admin');
   const dialog = useRef<HTMLDialogElement>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [pending, startTransition] = useTransition();
@@ -52,11 +54,13 @@ export function OrphansCard({ orphans }: { orphans: { key: string; size: number;
               </tbody>
             </table>
           </div>
-          <div className="actions">
-            <button type="button" className="danger" disabled={pending || !storageOk} onClick={() => dialog.current?.showModal()}>
-              Delete {orphans.length} orphan objects…
-            </button>
-          </div>
+          {canDelete && (
+            <div className="actions">
+              <button type="button" className="danger" disabled={pending || !storageOk} onClick={() => dialog.current?.showModal()}>
+                Delete {orphans.length} orphan objects…
+              </button>
+            </div>
+          )}
         </>
       )}
       {message && (

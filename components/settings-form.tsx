@@ -5,6 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useRef, useState, useTransition, type ReactNode } from 'react';
 import { probeStorageAction, saveStorageConfigAction } from '@/app/settings/actions';
 import { useStorageOk } from './storage-health';
+import { useCan } from './session';
 
 const SCHEMES = /^(s3:\/\/|minio:\/\/|fs:\/\/|memory$)/;
 
@@ -17,6 +18,7 @@ function validate(url: string, directory: string): Record<string, string> {
 }
 
 export function SettingsForm({ currentUrl, currentDirectory, snapshotCount }: { currentUrl: string; currentDirectory: string; snapshotCount: number }) {
+  const allowed = useCan('admin');
   const router = useRouter();
   const storageOk = useStorageOk();
   const [url, setUrl] = useState('');
@@ -64,6 +66,22 @@ export function SettingsForm({ currentUrl, currentDirectory, snapshotCount }: { 
     });
   }
 
+  if (!allowed) {
+    return (
+      <dl className="facts" data-testid="storage-readonly">
+        <dt>URL</dt>
+        <dd>
+          <code>{currentUrl}</code>
+        </dd>
+        <dt>Directory</dt>
+        <dd>
+          <code>{currentDirectory}</code>
+        </dd>
+        <dt>Snapshots</dt>
+        <dd>{snapshotCount}</dd>
+      </dl>
+    );
+  }
   return (
     <form
       className="settings-form"

@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useMemo, useState } from 'react';
 import { DeleteSnapshotsButton } from './delete-dialog';
 import { formatBytes, formatCount, formatTime } from './format';
+import { useCan } from './session';
 
 export interface SnapshotRow {
   id: string;
@@ -35,6 +36,7 @@ function compare(a: SnapshotRow, b: SnapshotRow, key: SortKey): number {
 }
 
 export function SnapshotsTable({ rows }: { rows: SnapshotRow[] }) {
+  const canCompare = useCan('operator');
   const [sort, setSort] = useState<{ key: SortKey; descending: boolean }>({ key: 'id', descending: true });
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const sorted = useMemo(() => {
@@ -63,7 +65,7 @@ export function SnapshotsTable({ rows }: { rows: SnapshotRow[] }) {
           {visibleSelected.length ? `, ${visibleSelected.length} selected` : ''}
         </span>
         <DeleteSnapshotsButton ids={visibleSelected} label={visibleSelected.length ? `Delete ${visibleSelected.length} selected…` : 'Delete selected…'} onDeleted={() => setSelected(new Set())} />
-        {visibleSelected.length === 2 && (
+        {canCompare && visibleSelected.length === 2 && (
           <Link className="button" href={`/snapshots/diff?from=${pair[0]}&to=${pair[1]}`}>
             Compare the 2 selected
           </Link>

@@ -6,6 +6,7 @@ import { useState, useTransition } from 'react';
 import { verifySnapshotAction } from '@/app/actions';
 import { formatBytes, formatCount, formatTime } from './format';
 import { useStorageOk } from './storage-health';
+import { useCan } from './session';
 
 export interface VerificationView {
   ok: boolean;
@@ -19,6 +20,7 @@ export interface VerificationView {
 export function VerifyPanel({ id, last }: { id: string; last: VerificationView | null }) {
   const router = useRouter();
   const storageOk = useStorageOk();
+  const canVerify = useCan('operator');
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
   const verify = (validateIntegrity: boolean) =>
@@ -51,6 +53,7 @@ export function VerifyPanel({ id, last }: { id: string; last: VerificationView |
       ) : (
         <p className="muted">Not verified yet. Verifying reads the snapshot back, checks its checksum, decodes every table and compares it with its manifest entry.</p>
       )}
+      {canVerify && (
       <div className="actions">
         <button type="button" onClick={() => verify(false)} disabled={pending || !storageOk}>
           {pending ? 'Verifying…' : 'Verify'}
@@ -59,6 +62,7 @@ export function VerifyPanel({ id, last }: { id: string; last: VerificationView |
           Verify with SST integrity
         </button>
       </div>
+      )}
       {error && (
         <p role="alert" className="error-text">
           {error}

@@ -1,12 +1,25 @@
 // A new operator's walk through the console, on each target.
 import { expect, test } from '@playwright/test';
 import { openObjectStore } from '../lib/object-store/index.ts';
-import { screenshot, setSystemParameter, targetOf } from './support';
+import { firstAdminPassword, screenshot, setSystemParameter, signIn, targetOf } from './support';
 
 test.describe.configure({ mode: 'serial' });
 
 test('back up, inspect, delete, move the storage and see an outage', async ({ page }, info) => {
   const target = targetOf(info);
+
+  await test.step('sign in as the admin the console printed on its first start', async () => {
+    await page.goto('/');
+    await expect(page).toHaveURL(/\/sign-in\?next=%2F$/);
+    await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+    await page.getByLabel('User name').fill('admin');
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await expect(page.getByText('The user name or password is wrong.')).toBeVisible();
+    await screenshot(page, info, '00-sign-in');
+    await signIn(page, 'admin', firstAdminPassword(target));
+    await expect(page.getByTestId('user-role')).toHaveText('admin');
+  });
 
   await test.step('the snapshots page starts empty', async () => {
     await page.goto('/');

@@ -18,9 +18,10 @@ await client.query('CREATE DATABASE e2e');
 await client.end();
 admin.pathname = '/e2e';
 
+// Each target keeps its console files (the first admin's password, the auth secret) apart.
 const targets = [
-  { name: 'sqlite-fs', port: 3101, databaseUrl: `file:${path.join(work, 'e2e-meta.db')}`, backupUrl: `fs://${path.join(work, 'e2e-backup')}` },
-  { name: 'postgresql-s3', port: 3102, databaseUrl: admin.toString(), backupUrl: await freshBucketUrl() },
+  { name: 'sqlite-fs', port: 3101, databaseUrl: `file:${path.join(work, 'e2e-meta.db')}`, backupUrl: `fs://${path.join(work, 'e2e-backup')}`, dataDir: path.join(work, 'e2e-data-sqlite') },
+  { name: 'postgresql-s3', port: 3102, databaseUrl: admin.toString(), backupUrl: await freshBucketUrl(), dataDir: path.join(work, 'e2e-data-postgresql') },
 ];
 for (const target of targets) {
   await migrateMetaStore(target.databaseUrl);

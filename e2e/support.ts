@@ -1,6 +1,7 @@
 // What the browser tests do besides clicking: look at the meta store the console serves.
 import type { Page, TestInfo } from '@playwright/test';
 import Database from 'better-sqlite3';
+import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 
@@ -8,6 +9,7 @@ export interface Target {
   name: string;
   databaseUrl: string;
   backupUrl: string;
+  dataDir: string;
 }
 
 export const targetOf = (info: TestInfo) => info.project.metadata as Target;
@@ -36,4 +38,17 @@ export async function setSystemParameter(target: Target, name: string, value: st
 export async function screenshot(page: Page, info: TestInfo, name: string): Promise<void> {
   const file = info.project.name === 'sqlite-fs' ? path.join(import.meta.dirname, '..', 'docs', 'screenshots', `${name}.png`) : info.outputPath(`${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
+}
+
+/** The password the console printed for its first admin, as an operator reads it off the server. */
+export function firstAdminPassword(target: Target): string {
+  return fs.readFileSync(path.join(target.dataDir, 'admin-password'), 'utf8').trim();
+}
+
+/** Signs in through the sign-in page and lands on `next`. */
+export async function signIn(page: Page, username: string, password: string): Promise<void> {
+  await page.getByLabel('User name').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByTestId('user-menu').waitFor();
 }

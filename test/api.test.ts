@@ -2,12 +2,14 @@
 // on a real meta store (SQLite and PostgreSQL) and real backup storage.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createToken } from '../lib/auth/tokens.ts';
 import { closeBackupManager } from '../lib/backup/process-manager.ts';
 import { decodeSnapshot } from '../lib/backup/snapshot-codec.ts';
 import * as config from '../app/api/config/route.ts';
 import * as probe from '../app/api/config/probe/route.ts';
 import * as gc from '../app/api/gc/deletable/route.ts';
 import * as health from '../app/api/health/route.ts';
+import * as storageHealth from '../app/api/storage/health/route.ts';
 import * as cancel from '../app/api/jobs/[id]/cancel/route.ts';
 import * as job from '../app/api/jobs/[id]/route.ts';
 import * as jobs from '../app/api/jobs/route.ts';
@@ -23,11 +25,16 @@ import { freshBucketUrl, freshDirectory } from './support/services.ts';
 
 type Handler<P> = (request: Request, context: { params: Promise<P> }) => Promise<Response>;
 
+// The handlers see requests for http://console.test, with an admin token of the suite's meta store.
+process.env.CONSOLE_ORIGIN = 'http://console.test';
+let token = '';
+
 async function call<P = Record<string, never>>(handler: Handler<P>, options: { method?: string; path?: string; body?: unknown; rawBody?: string; params?: P } = {}) {
-  const init: RequestInit = { method: options.method ?? 'GET' };
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  const init: RequestInit = { method: options.method ?? 'GET', headers };
   if (options.body !== undefined || options.rawBody !== undefined) {
     init.body = options.rawBody ?? JSON.stringify(options.body);
-    init.headers = { 'content-type': 'application/json' };
+    headers['content-type'] = 'application/json';
   }
   const response = await handler(new Request(`http://console.test${options.path ?? '/'}`, init), { params: Promise.resolve((options.params ?? {}) as P) });
   return response;
@@ -53,6 +60,7 @@ for (const [kind, storage] of [['sqlite', 'fs'], ['postgresql', 's3']] as const)
       backupUrl = storage === 'fs' ? `fs://${freshDirectory()}` : await freshBucketUrl();
       const meta = await seededMetaStore(kind, { url: backupUrl, directory: 'hummock_001/backup' }, { relations: 10, ssts: 40 });
       process.env.DATABASE_URL = meta.url;
+      token = (await createToken(meta.prisma, { name: 'test-admin', scope: 'admin' }, { actor: 'test' })).token;
       await meta.close();
     });
     after(() => closeBackupManager());
@@ -64,7 +72,7 @@ for (const [kind, storage] of [['sqlite', 'fs'], ['postgresql', 's3']] as const)
       assert.ok(started.requestId);
       const done = await waitUntilDone('1');
       assert.equal(done.status, 'SUCCEEDED');
-      assert.equal(done.startedBy, 'api');
+      assert.equal(done.startedBy, 'token:test-admin');
       assert.match(done.snapshotBytes, /^\d+$/);
 
       const manifest = await json(snapshots.GET);
@@ -161,7 +169,8 @@ for (const [kind, storage] of [['sqlite', 'fs'], ['postgresql', 's3']] as const)
       assert.equal(moved.body.snapshots, 0);
       assert.equal((await json(snapshots.GET)).body.snapshot_metadata.length, 0);
       assert.equal((await json(config.POST, { method: 'POST', body: { directory: 'hummock_001/backup' } })).body.snapshots, 1);
-      assert.deepEqual((await json(health.GET)).body, { storage: { ok: true } });
+      assert.deepEqual((await json(storageHealth.GET)).body, { storage: { ok: true } });
+      assert.deepEqual((await json(health.GET)).body, { ok: true });
     });
 
     it('deletes snapshots and exposes metrics in Prometheus format', async () => {

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { formatBytes, formatCount, formatDuration, formatTime } from '@/components/format';
 import { CancelJobButton, RefreshWhileRunning } from '@/components/job-controls';
 import { getBackupManager } from '@/lib/backup/process-manager';
+import { requirePageRole } from '@/app/_lib/page-auth';
 
 export const metadata: Metadata = { title: 'Jobs' };
 export const dynamic = 'force-dynamic';
@@ -10,6 +11,7 @@ export const dynamic = 'force-dynamic';
 const TONE: Record<string, string> = { SUCCEEDED: 'ok', RUNNING: 'running', FAILED: 'bad', CANCELLED: 'bad' };
 
 export default async function JobsPage() {
+  await requirePageRole('viewer');
   const jobs = await getBackupManager().listJobs({ limit: 200 });
   const running = jobs.some((j) => j.status === 'RUNNING');
   return (

@@ -3,11 +3,13 @@ import { formatCount } from '@/components/format';
 import { PinnedSsts } from '@/components/snapshot-ssts';
 import { PAGE_MANIFEST_MAX_AGE_MS } from '@/lib/backup/backup-manager';
 import { getBackupManager } from '@/lib/backup/process-manager';
+import { requirePageRole } from '@/app/_lib/page-auth';
 
 export const metadata: Metadata = { title: 'Pinned SSTs' };
 export const dynamic = 'force-dynamic';
 
 export default async function PinnedPage() {
+  await requirePageRole('viewer');
   const manager = getBackupManager();
   const [manifest, pinned] = await Promise.all([manager.manifest({ maxAgeMs: PAGE_MANIFEST_MAX_AGE_MS }), manager.listPinnedSsts({ limit: 1, maxAgeMs: PAGE_MANIFEST_MAX_AGE_MS })]);
   return (

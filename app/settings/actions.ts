@@ -1,8 +1,9 @@
 'use server';
-// Mutations of the settings page: probe a location, and change the backup storage.
+// Mutations of the settings page: probe a location, and change the backup storage. Admin only.
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { storageConfigSchema } from '@/lib/backup/validation';
+import { maskUrl } from '@/lib/object-store/url';
 import { serverAction } from '../_lib/action';
 
 const locationSchema = z.object({
@@ -11,13 +12,15 @@ const locationSchema = z.object({
   directory: z.string().trim().min(1, 'the storage directory must not be blank'),
 });
 
-export const probeStorageAction = serverAction('probeStorage', locationSchema, async ({ url, directory }, { manager }) => {
-  await manager.probeStorage({ url: url ?? (await manager.getConfig()).url, directory });
+export const probeStorageAction = serverAction({ role: 'admin', audit: 'storage.probe' }, locationSchema, async ({ url, directory }, { manager, audit }) => {
+  const target = url ?? (await manager.getConfig()).url;
+  audit!.target = `${maskUrl(target)} ${directory}`;
+  await manager.probeStorage({ url: target, directory });
   return { ok: true };
 });
 
-export const saveStorageConfigAction = serverAction('saveStorageConfig', storageConfigSchema, async (change, { manager }) => {
-  const result = await manager.setConfig(change);
+export const saveStorageConfigAction = serverAction({ role: 'admin', audit: 'storage.set' }, storageConfigSchema, async (change, { manager, audit }) => {
+  const result = await manager.setConfig(change, audit!);
   revalidatePath('/', 'layout');
   return result;
 });

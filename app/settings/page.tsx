@@ -3,11 +3,13 @@ import { OrphansCard } from '@/components/orphans-card';
 import { SettingsForm } from '@/components/settings-form';
 import { PAGE_MANIFEST_MAX_AGE_MS } from '@/lib/backup/backup-manager';
 import { getBackupManager } from '@/lib/backup/process-manager';
+import { requirePageRole } from '@/app/_lib/page-auth';
 
 export const metadata: Metadata = { title: 'Settings' };
 export const dynamic = 'force-dynamic';
 
 export default async function SettingsPage() {
+  await requirePageRole('viewer');
   const manager = getBackupManager();
   const config = await manager.getConfig();
   const snapshotCount = await manager.manifest({ maxAgeMs: PAGE_MANIFEST_MAX_AGE_MS }).then(

@@ -5,6 +5,7 @@
 // about Next.js, HTTP or the terminal.
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
+import { recordPendingAudit, type PendingAudit } from '../meta/audit-log.ts';
 import type { MetaStore } from '../meta/client.ts';
 import { openConsistentReader, type ConsistentReader } from '../meta/consistent-reader.ts';
 import { minSafePointVersion, registerSafePoint, releaseSafePoint } from '../meta/safe-points.ts';
@@ -229,9 +230,10 @@ export class BackupManager {
    * Validates the new location, builds its store and reads its manifest, then saves the
    * parameters and swaps. If anything fails the old location stays and the error is thrown.
    */
-  async setConfig(change: { url?: string; directory?: string }): Promise<{ displayUrl: string; directory: string; snapshots: number }> {
+  async setConfig(change: { url?: string; directory?: string }, audit?: PendingAudit): Promise<{ displayUrl: string; directory: string; snapshots: number }> {
     const old = await readBackupStorageParams(this.prisma);
     const params = { url: change.url?.trim() ?? old.url, directory: change.directory?.trim() ?? old.directory };
+    if (audit) audit.target = `${maskUrl(params.url)} ${params.directory}`;
     try {
       parseObjectStoreUrl(params.url);
     } catch (error) {
@@ -239,7 +241,7 @@ export class BackupManager {
     }
     checkStorageDirectory(params.directory);
     const next = await this.build(params);
-    await writeBackupStorageParams(this.prisma, params);
+    await writeBackupStorageParams(this.prisma, params, audit);
     const previous = this.current;
     this.current = next;
     if (previous) await previous.storage.store.close();
@@ -297,7 +299,7 @@ export class BackupManager {
    * this process unless `detach` is given, in which case the caller must hand it to a
    * process that calls `runJob` (see cli/backup-worker.ts) before the lease runs out.
    */
-  async startBackupJob(options: { remarks?: string | null; startedBy?: string; detach?: boolean; verify?: boolean } = {}): Promise<bigint> {
+  async startBackupJob(options: { remarks?: string | null; startedBy?: string; detach?: boolean; verify?: boolean; audit?: PendingAudit } = {}): Promise<bigint> {
     const parsed = remarksSchema.safeParse(options.remarks ?? '');
     if (!parsed.success) throw new BackupError('INVALID_INPUT', parsed.error.issues[0]!.message);
     const remarks = parsed.data;
@@ -326,6 +328,7 @@ export class BackupManager {
         });
         const versionId = await registerSafePoint(tx as unknown as MetaStore['prisma'], safePointHolder(jobId));
         await tx.backupJob.update({ where: { id: jobId }, data: { hummock_version_id: versionId } });
+        await recordPendingAudit(tx, options.audit, `job ${jobId}`);
         return jobId;
       });
     } catch (error) {
@@ -476,11 +479,14 @@ export class BackupManager {
   }
 
   /** Asks a running job to stop: its upload is aborted, no manifest entry is written. */
-  async cancelJob(id: bigint): Promise<BackupJob> {
+  async cancelJob(id: bigint, audit?: PendingAudit): Promise<BackupJob> {
     const job = await this.getJob(id);
     if (!job) throw new BackupError('NOT_FOUND', `backup job ${id} not found`);
     if (job.status !== 'RUNNING') throw new BackupError('INVALID_INPUT', `backup job ${id} is not running (${job.status})`);
-    await this.prisma.backupJob.updateMany({ where: { id, state: 'RUNNING' }, data: { cancel_requested: true } });
+    await this.prisma.$transaction(async (tx) => {
+      await tx.backupJob.updateMany({ where: { id, state: 'RUNNING' }, data: { cancel_requested: true } });
+      await recordPendingAudit(tx, audit, `job ${id}`);
+    });
     this.localJobs.get(id)?.controller.abort(new BackupError('INVALID_INPUT', 'cancelled'));
     return (await this.readJob(id))!;
   }

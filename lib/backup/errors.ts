@@ -11,7 +11,11 @@ export type BackupErrorCode =
   | 'CORRUPT_SNAPSHOT'
   | 'CORRUPT_MANIFEST'
   | 'MANIFEST_CONFLICT'
-  | 'UNSUPPORTED_FORMAT';
+  | 'UNSUPPORTED_FORMAT'
+  | 'CONFLICT'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'RATE_LIMITED';
 
 export class BackupError extends Error {
   override readonly name = 'BackupError';

@@ -1,4 +1,5 @@
 // System parameters of the meta store that the backup manager reads and writes.
+import { recordPendingAudit, type PendingAudit } from './audit-log.ts';
 import type { MetaClient } from './client.ts';
 
 export const BACKUP_STORAGE_URL = 'backup_storage_url';
@@ -19,17 +20,18 @@ export async function readBackupStorageParams(prisma: MetaClient): Promise<Backu
   return { url, directory };
 }
 
-export async function writeBackupStorageParams(prisma: MetaClient, params: BackupStorageParams): Promise<void> {
-  await prisma.$transaction([
-    prisma.systemParameter.upsert({
+export async function writeBackupStorageParams(prisma: MetaClient, params: BackupStorageParams, audit?: PendingAudit): Promise<void> {
+  await prisma.$transaction(async (tx) => {
+    await tx.systemParameter.upsert({
       where: { name: BACKUP_STORAGE_URL },
       update: { value: params.url },
       create: { name: BACKUP_STORAGE_URL, value: params.url, is_mutable: true, description: 'Where meta snapshots are stored' },
-    }),
-    prisma.systemParameter.upsert({
+    });
+    await tx.systemParameter.upsert({
       where: { name: BACKUP_STORAGE_DIRECTORY },
       update: { value: params.directory },
       create: { name: BACKUP_STORAGE_DIRECTORY, value: params.directory, is_mutable: true, description: 'Directory of meta snapshots' },
-    }),
-  ]);
+    });
+    await recordPendingAudit(tx, audit);
+  });
 }

@@ -1,12 +1,15 @@
-// Every JSON route goes through `route`: a request id, input parsed with zod schemas from the
-// core, BackupError codes mapped to HTTP statuses, 64-bit integers as strings, and unexpected
-// errors logged with the request id and shown generically. Sign-in and role checks (and an
-// audit row for each mutation) belong here too, so no route can skip them.
+// Every JSON route goes through `route`, declaring the least role that may call it (and, for
+// a mutation, its audit action): a request id, the caller checked (lib/auth/authorize.ts), input
+// parsed with zod schemas from the core, BackupError codes mapped to HTTP statuses, 64-bit
+// integers as strings, and unexpected errors logged with the request id and shown generically.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import type { Actor } from '@/lib/auth/actor';
+import { authorizeCall, settleAudit, type CallSpec } from '@/lib/auth/authorize';
 import { getBackupManager } from '@/lib/backup/process-manager';
 import type { BackupManager } from '@/lib/backup/backup-manager';
 import { isBackupError, type BackupErrorCode } from '@/lib/backup/errors';
+import type { PendingAudit } from '@/lib/meta/audit-log';
 import { toJsonValue } from '@/lib/backup/json-view';
 import { maskUrl } from '@/lib/object-store/url';
 
@@ -22,13 +25,30 @@ const STATUS_BY_CODE: Record<BackupErrorCode, number> = {
   CORRUPT_SNAPSHOT: 422,
   CORRUPT_MANIFEST: 502,
   UNSUPPORTED_FORMAT: 422,
+  CONFLICT: 409,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  RATE_LIMITED: 429,
 };
 
 export interface ErrorBody {
-  error: { code: BackupErrorCode | 'BAD_REQUEST' | 'INTERNAL'; message: string; requestId: string };
+  error: { code: BackupErrorCode | BadRequestCode | 'INTERNAL'; message: string; requestId: string };
 }
 
-export class BadRequest extends Error {}
+type BadRequestCode = 'BAD_REQUEST' | 'UNSUPPORTED_MEDIA_TYPE' | 'PAYLOAD_TOO_LARGE';
+
+export class BadRequest extends Error {
+  constructor(
+    message: string,
+    readonly status = 400,
+    readonly code: BadRequestCode = 'BAD_REQUEST',
+  ) {
+    super(message);
+  }
+}
+
+/** No route takes a larger body; every body is a small JSON document. */
+export const MAX_BODY_BYTES = 1024 * 1024;
 
 function errorResponse(error: unknown, requestId: string): Response {
   const headers = { 'x-request-id': requestId };
@@ -36,7 +56,7 @@ function errorResponse(error: unknown, requestId: string): Response {
     return Response.json({ error: { code: error.code, message: error.message, requestId } } satisfies ErrorBody, { status: STATUS_BY_CODE[error.code], headers });
   }
   if (error instanceof BadRequest) {
-    return Response.json({ error: { code: 'BAD_REQUEST', message: error.message, requestId } } satisfies ErrorBody, { status: 400, headers });
+    return Response.json({ error: { code: error.code, message: error.message, requestId } } satisfies ErrorBody, { status: error.status, headers });
   }
   console.error(`[${requestId}] unexpected error:`, maskUrl(error instanceof Error ? (error.stack ?? error.message) : String(error)));
   return Response.json({ error: { code: 'INTERNAL', message: `An unknown error occurred (request id ${requestId})`, requestId } } satisfies ErrorBody, { status: 500, headers });
@@ -51,10 +71,18 @@ export function parseWith<T extends z.ZodType>(schema: T, input: unknown): z.out
   return parsed.data;
 }
 
+/**
+ * The request's JSON body. Only `application/json` is taken: a form or `text/plain` post is
+ * what another site's page can send without asking, so it is refused.
+ */
 export async function jsonBody<T extends z.ZodType>(request: Request, schema: T): Promise<z.output<T>> {
+  const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json') throw new BadRequest('the request body must be JSON, sent as Content-Type: application/json', 415, 'UNSUPPORTED_MEDIA_TYPE');
+  const declared = Number(request.headers.get('content-length') ?? 0);
+  if (declared > MAX_BODY_BYTES) throw new BadRequest(`the request body is larger than ${MAX_BODY_BYTES} bytes`, 413, 'PAYLOAD_TOO_LARGE');
+  const text = await readBounded(request);
   let body: unknown;
   try {
-    const text = await request.text();
     body = text.trim() === '' ? {} : JSON.parse(text);
   } catch {
     throw new BadRequest('the request body is not valid JSON');
@@ -62,19 +90,54 @@ export async function jsonBody<T extends z.ZodType>(request: Request, schema: T)
   return parseWith(schema, body);
 }
 
+async function readBounded(request: Request): Promise<string> {
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel();
+      throw new BadRequest(`the request body is larger than ${MAX_BODY_BYTES} bytes`, 413, 'PAYLOAD_TOO_LARGE');
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
 export interface RouteContext<P> {
   request: Request;
   params: P;
   manager: BackupManager;
   requestId: string;
+  /** Null only on the public health route. */
+  actor: Actor | null;
+  /** The audit row to be of a route that declares one; set its target once it is known. */
+  audit: PendingAudit | null;
 }
 
+/** A route handler as Next.js calls it; `spec` is what the security suite reads. */
+export type RouteHandler<P> = ((request: Request, context: { params: Promise<P> }) => Promise<Response>) & { spec: CallSpec };
+
 /** Wraps a handler: its plain return value becomes JSON (status 200, or `status`). */
-export function route<P = Record<string, never>>(handler: (context: RouteContext<P>) => Promise<unknown>, options: { status?: number } = {}) {
-  return async (request: Request, context: { params: Promise<P> }): Promise<Response> => {
+export function route<P = Record<string, never>>(spec: CallSpec, handler: (context: RouteContext<P>) => Promise<unknown>, options: { status?: number } = {}): RouteHandler<P> {
+  const wrapped = async (request: Request, context: { params: Promise<P> }): Promise<Response> => {
     const requestId = randomUUID();
+    let audit: PendingAudit | null = null;
     try {
-      const result = await handler({ request, params: await context.params, manager: getBackupManager(), requestId });
+      const call = await authorizeCall({ headers: request.headers, method: request.method, url: request.url, spec, requestId });
+      audit = call.audit;
+      let result: unknown;
+      try {
+        result = await handler({ request, params: await context.params, manager: getBackupManager(), requestId, actor: call.actor, audit });
+      } catch (error) {
+        await settleAudit(audit, error);
+        throw error;
+      }
+      await settleAudit(audit);
       if (result instanceof Response) {
         result.headers.set('x-request-id', requestId);
         return result;
@@ -84,4 +147,5 @@ export function route<P = Record<string, never>>(handler: (context: RouteContext
       return errorResponse(error, requestId);
     }
   };
+  return Object.assign(wrapped, { spec });
 }

@@ -12,16 +12,17 @@ export type StartJobResponse = { job_id: string; status: 'RUNNING' };
 const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(50) });
 
 /** Job history, newest first. */
-export const GET = route(async ({ request, manager }) => {
+export const GET = route({ role: 'viewer' }, async ({ request, manager }) => {
   const { limit } = parseWith(listQuery, Object.fromEntries(new URL(request.url).searchParams));
   return { jobs: await manager.listJobs({ limit }) };
 });
 
 /** Starts a backup job; answers at once with its id (also the snapshot id). */
 export const POST = route(
-  async ({ request, manager }) => {
+  { role: 'operator', audit: 'job.start' },
+  async ({ request, manager, actor, audit }) => {
     const { remarks } = await jsonBody(request, z.object({ remarks: remarksSchema.optional() }));
-    const id = await manager.startBackupJob({ remarks: remarks ?? null, startedBy: 'api' });
+    const id = await manager.startBackupJob({ remarks: remarks ?? null, startedBy: actor!.name, audit: audit! });
     return { job_id: id, status: 'RUNNING' as const };
   },
   { status: 202 },

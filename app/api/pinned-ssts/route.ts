@@ -15,7 +15,7 @@ const query = z.object({
 });
 
 /** SST object ids pinned by snapshots (the union over the manifest), in id order, a page at a time. */
-export const GET = route(async ({ request, manager }) => {
+export const GET = route({ role: 'viewer' }, async ({ request, manager }) => {
   const { after, limit, search } = parseWith(query, Object.fromEntries(new URL(request.url).searchParams));
   return manager.listPinnedSsts({ after, limit, search });
 });

@@ -7,4 +7,4 @@ export const dynamic = 'force-dynamic';
 export type ManifestResponse = Jsonified<Manifest>;
 
 /** The manifest: every snapshot with the SSTs it pins. */
-export const GET = route(async ({ manager }) => manager.manifest());
+export const GET = route({ role: 'viewer' }, async ({ manager }) => manager.manifest());

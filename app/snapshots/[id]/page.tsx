@@ -9,6 +9,7 @@ import { PAGE_MANIFEST_MAX_AGE_MS } from '@/lib/backup/backup-manager';
 import { isBackupError } from '@/lib/backup/errors';
 import { getBackupManager } from '@/lib/backup/process-manager';
 import { idSchema } from '@/lib/backup/validation';
+import { requirePageRole } from '@/app/_lib/page-auth';
 
 export const dynamic = 'force-dynamic';
 const RELATIONS_SHOWN = 50;
@@ -20,6 +21,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 }
 
 export default async function SnapshotPage({ params, searchParams }: Props) {
+  const actor = await requirePageRole('viewer');
   const parsed = idSchema.safeParse((await params).id);
   if (!parsed.success) notFound();
   const id = parsed.data;
@@ -48,9 +50,11 @@ export default async function SnapshotPage({ params, searchParams }: Props) {
       <div className="title-row">
         <h1>Snapshot {id.toString()}</h1>
         <div className="actions">
-          <a className="button" href={`/api/snapshots/${id}/download`} download>
-            Download snapshot file
-          </a>
+          {actor.role === 'admin' && (
+            <a className="button" href={`/api/snapshots/${id}/download`} download>
+              Download snapshot file
+            </a>
+          )}
           <DeleteSnapshotsButton ids={[id.toString()]} label="Delete snapshot…" redirectTo="/" />
         </div>
       </div>

@@ -4,6 +4,7 @@ import { formatCount } from '@/components/format';
 import { isBackupError } from '@/lib/backup/errors';
 import { getBackupManager } from '@/lib/backup/process-manager';
 import { idSchema } from '@/lib/backup/validation';
+import { requirePageRole } from '@/app/_lib/page-auth';
 
 export const metadata: Metadata = { title: 'Compare snapshots' };
 export const dynamic = 'force-dynamic';
@@ -35,6 +36,7 @@ function RelationList({ title, items }: { title: string; items: { id: number; ki
 }
 
 export default async function DiffPage({ searchParams }: Props) {
+  await requirePageRole('operator');
   const params = await searchParams;
   const from = idSchema.safeParse(params.from ?? '');
   const to = idSchema.safeParse(params.to ?? '');

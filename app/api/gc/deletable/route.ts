@@ -10,7 +10,7 @@ export type GcDeletableResponse = { deletable: string[] };
  * For the SST garbage collector: of the candidate object ids it listed, those it may delete
  * (pinned by no snapshot, not held by a running backup's safe point).
  */
-export const POST = route(async ({ request, manager }) => {
+export const POST = route({ role: 'viewer' }, async ({ request, manager }) => {
   const { candidates } = await jsonBody(request, z.object({ candidates: z.array(idSchema).max(1_000_000) }));
   return { deletable: await manager.gcDeletableSsts(candidates) };
 });

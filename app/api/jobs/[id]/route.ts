@@ -9,7 +9,7 @@ export const dynamic = 'force-dynamic';
 export type JobResponse = Jsonified<BackupJob>;
 
 /** One job, polled by the console while it runs. Unknown ids answer 404 with status NOT_FOUND. */
-export const GET = route<{ id: string }>(async ({ params, manager }) => {
+export const GET = route<{ id: string }>({ role: 'viewer' }, async ({ params, manager }) => {
   const id = parseWith(idSchema, params.id);
   const job = await manager.getJob(id);
   if (!job) throw new BackupError('NOT_FOUND', `backup job ${id} not found`);

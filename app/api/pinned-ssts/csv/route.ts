@@ -3,7 +3,7 @@ import { route } from '../../_lib/route';
 export const dynamic = 'force-dynamic';
 
 /** Every pinned SST as CSV: object_id,snapshot_ids (snapshot ids separated by spaces). */
-export const GET = route(async ({ manager }) => {
+export const GET = route({ role: 'viewer' }, async ({ manager }) => {
   const { items } = await manager.listPinnedSsts({ limit: 100_000_000 });
   const encoder = new TextEncoder();
   let at = 0;

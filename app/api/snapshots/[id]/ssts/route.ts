@@ -13,7 +13,7 @@ const query = z.object({
 });
 
 /** The SST object ids one snapshot pins, in id order, a page at a time. */
-export const GET = route<{ id: string }>(async ({ request, params, manager }) => {
+export const GET = route<{ id: string }>({ role: 'viewer' }, async ({ request, params, manager }) => {
   const { after, limit, search } = parseWith(query, Object.fromEntries(new URL(request.url).searchParams));
   return manager.snapshotSsts(parseWith(idSchema, params.id), { after, limit, search });
 });
