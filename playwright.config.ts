@@ -3,6 +3,7 @@
 import { defineConfig } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
+import { OIDC_CLIENT, OIDC_ISSUER, OIDC_ROLE_MAP } from './e2e/oidc-provider';
 
 interface Target {
   name: string;
@@ -32,13 +33,34 @@ export default defineConfig({
     trace: 'retain-on-failure',
   },
   projects: targets.map((t) => ({ name: t.name, use: { baseURL: `http://127.0.0.1:${t.port}` }, metadata: t })),
-  webServer: targets.map((t) => ({
-    command: `node node_modules/next/dist/bin/next start -H 127.0.0.1 -p ${t.port}`,
-    url: `http://127.0.0.1:${t.port}/api/health`,
-    env: { DATABASE_URL: t.databaseUrl, CONSOLE_DATA_DIR: t.dataDir, NEXT_TELEMETRY_DISABLED: '1' },
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-  })),
+  // Started in order: the OpenID provider before the consoles that discover it.
+  webServer: [
+    {
+      command: 'node --import tsx e2e/oidc-provider.ts',
+      url: `${OIDC_ISSUER}/.well-known/openid-configuration`,
+      env: { OIDC_CONSOLE_PORTS: targets.map((t) => t.port).join(',') },
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    ...targets.map((t) => ({
+      command: `node node_modules/next/dist/bin/next start -H 127.0.0.1 -p ${t.port}`,
+      url: `http://127.0.0.1:${t.port}/api/health`,
+      env: {
+        DATABASE_URL: t.databaseUrl,
+        CONSOLE_DATA_DIR: t.dataDir,
+        NEXT_TELEMETRY_DISABLED: '1',
+        OIDC_ISSUER,
+        OIDC_CLIENT_ID: OIDC_CLIENT.id,
+        OIDC_CLIENT_SECRET: OIDC_CLIENT.secret,
+        OIDC_ROLE_MAP,
+        OIDC_NAME: 'the test provider',
+      },
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore' as const,
+      stderr: 'pipe' as const,
+    })),
+  ],
 });

@@ -181,7 +181,8 @@ async function runUser(prisma: MetaClient, args: string[]): Promise<number> {
   if (!name) throw new UsageError(`user ${sub ?? ''} needs a user NAME`.replace('  ', ' '));
   switch (sub) {
     case 'add': {
-      const { user, password } = await audited(prisma, 'user.create', name, (audit) => createUser(prisma, { username: name, role: requireRole(flags.role) }, audit));
+      const role = requireRole(flags.role);
+      const { user, password } = await audited(prisma, 'user.create', name, (audit) => createUser(prisma, { username: name, role }, audit));
       print(`added ${user.username} (${user.role}); password, shown this once:\n${password}`, { username: user.username, role: user.role, password });
       return 0;
     }
@@ -212,8 +213,10 @@ async function runToken(prisma: MetaClient, args: string[]): Promise<number> {
   switch (sub) {
     case 'create': {
       if (!flags.name || !flags.scope) throw new UsageError('token create needs --name and --scope (read, operate or admin)');
-      const expiresInMs = flags['expires-in'] ? parseDuration(flags['expires-in']) : null;
-      const { token, view } = await audited(prisma, 'token.create', flags.name, (audit) => createToken(prisma, { name: flags.name!, scope: flags.scope!, expiresInMs }, audit));
+      const expiresIn = flags['expires-in'];
+      const { token, view } = await audited(prisma, 'token.create', flags.name, (audit) =>
+        createToken(prisma, { name: flags.name!, scope: flags.scope!, expiresInMs: expiresIn ? parseDuration(expiresIn) : null }, audit),
+      );
       print(token, { token, name: view.name, scope: view.scope, expires_at: view.expiresAt });
       return 0;
     }

@@ -59,7 +59,8 @@ export function AddUserForm() {
   );
 }
 
-export function UserRowActions({ username, role, disabled, self, hasPassword }: { username: string; role: Role; disabled: boolean; self: boolean; hasPassword: boolean }) {
+/** A user's controls; a single sign-on user's role and password belong to its provider. */
+export function UserRowActions({ login: username, role, disabled, self, sso }: { login: string; role: Role; disabled: boolean; self: boolean; sso: boolean }) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const [message, setMessage] = useState<{ ok: boolean; text: string; secret?: string } | null>(null);
@@ -71,9 +72,12 @@ export function UserRowActions({ username, role, disabled, self, hasPassword }: 
     });
   return (
     <div className="actions">
-      <label className="visually-hidden" htmlFor={`role-${username}`}>
-        Role of {username}
-      </label>
+      {!sso && (
+        <label className="visually-hidden" htmlFor={`role-${username}`}>
+          Role of {username}
+        </label>
+      )}
+      {!sso && (
       <select
         id={`role-${username}`}
         value={role}
@@ -86,12 +90,13 @@ export function UserRowActions({ username, role, disabled, self, hasPassword }: 
           </option>
         ))}
       </select>
+      )}
       {!self && (
         <button type="button" disabled={pending} onClick={() => run(() => setUserDisabledAction({ username, disabled: !disabled }), () => ({ text: disabled ? 'Enabled.' : 'Disabled; their sessions ended.' }))}>
           {disabled ? `Enable ${username}` : `Disable ${username}`}
         </button>
       )}
-      {hasPassword && !self && (
+      {!sso && !self && (
         <button
           type="button"
           disabled={pending}

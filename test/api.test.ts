@@ -118,6 +118,27 @@ for (const [kind, storage] of [['sqlite', 'fs'], ['postgresql', 's3']] as const)
       assert.match(bad.body.error.message, /^limit:/);
     });
 
+    it('takes ids beyond 2^53 sent as JSON numbers exactly, never rounded to another id', async () => {
+      const gcAnswer = await json(gc.POST, { method: 'POST', rawBody: '{"candidates":[9007199254742491, 18446744073709551615]}' });
+      assert.equal(gcAnswer.status, 200);
+      assert.deepEqual(gcAnswer.body, { deletable: ['9007199254742491', '18446744073709551615'] });
+      const deleted = await json(deleteMany.POST, { method: 'POST', rawBody: '{"ids":[9007199254740993]}' });
+      assert.deepEqual(deleted.body.deleted, ['9007199254740993']);
+      const tooBig = await json(deleteMany.POST, { method: 'POST', rawBody: '{"ids":[18446744073709551616]}' });
+      assert.equal(tooBig.status, 400);
+      assert.match(tooBig.body.error.message, /not a valid id/);
+    });
+
+    it('takes JSON bodies only, of at most 1 MiB', async () => {
+      const form = await call(jobs.POST, { method: 'POST' });
+      const plain = await jobs.POST(new Request('http://console.test/api/jobs', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain' }, body: '{}' }), { params: Promise.resolve({}) });
+      assert.equal(plain.status, 415);
+      assert.equal(form.status, 415, 'no content type at all');
+      const huge = await json(deleteMany.POST, { method: 'POST', rawBody: JSON.stringify({ ids: ['1'], padding: 'x'.repeat(1024 * 1024) }) });
+      assert.equal(huge.status, 413);
+      assert.equal(huge.body.error.code, 'PAYLOAD_TOO_LARGE');
+    });
+
     it('maps errors to statuses with clear messages, changing nothing', async () => {
       assert.equal((await json(job.GET, { params: { id: '99' } })).status, 404);
       const badId = await json(job.GET, { params: { id: '-1' } });

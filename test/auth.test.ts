@@ -18,6 +18,7 @@ import { listAuditEvents, type PendingAudit } from '../lib/meta/audit-log.ts';
 import { openMetaStore, type MetaStore } from '../lib/meta/client.ts';
 import { seedDemoCluster } from '../lib/meta/demo-cluster.ts';
 import { readBackupStorageParams } from '../lib/meta/system-params.ts';
+import { ctlOn } from './support/ctl.ts';
 import { freshDirectory, freshMetaStoreUrls } from './support/services.ts';
 
 const ORIGIN = 'http://console.test';
@@ -135,6 +136,15 @@ for (const { kind, url } of await freshMetaStoreUrls()) {
       // Another user is not locked by dave's failures.
       const { password: erinPassword } = await createUser(meta.prisma, { username: 'erin', role: 'viewer' }, by());
       assert.equal((await signIn(auth, 'erin', erinPassword)).status, 200);
+    });
+
+    it('limits sign-in attempts per address, whatever the user name', async () => {
+      const address = '203.0.113.250';
+      const statuses: number[] = [];
+      for (let i = 0; i < 31; i++) statuses.push((await signIn(auth, `nobody${i}`, 'wrong-password-here', address)).status);
+      assert.deepEqual(statuses.slice(0, 30), Array(30).fill(401));
+      assert.equal(statuses[30], 429);
+      assert.equal((await signIn(auth, 'nobody99', 'wrong-password-here', '203.0.113.251')).status, 401, 'another address is not limited');
     });
 
     it('stores API tokens only as hashes; a revoked or expired token is refused and its use audited', async () => {
@@ -268,6 +278,59 @@ for (const { kind, url } of await freshMetaStoreUrls()) {
       } finally {
         await configured.close();
       }
+    });
+
+    it('manages users and tokens from ctl, audited as cli:<os user>, and lists the audit log', async () => {
+      const ctl = ctlOn(url);
+      const added = await ctl('user', 'add', 'Frank', '--role', 'operator', '--json');
+      assert.equal(added.code, 0, added.stderr);
+      const { username, role, password } = JSON.parse(added.stdout);
+      assert.deepEqual([username, role], ['frank', 'operator']);
+      assert.equal((await signIn(auth, 'frank', password)).status, 200);
+      assert.equal((await ctl('user', 'add', 'frank', '--role', 'viewer')).code, 1, 'a second frank is refused');
+      assert.equal((await ctl('user', 'add', 'grace')).code, 2, '--role is needed');
+      assert.equal((await ctl('user', 'add', 'x!', '--role', 'viewer')).code, 1);
+      const users = JSON.parse((await ctl('user', 'list', '--json')).stdout) as { username: string; role: string; disabled: boolean }[];
+      assert.deepEqual(users.find((u) => u.username === 'frank'), { ...users.find((u) => u.username === 'frank'), role: 'operator', disabled: false });
+      assert.equal((await ctl('user', 'disable', 'frank')).code, 0);
+      assert.notEqual((await signIn(auth, 'frank', password)).status, 200);
+      assert.equal((await ctl('user', 'enable', 'frank')).code, 0);
+      const reset = JSON.parse((await ctl('user', 'reset-password', 'frank', '--json')).stdout);
+      assert.notEqual(reset.password, password);
+      assert.equal((await signIn(auth, 'frank', reset.password)).status, 200);
+      assert.equal((await ctl('user', 'set-role', 'frank', '--role', 'admin')).code, 0);
+
+      const created = await ctl('token', 'create', '--name', 'ci-token', '--scope', 'operate', '--expires-in', '7d');
+      assert.equal(created.code, 0, created.stderr);
+      const token = created.stdout.trim();
+      assert.match(token, /^mbc_[A-Za-z0-9_-]{43}$/, 'only the token is printed');
+      assert.deepEqual(await checkToken(meta.prisma, token), { ok: true, name: 'ci-token', role: 'operator' });
+      assert.equal((await ctl('token', 'create', '--name', 'x', '--scope', 'root')).code, 1);
+      assert.equal((await ctl('token', 'create', '--name', 'y', '--scope', 'read', '--expires-in', 'soon')).code, 1);
+      const listed = JSON.parse((await ctl('token', 'list', '--json')).stdout) as { name: string; scope: string; revokedAt: string | null }[];
+      assert.equal(listed.find((t) => t.name === 'ci-token')?.scope, 'operate');
+      assert.ok(!JSON.stringify(listed).includes(token));
+      assert.equal((await ctl('token', 'revoke', 'ci-token')).code, 0);
+      assert.equal((await ctl('token', 'revoke', 'ci-token')).code, 1);
+      assert.deepEqual(await checkToken(meta.prisma, token), { ok: false, name: 'ci-token', reason: 'revoked' });
+
+      const audit = JSON.parse((await ctl('audit', '--limit', '200', '--json')).stdout) as { actor: string; action: string; result: string; target: string }[];
+      const mine = audit.filter((e) => e.actor.startsWith('cli:')).map((e) => `${e.action} ${e.result}`);
+      assert.deepEqual(mine.reverse(), [
+        'user.create ok',
+        'user.create CONFLICT',
+        'user.create INVALID_INPUT',
+        'user.disable ok',
+        'user.enable ok',
+        'user.reset-password ok',
+        'user.set-role ok',
+        'token.create ok',
+        'token.create INVALID_INPUT',
+        'token.create INVALID_INPUT',
+        'token.revoke ok',
+        'token.revoke INVALID_INPUT',
+      ]);
+      assert.ok(!JSON.stringify(audit).includes(reset.password) && !JSON.stringify(audit).includes(token), 'no secret in the audit log');
     });
   });
 }

@@ -59,8 +59,19 @@ for (const backend of storeBackends) {
       assert.deepEqual(afterDelete.snapshot_metadata.map((s) => s.id), [2n]);
       assert.equal(await store.head(storage.snapshotKey(1n)), null);
       await assert.rejects(storage.get(1n), (e: unknown) => isBackupError(e, 'NOT_FOUND'));
-      const unknownOnly = await storage.delete([12345n]);
-      assert.equal(unknownOnly.manifest_id, 4n);
+    });
+
+    it('a delete of ids the manifest does not have writes nothing and removes no object', async () => {
+      const storage = await MetaSnapshotStorage.open(store, `${DIR}/noop-delete`);
+      await storage.create(1n, snapshotBody(1n), snapshotMetadata(1n));
+      // An object no entry names yet: what a running job is uploading looks like this.
+      await store.put(storage.snapshotKey(12345n), 'a running upload');
+      const before = await remoteManifestBytes(store, storage);
+      const unknownOnly = await storage.delete([12345n, 777n]);
+      assert.equal(unknownOnly.manifest_id, 1n);
+      assert.equal(await remoteManifestBytes(store, storage), before);
+      assert.ok(await store.head(storage.snapshotKey(12345n)), 'the object of an id the manifest does not name is left alone');
+      await store.deleteMany([storage.snapshotKey(12345n)]);
     });
 
     it('refuses a snapshot id that already has an object, changing nothing', async () => {

@@ -8,7 +8,8 @@ import { createUser, resetPassword, setUserDisabled, setUserRole } from '@/lib/a
 import { getMetaStore } from '@/lib/meta/shared-store';
 import { serverAction } from '../_lib/action';
 
-const username = z.string().trim().min(1, 'give a user name').max(100);
+/** A user name, or the e-mail of a single sign-on user. */
+const username = z.string().trim().min(1, 'give a user name').max(320);
 
 export const addUserAction = serverAction({ role: 'admin', audit: 'user.create' }, z.object({ username, role: z.enum(ROLES) }), async (input, { audit }) => {
   const { user, password } = await createUser(getMetaStore().prisma, input, audit!);

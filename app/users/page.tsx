@@ -45,15 +45,14 @@ export default async function UsersPage() {
               const login = u.username ?? u.email ?? u.name;
               return (
                 <tr key={u.id}>
-                  <td>
-                    {login}
-                    {u.email && u.username === null ? null : u.email ? <span className="muted"> · {u.email}</span> : null}
-                  </td>
-                  <td>{u.role}</td>
+                  <td>{login}</td>
+                  <td>{u.username === null ? `${u.role} (from the provider)` : u.role}</td>
                   <td>{u.signIn.join(', ') || '–'}</td>
                   <td>{u.disabled ? <span className="result-bad">disabled</span> : 'active'}</td>
                   <td>{u.lastSeenAt ? formatTime(u.lastSeenAt.toISOString()) : <span className="muted">never</span>}</td>
-                  <td>{u.username ? <UserRowActions username={u.username} role={u.role} disabled={u.disabled} self={u.id === me.userId} hasPassword={u.signIn.includes('password')} /> : <span className="muted">managed by single sign-on</span>}</td>
+                  <td>
+                    <UserRowActions login={login} role={u.role} disabled={u.disabled} self={u.id === me.userId} sso={u.username === null} />
+                  </td>
                 </tr>
               );
             })}

@@ -11,6 +11,7 @@ import { countFailedSignIns, writeAuditEvent } from '../meta/audit-log.ts';
 import type { MetaStore } from '../meta/client.ts';
 import { FIRST_ADMIN, forgetFirstAdminPassword } from './first-admin.ts';
 import { OIDC_PROVIDER_ID, roleFromClaims, type OidcConfig } from './oidc-config.ts';
+import type { Role } from './roles.ts';
 import { consoleOrigins, type ConsoleOrigins } from './origins.ts';
 import { clientAddress, userAgent } from './request-info.ts';
 import { sessionPolicy, type SessionPolicy } from './session-policy.ts';
@@ -58,6 +59,22 @@ function decodeJwtClaims(token: string | null | undefined): Record<string, unkno
   } catch {
     return {};
   }
+}
+
+/**
+ * Roles mapped from a single sign-on user's claims (userinfo or id token), by subject, between
+ * better-auth's profile mapping and the callback's end, where the user's row gets the role.
+ */
+export const SSO_NO_ROLE = 'NO_ROLE_FOR_CLAIMS';
+const pendingSsoRoles = new Map<string, { role: Role; at: number }>();
+const PENDING_SSO_ROLE_MS = 60_000;
+
+function takePendingSsoRole(subject: string | undefined): Role | null {
+  const now = Date.now();
+  for (const [key, value] of pendingSsoRoles) if (now - value.at > PENDING_SSO_ROLE_MS) pendingSsoRoles.delete(key);
+  const entry = subject === undefined ? undefined : pendingSsoRoles.get(subject);
+  if (subject !== undefined) pendingSsoRoles.delete(subject);
+  return entry?.role ?? null;
 }
 
 export function createConsoleAuth(options: ConsoleAuthOptions) {
@@ -158,13 +175,21 @@ export function createConsoleAuth(options: ConsoleAuthOptions) {
         if (ctx.path === '/callback/:id' && oidc) {
           const session = ctx.context.newSession;
           if (!session) {
-            await writeAuditEvent(prisma, { ...where, actor: 'anonymous', action: 'auth.sign-in', target: OIDC_PROVIDER_ID, result: failure ?? 'FAILED', message: 'single sign-on refused' });
+            const noRole = returned instanceof APIError && returned.body?.code === SSO_NO_ROLE;
+            await writeAuditEvent(prisma, {
+              ...where,
+              actor: 'anonymous',
+              action: 'auth.sign-in',
+              target: OIDC_PROVIDER_ID,
+              result: noRole ? 'FORBIDDEN' : (failure ?? 'FAILED'),
+              message: noRole ? returned.message : 'single sign-on did not complete',
+            });
             return;
           }
           // The role comes from the provider's claims at every sign-in, so a change there applies
-          // at the next one. The id token was verified by better-auth before this runs.
-          const account = await prisma.consoleAccount.findFirst({ where: { userId: session.user.id, providerId: OIDC_PROVIDER_ID }, select: { idToken: true } });
-          const role = roleFromClaims(oidc, decodeJwtClaims(account?.idToken));
+          // at the next one: those better-auth mapped (from userinfo or the id token it verified).
+          const account = await prisma.consoleAccount.findFirst({ where: { userId: session.user.id, providerId: OIDC_PROVIDER_ID }, select: { idToken: true, accountId: true } });
+          const role = takePendingSsoRole(account?.accountId) ?? roleFromClaims(oidc, decodeJwtClaims(account?.idToken));
           if (!role) {
             await prisma.consoleSession.deleteMany({ where: { id: session.session.id } });
             await writeAuditEvent(prisma, { ...where, actor: actorName(session.user), action: 'auth.sign-in', target: OIDC_PROVIDER_ID, result: 'FORBIDDEN', message: `no role for the claim ${oidc.roleClaim}` });
@@ -199,9 +224,9 @@ export function createConsoleAuth(options: ConsoleAuthOptions) {
                   requireIdTokenVerification: true,
                   overrideUserInfo: true,
                   mapProfileToUser: (profile) => {
-                    if (!roleFromClaims(oidc, profile as Record<string, unknown>)) {
-                      throw new APIError('FORBIDDEN', { message: `no role in this console for the claim ${oidc.roleClaim}` });
-                    }
+                    const role = roleFromClaims(oidc, profile as Record<string, unknown>);
+                    if (!role) throw new APIError('FORBIDDEN', { code: SSO_NO_ROLE, message: `no role in this console for the ${oidc.roleClaim} of ${String(profile.email ?? profile.sub).slice(0, 100)}` });
+                    if (profile.sub != null) pendingSsoRoles.set(String(profile.sub), { role, at: Date.now() });
                     const p = profile as { preferred_username?: string; name?: string; email?: string };
                     return { name: p.name ?? p.preferred_username ?? p.email ?? 'single sign-on user' };
                   },

@@ -2,9 +2,9 @@
 // for the audit log and the sign-in limits.
 
 /**
- * The client address. The console's server (scripts/serve.ts) sets x-forwarded-for to the
- * socket's peer unless CONSOLE_TRUSTED_PROXIES names the proxy that connected; then the
- * proxy's value is kept.
+ * The client address: the first x-forwarded-for entry, which `next start` fills with the socket's
+ * peer when the request has none. A client that reaches the port directly can set it itself, so
+ * the per-address sign-in limit is a convenience; the per-user limit does not depend on it.
  */
 export function clientAddress(headers: Headers): string | null {
   const forwarded = headers.get('x-forwarded-for');

@@ -81,12 +81,15 @@ export async function createUser(
   return { user: (await getUser(prisma, username))!, password };
 }
 
-async function findByUsername(prisma: MetaClient, raw: string) {
-  const username = normalizeUsername(raw);
-  const user = await prisma.consoleUser.findUnique({ where: { username } });
-  if (!user) throw new BackupError('NOT_FOUND', `no user named "${username}"`);
+/** A user by login: the user name, or the e-mail of a single sign-on user. */
+async function findByLogin(prisma: MetaClient, raw: string) {
+  const login = raw.trim().toLowerCase();
+  const user = login.includes('@') && login.length <= 320 ? await prisma.consoleUser.findUnique({ where: { email: login } }) : await prisma.consoleUser.findUnique({ where: { username: normalizeUsername(login) } });
+  if (!user) throw new BackupError('NOT_FOUND', `no user "${login.slice(0, 100)}"`);
   return user;
 }
+
+const loginOf = (user: { username: string | null; email: string }) => user.username ?? user.email;
 
 export async function getUser(prisma: MetaClient, username: string): Promise<ConsoleUserView | null> {
   const users = await listUsers(prisma, { username: normalizeUsername(username) });
@@ -115,23 +118,24 @@ export async function listUsers(prisma: MetaClient, where: { username?: string }
 /** Disables (or enables) a user; disabling ends every session of theirs at once. */
 export async function setUserDisabled(prisma: MetaClient, username: string, disabled: boolean, audit: PendingAudit): Promise<void> {
   audit.action = disabled ? 'user.disable' : 'user.enable';
-  const user = await findByUsername(prisma, username);
+  const user = await findByLogin(prisma, username);
   if (disabled && user.role === 'admin') await refuseLastAdmin(prisma, user.id, 'disable');
   await prisma.$transaction(async (tx) => {
     await tx.consoleUser.update({ where: { id: user.id }, data: { disabled } });
     if (disabled) await tx.consoleSession.deleteMany({ where: { userId: user.id } });
-    await recordPendingAudit(tx, audit, user.username);
+    await recordPendingAudit(tx, audit, loginOf(user));
   });
 }
 
 export async function setUserRole(prisma: MetaClient, username: string, rawRole: string, audit: PendingAudit): Promise<void> {
   audit.action = 'user.set-role';
   const role = checkRole(rawRole);
-  const user = await findByUsername(prisma, username);
+  const user = await findByLogin(prisma, username);
+  if (user.username === null) throw new BackupError('INVALID_INPUT', 'a single sign-on user gets its role from the provider at each sign-in: change the group there');
   if (user.role === 'admin' && role !== 'admin') await refuseLastAdmin(prisma, user.id, 'demote');
   await prisma.$transaction(async (tx) => {
     await tx.consoleUser.update({ where: { id: user.id }, data: { role } });
-    await recordPendingAudit(tx, audit, `${user.username} (${user.role} -> ${role})`);
+    await recordPendingAudit(tx, audit, `${loginOf(user)} (${user.role} -> ${role})`);
   });
 }
 
@@ -139,13 +143,14 @@ export async function setUserRole(prisma: MetaClient, username: string, rawRole:
 export async function resetPassword(prisma: MetaClient, username: string, audit: PendingAudit, password: string = randomPassword()): Promise<string> {
   audit.action = 'user.reset-password';
   checkPassword(password);
-  const user = await findByUsername(prisma, username);
+  const user = await findByLogin(prisma, username);
+  if (user.username === null) throw new BackupError('INVALID_INPUT', 'a single sign-on user has no password here: it signs in at its provider');
   const hash = await hashPassword(password);
   await prisma.$transaction(async (tx) => {
     const { count } = await tx.consoleAccount.updateMany({ where: { userId: user.id, providerId: 'credential' }, data: { password: hash } });
     if (count === 0) await tx.consoleAccount.create({ data: { id: randomUUID(), accountId: user.id, providerId: 'credential', userId: user.id, password: hash } });
     await tx.consoleSession.deleteMany({ where: { userId: user.id } });
-    await recordPendingAudit(tx, audit, user.username);
+    await recordPendingAudit(tx, audit, loginOf(user));
   });
   return password;
 }

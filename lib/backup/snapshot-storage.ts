@@ -108,13 +108,18 @@ export class MetaSnapshotStorage {
     return this.cached;
   }
 
-  /** Applies `change` to the latest remote manifest and writes it back with manifest_id + 1. */
-  private updateManifest(change: (manifest: Manifest) => Manifest): Promise<Manifest> {
+  /**
+   * Applies `change` to the latest remote manifest and writes it back with manifest_id + 1;
+   * a change that returns null changes nothing, and nothing is written.
+   */
+  private updateManifest(change: (manifest: Manifest) => Manifest | null): Promise<Manifest> {
     const run = async () => {
       for (let attempt = 1; ; attempt++) {
         const { manifest: remote, etag } = await this.readRemote();
         const base = remote.manifest_id >= this.cached.manifest_id ? remote : this.cached;
-        const next = { ...change(base), manifest_id: base.manifest_id + 1n };
+        const changed = change(base);
+        if (changed === null) return base;
+        const next = { ...changed, manifest_id: base.manifest_id + 1n };
         try {
           // Made as it is sent: a manifest of millions of ids is never held as one buffer.
           const written = await this.store.put(this.manifestKey, manifestBody(next), etag === null ? {} : { ifMatch: etag });
@@ -171,11 +176,20 @@ export class MetaSnapshotStorage {
   }
 
   /** Drops the entries (unknown ids are fine), then deletes the objects of every given id. */
+  /**
+   * Deletes the entries of `ids` that the manifest has, then their objects. Ids it does not have
+   * change nothing: no manifest write, and no object removed (one may be a running job's upload).
+   */
   async delete(ids: readonly bigint[]): Promise<Manifest> {
     const drop = new Set(ids);
-    const manifest = await this.updateManifest((m) => ({ ...m, snapshot_metadata: m.snapshot_metadata.filter((s) => !drop.has(s.id)) }));
+    let dropped: bigint[] = [];
+    const manifest = await this.updateManifest((m) => {
+      dropped = m.snapshot_metadata.filter((s) => drop.has(s.id)).map((s) => s.id);
+      return dropped.length === 0 ? null : { ...m, snapshot_metadata: m.snapshot_metadata.filter((s) => !drop.has(s.id)) };
+    });
+    if (dropped.length === 0) return manifest;
     try {
-      await this.store.deleteMany([...drop].map((id) => this.snapshotKey(id)));
+      await this.store.deleteMany(dropped.map((id) => this.snapshotKey(id)));
     } catch (error) {
       throw storageError(`delete snapshot objects in ${this.store.displayUrl} (they are no longer in the manifest and are left as orphans)`, error);
     }

@@ -10,6 +10,7 @@ import { getBackupManager } from '@/lib/backup/process-manager';
 import type { BackupManager } from '@/lib/backup/backup-manager';
 import { isBackupError, type BackupErrorCode } from '@/lib/backup/errors';
 import type { PendingAudit } from '@/lib/meta/audit-log';
+import { parseJson64 } from '@/lib/backup/json64';
 import { toJsonValue } from '@/lib/backup/json-view';
 import { maskUrl } from '@/lib/object-store/url';
 
@@ -83,7 +84,8 @@ export async function jsonBody<T extends z.ZodType>(request: Request, schema: T)
   const text = await readBounded(request);
   let body: unknown;
   try {
-    body = text.trim() === '' ? {} : JSON.parse(text);
+    // Integers beyond 2^53 parse exactly (as bigint): JSON.parse would round an id to another id.
+    body = text.trim() === '' ? {} : parseJson64(text);
   } catch {
     throw new BadRequest('the request body is not valid JSON');
   }
