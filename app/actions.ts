@@ -11,7 +11,8 @@ export const startBackupAction = serverAction(
   z.object({ remarks: remarksSchema, verify: z.boolean().default(false) }),
   async ({ remarks, verify }, { manager, actor, audit }) => {
     const id = await manager.startBackupJob({ remarks, startedBy: actor.name, verify, audit: audit! });
-    revalidatePath('/jobs');
+    // No revalidatePath: the page re-rendered with the action could land after the refresh the
+    // panel makes when the job ends, and show the list without the new snapshot.
     return { jobId: id };
   },
 );

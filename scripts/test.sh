@@ -47,6 +47,8 @@ failed=0
 # Temporary directories the tests make (meta stores, fs:// stores) go where cleanup removes them.
 export TMPDIR=$WORK/tmp
 mkdir -p "$TMPDIR"
+# fs:// stores of the tests live there too, and the demo cluster's Hummock store under ./data.
+export FS_STORAGE_ROOTS=$WORK:$ROOT/data
 
 log "unit and integration tests (node --test): SQLite, PostgreSQL, fs://, memory, S3"
 mapfile -t test_files < <(find lib test -name '*.test.ts' -not -path '*/generated/*' | sort)

@@ -1,6 +1,7 @@
 // The JSON API's route handlers, called as Next.js calls them (a Request in, a Response out),
 // on a real meta store (SQLite and PostgreSQL) and real backup storage.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { createToken } from '../lib/auth/tokens.ts';
 import { closeBackupManager } from '../lib/backup/process-manager.ts';
@@ -129,6 +130,18 @@ for (const [kind, storage] of [['sqlite', 'fs'], ['postgresql', 's3']] as const)
       assert.match(tooBig.body.error.message, /not a valid id/);
     });
 
+    it('keeps fs:// storage inside FS_STORAGE_ROOTS: /etc, / and /proc are refused at once, writing nothing', async () => {
+      for (const [url, directory] of [['fs:///etc', 'x'], ['fs:///', 'etc/ssh'], ['fs:///proc/self', 'x'], [`fs://${process.env.TMPDIR}/../../../etc`, 'x']] as const) {
+        const probed = await json(probe.POST, { method: 'POST', body: { url, directory } });
+        assert.equal(probed.status, 400, url);
+        assert.equal(probed.body.error.code, 'INVALID_CONFIG');
+        const saved = await json(config.POST, { method: 'POST', body: { url, directory } });
+        assert.equal(saved.status, 400, url);
+      }
+      assert.equal(fs.existsSync('/etc/.mbc-tmp'), false);
+      assert.equal((await json(config.GET)).body.directory, 'hummock_001/backup');
+    });
+
     it('takes JSON bodies only, of at most 1 MiB', async () => {
       const form = await call(jobs.POST, { method: 'POST' });
       const plain = await jobs.POST(new Request('http://console.test/api/jobs', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain' }, body: '{}' }), { params: Promise.resolve({}) });
@@ -141,6 +154,13 @@ for (const [kind, storage] of [['sqlite', 'fs'], ['postgresql', 's3']] as const)
 
     it('maps errors to statuses with clear messages, changing nothing', async () => {
       assert.equal((await json(job.GET, { params: { id: '99' } })).status, 404);
+      for (const id of ['9223372036854775808', '18446744073709551615']) {
+        assert.equal((await json(job.GET, { params: { id } })).status, 404, `job ${id}`);
+        assert.equal((await json(cancel.POST, { method: 'POST', params: { id } })).status, 404, `cancel ${id}`);
+      }
+      const loneSurrogate = await json(jobs.POST, { method: 'POST', rawBody: '{"remarks":"before \\ud800 the upgrade"}' });
+      assert.equal(loneSurrogate.status, 400);
+      assert.equal(loneSurrogate.body.error.message, 'remarks: remarks must be valid Unicode text');
       const badId = await json(job.GET, { params: { id: '-1' } });
       assert.equal(badId.status, 400);
       assert.match(badId.body.error.message, /not a valid id/);

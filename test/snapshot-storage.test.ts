@@ -74,6 +74,22 @@ for (const backend of storeBackends) {
       await store.deleteMany([storage.snapshotKey(12345n)]);
     });
 
+    it('refuses to call snapshot objects orphans when the manifest next to them is missing', async () => {
+      const storage = await MetaSnapshotStorage.open(store, `${DIR}/lost-manifest`);
+      await storage.create(1n, snapshotBody(1n), snapshotMetadata(1n));
+      await storage.create(2n, snapshotBody(2n), snapshotMetadata(2n));
+      assert.deepEqual(await storage.listOrphans(), []);
+      await store.deleteMany([storage.manifestKey]);
+      const reopened = await MetaSnapshotStorage.open(store, `${DIR}/lost-manifest`);
+      await assert.rejects(reopened.listOrphans(), (e: unknown) => isBackupError(e, 'CORRUPT_MANIFEST') && /manifest was lost/.test((e as Error).message));
+      assert.ok(await store.head(reopened.snapshotKey(1n)));
+      // A crashed job's object beside a manifest that exists is an orphan as before.
+      const fresh = await MetaSnapshotStorage.open(store, `${DIR}/orphan-ok`);
+      await fresh.create(1n, snapshotBody(1n), snapshotMetadata(1n));
+      await store.put(fresh.snapshotKey(9n), 'left by a crash');
+      assert.deepEqual((await fresh.listOrphans()).map((o) => o.key), [fresh.snapshotKey(9n)]);
+    });
+
     it('refuses a snapshot id that already has an object, changing nothing', async () => {
       const storage = await MetaSnapshotStorage.open(store, `${DIR}/dup`);
       await storage.create(5n, snapshotBody(5n), snapshotMetadata(5n));

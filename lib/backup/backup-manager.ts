@@ -21,6 +21,9 @@ import { checkStorageDirectory, MetaSnapshotStorage } from './snapshot-storage.t
 import { lowerBound, sstSetHas, unionWithCounts } from './sst-set.ts';
 import { remarksSchema } from './validation.ts';
 
+/** Job rows and verifications keep ids in signed 64-bit columns; u64 ids above this name none. */
+const MAX_STORED_ID = 2n ** 63n - 1n;
+
 export const MAX_META_SNAPSHOTS = 100;
 export type JobStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'NOT_FOUND';
 
@@ -442,6 +445,7 @@ export class BackupManager {
    * once read finished is kept and served from memory: polls of it cost no query.
    */
   private async readJob(id: bigint): Promise<BackupJob | null> {
+    if (id > MAX_STORED_ID) return null; // a valid u64 id, but beyond any the database holds
     const finished = this.finishedJobs.get(id);
     if (finished) return finished;
     let row = await this.prisma.backupJob.findUnique({ where: { id } });
@@ -470,6 +474,7 @@ export class BackupManager {
 
   async listJobs(options: { limit?: number; before?: bigint } = {}): Promise<BackupJob[]> {
     await this.reapStaleJobs();
+    if (options.before !== undefined && options.before > MAX_STORED_ID) options = { ...options, before: undefined };
     const rows = await this.prisma.backupJob.findMany({
       where: options.before === undefined ? {} : { id: { lt: options.before } },
       orderBy: { id: 'desc' },
@@ -555,6 +560,7 @@ export class BackupManager {
 
   /** The last verification of a snapshot in the current storage location, if any. */
   async lastVerification(id: bigint): Promise<VerifyResult | null> {
+    if (id > MAX_STORED_ID) return null;
     const storage = await this.storage();
     const row = await this.prisma.snapshotVerification.findFirst({
       where: { snapshot_id: id, storage_url: storage.store.displayUrl, storage_directory: storage.dir },

@@ -228,14 +228,22 @@ export class MetaSnapshotStorage {
     const named = new Set(manifest.snapshot_metadata.map((s) => this.snapshotKey(s.id)));
     named.add(this.manifestKey);
     const orphans: ObjectInfo[] = [];
+    let manifestSeen = false;
     try {
       for await (const object of listAll(this.store, `${this.dir}/`)) {
         // Only direct children: a nested directory may be another storage location.
         const isDirectChild = !object.key.slice(this.dir.length + 1).includes('/');
+        if (object.key === this.manifestKey) manifestSeen = true;
         if (isDirectChild && !named.has(object.key)) orphans.push(object);
       }
     } catch (error) {
       throw storageError(`list ${this.dir}/ in ${this.store.displayUrl}`, error);
+    }
+    // No manifest next to snapshot objects is a lost manifest, not a store of orphans: deleting
+    // them would destroy every backup.
+    const snapshots = orphans.filter((o) => o.key.endsWith('.snapshot')).length;
+    if (!manifestSeen && manifest.snapshot_metadata.length === 0 && snapshots > 0) {
+      throw new BackupError('CORRUPT_MANIFEST', `${this.manifestKey} is missing in ${this.store.displayUrl} while ${snapshots} snapshot objects are there: the manifest was lost; restore it before deleting anything`);
     }
     return orphans;
   }

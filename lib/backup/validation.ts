@@ -8,6 +8,8 @@ export const remarksSchema = z
   .trim()
   .max(MAX_REMARKS_LENGTH, `remarks must be at most ${MAX_REMARKS_LENGTH} characters`)
   .refine((s) => !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(s), 'remarks must not contain control characters')
+  // A lone surrogate is no character: no database or JSON encoder can store it as text.
+  .refine((s) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s), 'remarks must be valid Unicode text')
   .transform((s) => (s === '' ? null : s));
 
 /** A u64 id given as text (JSON APIs carry 64-bit ids as decimal strings). */

@@ -7,6 +7,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import lockfile from 'proper-lockfile';
+import { realPathOf, staysInside } from './fs-roots.ts';
 import { checkKey, isChunkedBody, isObjectStoreError, ObjectStoreError, type ListPage, type ObjectInfo, type ObjectStore, type PutBody, type PutOptions, type UploadOptions } from './types.ts';
 
 const TMP_DIR = '.mbc-tmp';
@@ -23,12 +24,18 @@ export class FsObjectStore implements ObjectStore {
     readonly displayUrl: string = `fs://${root}`,
   ) {
     this.root = path.resolve(root);
+    this.realRoot = realPathOf(this.root);
   }
+
+  private readonly realRoot: string;
 
   private file(key: string): string {
     checkKey(key);
     if (key.startsWith(`${TMP_DIR}/`) || key.startsWith(`${LOCK_DIR}/`)) throw new ObjectStoreError('INVALID_KEY', `object key "${key}" is reserved`);
-    return path.join(this.root, ...key.split('/'));
+    const file = path.join(this.root, ...key.split('/'));
+    // A symbolic link inside the store must not lead a key outside it.
+    if (!staysInside(file, this.realRoot)) throw new ObjectStoreError('INVALID_KEY', `object key "${key}" leads outside ${this.displayUrl} through a symbolic link`);
+    return file;
   }
 
   private notFound(key: string, cause: unknown): ObjectStoreError {

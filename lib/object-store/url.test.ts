@@ -63,4 +63,14 @@ describe('maskUrl', () => {
     assert.equal(maskUrl('minio://k:a@b/c:d@host:1/bucket'), 'minio://k:****@host:1/bucket');
     assert.equal(maskUrl('failed to reach minio://k:pw@h:1/b and postgresql://u:pw2@db:5432/x'), 'failed to reach minio://k:****@h:1/b and postgresql://u:****@db:5432/x');
   });
+
+  it('masks a secret whatever characters it holds, spaces and line breaks included', () => {
+    for (const secret of ['SEC RET', 'a\tb', 'line\nbreak', ' lead', 'trail ', 'ünï cödé', 'p@ss word', '%40enc', 'x:y z']) {
+      const url = `minio://KEY:${secret}@127.0.0.1:9000/bucket`;
+      const masked = maskUrl(url);
+      assert.equal(masked, 'minio://KEY:****@127.0.0.1:9000/bucket', JSON.stringify(secret));
+      assert.equal(parseObjectStoreUrl(url).scheme, 'minio');
+      assert.ok(!maskUrl(`backup storage: cannot read manifest.json in ${url}: connect ECONNREFUSED`).includes(secret.trim()), JSON.stringify(secret));
+    }
+  });
 });

@@ -69,8 +69,22 @@ export function parseObjectStoreUrl(url: string): ObjectStoreLocation {
 
 /**
  * Masks every secret in a storage URL (the password in `user:password@`). Works on text that
- * is not a valid URL too, so it is safe on anything about to be shown or logged.
+ * is not a valid URL too, so it is safe on anything about to be shown or logged. The secret
+ * runs to the last `@` before the next URL, whatever characters it holds (spaces included), as
+ * the parser reads it: it may hide more than the secret, never less.
  */
-export function maskUrl(url: string): string {
-  return url.replace(/([a-z][a-z0-9+.-]*:\/\/)([^/@\s:]*):(\S*)@/gi, (_m, scheme: string, user: string, secret: string) => `${scheme}${user}:${secret ? '****' : ''}@`);
+export function maskUrl(text: string): string {
+  const starts = [...text.matchAll(/[a-z][a-z0-9+.-]*:\/\//gi)].map((m) => m.index + m[0].length);
+  let out = '';
+  let pos = 0;
+  starts.forEach((start, i) => {
+    const limit = i + 1 < starts.length ? text.lastIndexOf(' ', starts[i + 1]!) : text.length;
+    const segment = text.slice(start, Math.max(limit, start));
+    const at = segment.lastIndexOf('@');
+    const colon = segment.indexOf(':');
+    if (at < 0 || colon < 0 || colon > at || /[/@]/.test(segment.slice(0, colon))) return;
+    out += `${text.slice(pos, start)}${segment.slice(0, colon)}:${colon + 1 < at ? '****' : ''}@`;
+    pos = start + at + 1;
+  });
+  return out + text.slice(pos);
 }
