@@ -1,12 +1,32 @@
-// Runs once when the console server starts: the first admin, on a meta store with no user.
+// Runs once when the console server starts: the first admin, on a meta store with no user; and
+// on SIGTERM or SIGINT, the backup jobs of this process end FAILED ("its process shut down")
+// before it exits, instead of staying RUNNING until their lease runs out. `npm start` sets
+// NEXT_MANUAL_SIG_HANDLE so that Next.js leaves the exit to this handler.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   const { ensureFirstAdmin } = await import('./lib/auth/first-admin');
   const { getMetaStore } = await import('./lib/meta/shared-store');
+  const { getBackupManager } = await import('./lib/backup/process-manager');
   try {
     await ensureFirstAdmin(getMetaStore().prisma);
   } catch (error) {
     // An unmigrated meta store: `npm start` migrates first, a bare `next start` may not have.
     console.error('could not check for the first console user:', error instanceof Error ? error.message : error);
+  }
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      const exit = () => {
+        if (process.env.NEXT_MANUAL_SIG_HANDLE) process.exit(0);
+      };
+      const deadline = setTimeout(exit, 10_000);
+      void getBackupManager()
+        .shutdown()
+        .then((ids) => ids.length && console.log(`${signal}: backup job ${ids.join(', ')} ended FAILED (the console shut down)`))
+        .catch((error: unknown) => console.error(`${signal}: shutting the backup jobs down failed:`, error instanceof Error ? error.message : error))
+        .finally(() => {
+          clearTimeout(deadline);
+          exit();
+        });
+    });
   }
 }

@@ -6,6 +6,8 @@ import { openMetaStore } from '../lib/meta/client.ts';
 const id = BigInt(process.argv[2] ?? '');
 const meta = openMetaStore();
 const manager = new BackupManager({ meta });
+// Stopped by the system: end the job FAILED now instead of after its lease.
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void manager.shutdown().catch(() => undefined));
 try {
   await manager.runJob(id);
 } catch (error) {

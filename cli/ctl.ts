@@ -253,8 +253,12 @@ async function run(manager: BackupManager, prisma: MetaClient): Promise<number> 
         print(`started backup job ${id}`, { job_id: id, status: 'RUNNING' });
         return 0;
       }
+      // Ctrl-C cancels the job; SIGTERM (a shutdown) fails it at once rather than leaving it
+      // RUNNING until its lease runs out.
       const onSignal = () => void manager.cancelJob(id).catch(() => undefined);
+      const onTerm = () => void manager.shutdown().catch(() => undefined);
       process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onTerm);
       const job = await manager.waitForJob(id, {
         pollMs: 1000,
         onProgress: (j) => {
@@ -262,6 +266,7 @@ async function run(manager: BackupManager, prisma: MetaClient): Promise<number> 
         },
       });
       process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onTerm);
       if (!json) process.stderr.write('\n');
       if (job.status !== 'SUCCEEDED' || !flags.verify) {
         print(jobLine(job), job);

@@ -30,6 +30,10 @@ export function BackupPanel({ runningJobId }: { runningJobId: string | null }) {
     if (jobId && status && TERMINAL.includes(status) && refreshed.current !== jobId) {
       refreshed.current = jobId;
       router.refresh();
+      // Pages accept a manifest confirmed within the last second (PAGE_MANIFEST_MAX_AGE_MS), and
+      // a render begun as the job ended can land last: refresh once more past that second.
+      const again = setTimeout(() => router.refresh(), 1_500);
+      return () => clearTimeout(again);
     }
   }, [jobId, status, router]);
 

@@ -237,6 +237,37 @@ for (const { kind, storage } of COMBOS.slice(0, 2)) {
       }
     });
 
+    it('a job whose process gets SIGTERM mid-upload ends FAILED at once, with no manifest entry and its safe point released', async () => {
+      const meta = await seededMetaStore(kind, await backupLocation(storage));
+      await installSstWindow(meta, 20_000);
+      const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', support('slow-backup.ts'), meta.url, 'sigterm'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const lines = readline.createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+      const id = BigInt(String((await lines.next()).value).replace('started ', ''));
+      const manager = new BackupManager({ meta }); // the default 30 s lease: no waiting it out
+      try {
+        for (;;) {
+          const job = (await manager.getJob(id))!;
+          assert.equal(job.status, 'RUNNING', 'the job is still uploading');
+          if (job.bytesWritten > 0n) break;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        const signalled = Date.now();
+        child.kill('SIGTERM');
+        const code = await new Promise((resolve) => child.once('exit', resolve));
+        assert.equal(code, 0, 'the process exits by itself');
+        assert.ok(Date.now() - signalled < 5_000, `shut down in ${Date.now() - signalled} ms`);
+        const job = (await manager.getJob(id))!;
+        assert.equal(job.status, 'FAILED');
+        assert.match(job.error!, /its process shut down/);
+        assert.deepEqual(await safePoints(meta), []);
+        assert.deepEqual((await manager.manifest()).snapshot_metadata, []);
+      } finally {
+        child.kill('SIGKILL');
+        await manager.close();
+        await meta.close();
+      }
+    });
+
     it('a job killed with SIGKILL mid-upload leaves no manifest entry and is FAILED with its safe point released after the lease', async () => {
       const meta = await seededMetaStore(kind, await backupLocation(storage));
       await installSstWindow(meta, 20_000);

@@ -23,6 +23,8 @@ import { remarksSchema } from './validation.ts';
 
 /** Job rows and verifications keep ids in signed 64-bit columns; u64 ids above this name none. */
 const MAX_STORED_ID = 2n ** 63n - 1n;
+/** The abort reason of jobs stopped because their process is shutting down. */
+const SHUT_DOWN = 'shut down';
 
 export const MAX_META_SNAPSHOTS = 100;
 export type JobStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'NOT_FOUND';
@@ -399,15 +401,22 @@ export class BackupManager {
     try {
       const job = await this.prisma.backupJob.findUniqueOrThrow({ where: { id }, select: { remarks: true } });
       reader = await openConsistentReader(this.meta.url);
+      const opened = reader;
+      // A cancel or shutdown must end the job even when the read is waiting on a stalled upload.
+      if (controller.signal.aborted) opened.abort();
+      else controller.signal.addEventListener('abort', () => opened.abort(), { once: true });
       build = buildSnapshot(reader, id, { remarks: job.remarks });
       const entry = build.metadata.bind(build);
       const { size } = await storage.create(id, build.body, entry, { signal: controller.signal });
       outcome = { state: 'SUCCEEDED', error: null, bytes: BigInt(size) };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      outcome = controller.signal.aborted
-        ? { state: 'CANCELLED', error: `backup job ${id} was cancelled`, bytes: null }
-        : { state: 'FAILED', error: `failed backup job ${id}: ${message}`, bytes: null };
+      const shutDown = controller.signal.aborted && (controller.signal.reason as Error | undefined)?.message === SHUT_DOWN;
+      outcome = shutDown
+        ? { state: 'FAILED', error: `failed backup job ${id}: interrupted: its process shut down`, bytes: null }
+        : controller.signal.aborted
+          ? { state: 'CANCELLED', error: `backup job ${id} was cancelled`, bytes: null }
+          : { state: 'FAILED', error: `failed backup job ${id}: ${message}`, bytes: null };
     } finally {
       clearInterval(timer);
       await beating;
@@ -649,6 +658,17 @@ export class BackupManager {
   }
 
   /** Waits for this process's running jobs (used at shutdown and in tests) and closes the store. */
+  /**
+   * For SIGTERM: the jobs this process runs stop at once and end FAILED ("its process shut
+   * down"), their safe points released and partial uploads aborted; resolves when they have.
+   */
+  async shutdown(): Promise<bigint[]> {
+    const ids = [...this.localJobs.keys()];
+    for (const job of this.localJobs.values()) job.controller.abort(new BackupError('INVALID_INPUT', SHUT_DOWN));
+    await Promise.all([...this.localJobs.values()].map((j) => j.done));
+    return ids;
+  }
+
   async close(options: { cancelRunning?: boolean } = {}): Promise<void> {
     if (options.cancelRunning) for (const job of this.localJobs.values()) job.controller.abort(new BackupError('INVALID_INPUT', 'cancelled'));
     await Promise.all([...this.localJobs.values()].map((j) => j.done));

@@ -17,6 +17,11 @@ export interface ConsistentReader {
   rows(table: string): AsyncIterable<RowBatch>;
   /** Ends the read transaction and the connection. */
   close(): Promise<void>;
+  /**
+   * Drops the connection now, failing a read in progress: a COPY whose consumer stopped (an
+   * aborted upload) would otherwise wait forever, and a COMMIT queued behind it too.
+   */
+  abort(): void;
 }
 
 interface Column {
@@ -91,14 +96,22 @@ async function openSqlite(url: string): Promise<ConsistentReader> {
       if (batch.length) yield batch;
     },
     async close() {
+      if (!db.open) return;
       if (db.inTransaction) db.prepare('COMMIT').run();
       db.close();
+    },
+    abort() {
+      // Reads are synchronous between batches: nothing can be waiting on the database.
     },
   };
 }
 
 async function openPostgres(url: string): Promise<ConsistentReader> {
   const client = new pg.Client({ connectionString: url });
+  let ended = false;
+  // A dropped connection fails the query or COPY in progress, which reports it; without a
+  // listener the client's 'error' event would end the whole process.
+  client.on('error', () => undefined);
   await client.connect();
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -150,11 +163,18 @@ async function openPostgres(url: string): Promise<ConsistentReader> {
       yield* copyBinaryValues(stream);
     },
     async close() {
+      if (ended) return;
       try {
         await client.query('COMMIT');
       } finally {
+        ended = true;
         await client.end();
       }
+    },
+    abort() {
+      if (ended) return;
+      ended = true;
+      client.end().catch(() => undefined);
     },
   };
 }
