@@ -6,6 +6,7 @@ import { PAGE_MANIFEST_MAX_AGE_MS } from '@/lib/backup/backup-manager';
 import { getBackupManager } from '@/lib/backup/process-manager';
 import { Nav } from '@/components/nav';
 import { Providers } from '@/components/providers';
+import { checkStorageHealth } from '@/lib/backup/storage-health';
 import { StorageBanner } from '@/components/storage-health';
 import { UserMenu } from '@/components/user-menu';
 import { roleAllows } from '@/lib/auth/roles';
@@ -21,15 +22,6 @@ export const metadata: Metadata = {
 export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
 export const dynamic = 'force-dynamic';
 
-async function storageHealth(): Promise<{ ok: boolean; message: string | null }> {
-  try {
-    await getBackupManager().manifest({ maxAgeMs: PAGE_MANIFEST_MAX_AGE_MS }); // reachable within the second
-    return { ok: true, message: null };
-  } catch (error) {
-    return { ok: false, message: error instanceof Error ? error.message : String(error) };
-  }
-}
-
 export default async function RootLayout({ children }: { children: ReactNode }) {
   // Each page checks its own role too (client navigations may not render the layout).
   const actor = await currentActor();
@@ -40,11 +32,12 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
     if (!roleAllows(actor.role, need)) redirect(`/forbidden?need=${need}`);
   }
   const user = actor ? { name: actor.name, role: actor.role } : null;
-  const health = user ? await storageHealth() : { ok: true, message: null };
+  // Reachable within the second; a stalled server shows in the banner after 2 s, not a hung page.
+  const health = user ? await checkStorageHealth(getBackupManager(), { maxAgeMs: PAGE_MANIFEST_MAX_AGE_MS, deadlineMs: 2_000 }) : ({ ok: true } as const);
   return (
     <html lang="en">
       <body>
-        <Providers storageOk={health.ok} storageMessage={health.message} user={user}>
+        <Providers storageOk={health.ok} storageMessage={health.ok ? null : health.message} user={user}>
           <a href="#content" className="skip-link">
             Skip to content
           </a>

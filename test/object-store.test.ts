@@ -5,7 +5,7 @@ import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { isObjectStoreError, listAll, openObjectStore, type ObjectStore } from '../lib/object-store/index.ts';
 import { FaultInjectingObjectStore } from '../lib/object-store/fault-injecting-store.ts';
-import { S3ObjectStore } from '../lib/object-store/s3-store.ts';
+import { S3ObjectStore, type StorageDeadlines } from '../lib/object-store/s3-store.ts';
 import { storeBackends } from './support/stores.ts';
 
 async function* chunksOf(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
@@ -156,8 +156,9 @@ describe('object store: unreachable S3 endpoint', () => {
 });
 
 describe('object store: an S3 endpoint that stops answering', () => {
-  it('fails the request once the connection has been silent for the idle timeout, instead of hanging', async () => {
-    // Accepts connections and reads requests, never answers: as a full Ceph cluster does.
+  // Accepts connections and reads requests, never answers: as a full Ceph cluster, or a
+  // SIGSTOPped radosgw, does.
+  async function silentServer() {
     const sockets = new Set<net.Socket>();
     const server = net.createServer((socket) => {
       sockets.add(socket);
@@ -165,19 +166,63 @@ describe('object store: an S3 endpoint that stops answering', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as net.AddressInfo;
-    const store = new S3ObjectStore({
-      bucket: 'silent',
-      displayUrl: `minio://127.0.0.1:${port}/silent`,
-      endpoint: `http://127.0.0.1:${port}`,
-      credentials: { accessKeyId: 'k', secretAccessKey: 's' },
-      idleTimeoutMs: 300,
-    });
-    try {
-      await assert.rejects(store.put('manifest.json', 'x'), (e: unknown) => isObjectStoreError(e, 'UNAVAILABLE') && e.message.startsWith(`cannot write manifest.json in minio://127.0.0.1:${port}/silent: `));
-    } finally {
-      await store.close();
+    const open = (deadlines: Partial<StorageDeadlines>) =>
+      new S3ObjectStore({ bucket: 'silent', displayUrl: `minio://127.0.0.1:${port}/silent`, endpoint: `http://127.0.0.1:${port}`, credentials: { accessKeyId: 'k', secretAccessKey: 's' }, deadlines });
+    const close = () => {
       for (const socket of sockets) socket.destroy();
       server.close();
+    };
+    return { port, open, close };
+  }
+
+  it('fails the request once the connection has been silent for the idle timeout, instead of hanging', async () => {
+    const silent = await silentServer();
+    const store = silent.open({ idleMs: 300, callMs: 60_000 });
+    try {
+      await assert.rejects(store.put('manifest.json', 'x'), (e: unknown) => isObjectStoreError(e, 'UNAVAILABLE') && e.message.startsWith(`cannot write manifest.json in minio://127.0.0.1:${silent.port}/silent: `));
+    } finally {
+      await store.close();
+      silent.close();
+    }
+  });
+
+  it('gives every call a deadline, retries included, and names it', async () => {
+    const silent = await silentServer();
+    const store = silent.open({ idleMs: 60_000, callMs: 400 });
+    try {
+      for (const [call, what] of [
+        [() => store.get('manifest.json'), 'a read of manifest.json'],
+        [() => store.head('a.snapshot'), 'a stat of a.snapshot'],
+        [() => store.listPage('dir/'), 'a listing of dir/'],
+        [() => store.deleteMany(['a.snapshot']), 'a delete in a.snapshot'],
+        [() => store.put('manifest.json', 'x'), 'a write of manifest.json'],
+      ] as const) {
+        const started = performance.now();
+        await assert.rejects(call(), (e: unknown) => isObjectStoreError(e, 'UNAVAILABLE') && e.message.includes(`did not answer ${what} within 0.4 s`), what);
+        assert.ok(performance.now() - started < 3000, `${what} ended after ${Math.round(performance.now() - started)} ms`);
+      }
+    } finally {
+      await store.close();
+      silent.close();
+    }
+  });
+
+  it('ends an upload at once when it is cancelled, whatever the server does', async () => {
+    const silent = await silentServer();
+    const store = silent.open({ idleMs: 60_000, callMs: 60_000 });
+    const controller = new AbortController();
+    async function* body() {
+      for (let i = 0; i < 4; i++) yield new Uint8Array(4 * 1024 * 1024);
+    }
+    try {
+      const started = performance.now();
+      const upload = store.upload('1.snapshot', body(), { signal: controller.signal });
+      setTimeout(() => controller.abort(), 200);
+      await assert.rejects(upload, (e: unknown) => isObjectStoreError(e, 'ABORTED'));
+      assert.ok(performance.now() - started < 3000, `the cancelled upload ended after ${Math.round(performance.now() - started)} ms`);
+    } finally {
+      await store.close();
+      silent.close();
     }
   });
 });

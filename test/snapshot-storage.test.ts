@@ -80,9 +80,12 @@ for (const backend of storeBackends) {
       await storage.create(2n, snapshotBody(2n), snapshotMetadata(2n));
       assert.deepEqual(await storage.listOrphans(), []);
       await store.deleteMany([storage.manifestKey]);
-      const reopened = await MetaSnapshotStorage.open(store, `${DIR}/lost-manifest`);
-      await assert.rejects(reopened.listOrphans(), (e: unknown) => isBackupError(e, 'CORRUPT_MANIFEST') && /manifest was lost/.test((e as Error).message));
-      assert.ok(await store.head(reopened.snapshotKey(1n)));
+      const lost = (e: unknown) => isBackupError(e, 'CORRUPT_MANIFEST') && /manifest was lost/.test((e as Error).message);
+      // A new process refuses to open it as an empty store (no "no snapshots", no ids from 1),
+      await assert.rejects(MetaSnapshotStorage.open(store, `${DIR}/lost-manifest`), lost);
+      // and the orphan sweep of a process that opened it before the loss does not offer them.
+      await assert.rejects(storage.listOrphans(), (e: unknown) => isBackupError(e, 'MANIFEST_REGRESSED'));
+      assert.ok(await store.head(storage.snapshotKey(1n)));
       // A crashed job's object beside a manifest that exists is an orphan as before.
       const fresh = await MetaSnapshotStorage.open(store, `${DIR}/orphan-ok`);
       await fresh.create(1n, snapshotBody(1n), snapshotMetadata(1n));
@@ -98,21 +101,67 @@ for (const backend of storeBackends) {
       assert.equal(await remoteManifestBytes(store, storage), before);
     });
 
-    it('replaces the cached manifest only with a greater manifest_id', async () => {
-      const a = await MetaSnapshotStorage.open(store, `${DIR}/refresh`);
-      const b = await MetaSnapshotStorage.open(store, `${DIR}/refresh`);
-      await a.create(1n, snapshotBody(1n), snapshotMetadata(1n));
-      await a.create(2n, snapshotBody(2n), snapshotMetadata(2n));
-      assert.equal(b.manifest().manifest_id, 0n);
-      assert.equal((await b.refreshManifest()).manifest_id, 2n);
-      // Someone writes an older manifest back: readers keep the newer one they have.
+    it('a manifest that went backwards is refused and never overwritten', async () => {
+      const a = await MetaSnapshotStorage.open(store, `${DIR}/backwards`);
+      for (let id = 1n; id <= 10n; id++) await a.create(id, snapshotBody(id), snapshotMetadata(id));
+      const viewer = await MetaSnapshotStorage.open(store, `${DIR}/backwards`);
+      assert.equal(viewer.manifest().manifest_id, 10n);
+      // Someone puts back a valid older copy naming one snapshot.
+      const older = new TextDecoder().decode(serializeManifest({ manifest_id: 1n, snapshot_metadata: [snapshotMetadata(1n)] }));
       const { etag } = await store.get(a.manifestKey);
-      await store.put(a.manifestKey, serializeManifest({ manifest_id: 1n, snapshot_metadata: [] }), { ifMatch: etag });
-      assert.equal((await b.refreshManifest()).manifest_id, 2n);
-      assert.equal(b.manifest().snapshot_metadata.length, 2);
-      // and the next write continues from the greater id.
-      const next = await b.create(3n, snapshotBody(3n), snapshotMetadata(3n));
-      assert.equal(next.manifest.manifest_id, 3n);
+      await store.put(a.manifestKey, older, { ifMatch: etag });
+      const regressed = (e: unknown) => isBackupError(e, 'MANIFEST_REGRESSED') && /went backwards/.test((e as Error).message) && /id 1, lower than the 10/.test((e as Error).message);
+      // Readers do not keep showing the old list as if nothing happened,
+      await assert.rejects(viewer.refreshManifest(), regressed);
+      // and no mutation writes over it, not even a delete of an unknown id.
+      await assert.rejects(a.delete([999n]), regressed);
+      await assert.rejects(a.delete([3n]), regressed);
+      await assert.rejects(a.create(11n, snapshotBody(11n), snapshotMetadata(11n)), regressed);
+      assert.equal(await remoteManifestBytes(store, a), older);
+      assert.ok(await store.head(a.snapshotKey(3n)), 'no object of the entries the old copy lost is removed');
+      await assert.rejects(a.listOrphans(), regressed);
+      // The newest copy put back: everything works again.
+      const current = await store.get(a.manifestKey);
+      await store.put(a.manifestKey, serializeManifest({ manifest_id: 10n, snapshot_metadata: [1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n, 9n, 10n].map((id) => snapshotMetadata(id)) }), { ifMatch: current.etag });
+      assert.equal((await viewer.refreshManifest()).snapshot_metadata.length, 10);
+      // A lost manifest is a regression too for a process that has seen one.
+      await store.deleteMany([a.manifestKey]);
+      await assert.rejects(a.refreshManifest(), (e: unknown) => isBackupError(e, 'MANIFEST_REGRESSED') && /is missing/.test((e as Error).message));
+      await assert.rejects(a.create(12n, snapshotBody(12n), snapshotMetadata(12n)), (e: unknown) => isBackupError(e, 'MANIFEST_REGRESSED'));
+      assert.equal(await store.head(a.manifestKey), null, 'nothing wrote a manifest with ids restarting at 1');
+      // and a new process refuses it as lost while snapshot objects are there.
+      await assert.rejects(MetaSnapshotStorage.open(store, `${DIR}/backwards`), (e: unknown) => isBackupError(e, 'CORRUPT_MANIFEST') && /manifest was lost/.test((e as Error).message));
+    });
+
+    it('a read that began before this instance wrote is not taken for a regression', async () => {
+      const slow = new FaultInjectingObjectStore(store);
+      const storage = await MetaSnapshotStorage.open(slow, `${DIR}/read-race`);
+      await storage.create(1n, snapshotBody(1n), snapshotMetadata(1n));
+      // A page's read starts, is slow, and returns manifest 1 after the backup below wrote 2.
+      slow.inject({ operation: 'get', key: /manifest\.json$/, delayMs: 300, times: 1 });
+      const staleRead = storage.refreshManifest();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await storage.create(2n, snapshotBody(2n), snapshotMetadata(2n));
+      const seen = await staleRead;
+      assert.equal(seen.manifest_id, 2n, 'the cached manifest stays the newer one');
+    });
+
+    it('writes no entry when the uploaded object is gone before the manifest write', async () => {
+      const faulty = new FaultInjectingObjectStore(store);
+      const storage = await MetaSnapshotStorage.open(faulty, `${DIR}/dir-removed`);
+      await storage.create(1n, snapshotBody(1n), snapshotMetadata(1n));
+      const before = await remoteManifestBytes(store, storage);
+      // The object vanishes between its upload and the manifest write (its directory removed):
+      // the check after the upload is held back until the object is gone.
+      faulty.inject({ operation: 'head', key: /2\.snapshot$/, delayMs: 100, times: 1 });
+      const removal = (async () => {
+        for (let waited = 0; waited < 5000 && !faulty.calls.some((c) => c.operation === 'head' && c.key.endsWith('2.snapshot')); waited += 5) await new Promise((r) => setTimeout(r, 5));
+        await store.deleteMany([storage.snapshotKey(2n)]);
+      })();
+      await assert.rejects(storage.create(2n, snapshotBody(2n), snapshotMetadata(2n)), (e: unknown) => isBackupError(e, 'STORAGE_UNAVAILABLE') && /gone right after its upload/.test((e as Error).message));
+      await removal;
+      assert.equal(await remoteManifestBytes(store, storage), before);
+      await assertEveryEntryHasItsObject(store, storage);
     });
 
     it('reads the manifest fresh unless a caller accepts one confirmed recently, and shares that read', async () => {

@@ -9,6 +9,8 @@ import { BackupError, isBackupError } from './errors.ts';
 import { emptyManifest, manifestBody, parseManifest, type Manifest, type SnapshotMetadata } from './manifest.ts';
 
 const MAX_MANIFEST_ATTEMPTS = 50;
+/** A snapshot object's name inside the storage directory. */
+const SNAPSHOT_OBJECT = /^\d+\.snapshot$/;
 
 export function checkStorageDirectory(dir: string): string {
   const trimmed = dir.trim().replace(/^\/+|\/+$/g, '');
@@ -35,6 +37,8 @@ export class MetaSnapshotStorage {
   private sharedRefresh: Promise<Manifest> | undefined;
   /** Serializes this instance's manifest writes; other processes are handled by the conditional write. */
   private writeChain: Promise<unknown> = Promise.resolve();
+  /** The last regression logged, so a page refreshing every second logs it once. */
+  private lastRegression: string | undefined;
 
   private constructor(
     readonly store: ObjectStore,
@@ -68,23 +72,70 @@ export class MetaSnapshotStorage {
     if (manifest.manifest_id > this.cached.manifest_id) this.cached = manifest;
   }
 
+  /**
+   * The remote manifest, refused when it is older than `this.cached` was when the read began:
+   * manifest ids only grow, so a lower one (or none at all) is a manifest replaced by an old copy
+   * or lost, and writing on top of it would drop what it no longer lists.
+   */
   private async readRemote(): Promise<{ manifest: Manifest; etag: string | null }> {
+    const known = this.cached.manifest_id;
     // A large manifest is parsed once per version: an unchanged one costs a 304.
     const last = this.lastRead;
     let object;
     try {
       object = last ? await this.store.getIfChanged(this.manifestKey, last.etag) : await this.store.get(this.manifestKey);
     } catch (error) {
-      if (isObjectStoreError(error, 'NOT_FOUND')) {
-        this.lastRead = undefined;
-        return { manifest: emptyManifest(), etag: null };
-      }
-      throw storageError(`read ${this.manifestKey} in ${this.store.displayUrl}`, error);
+      if (!isObjectStoreError(error, 'NOT_FOUND')) throw storageError(`read ${this.manifestKey} in ${this.store.displayUrl}`, error);
+      this.lastRead = undefined;
+      if (known > 0n) throw this.regressed(`is missing, while this process has seen manifest id ${known}`);
+      await this.refuseLostManifest();
+      return { manifest: emptyManifest(), etag: null };
     }
     if (object === null) return last!;
     const read = { manifest: parseManifest(object.body, `${this.store.displayUrl} ${this.manifestKey}`), etag: object.etag };
+    if (read.manifest.manifest_id < known) throw this.regressed(`has manifest id ${read.manifest.manifest_id}, lower than the ${known} this process has seen`);
     if (read.etag) this.lastRead = read;
     return read;
+  }
+
+  private regressed(what: string): BackupError {
+    const message = `${this.manifestKey} in ${this.store.displayUrl} ${what}: it went backwards (an old copy put back, or lost), and nothing will be written over it. Put the newest manifest back; if the older one is meant, save the storage settings again (or restart) to accept it.`;
+    // Once per state, not once per page refresh.
+    if (this.lastRegression !== what) console.error(`manifest went backwards: ${message}`);
+    this.lastRegression = what;
+    return new BackupError('MANIFEST_REGRESSED', message);
+  }
+
+  /**
+   * A location's first snapshot object is written after an (empty) manifest, so that a snapshot
+   * object without a manifest always means a lost manifest, never a first backup in flight.
+   */
+  private async ensureManifestExists(): Promise<void> {
+    try {
+      if (await this.store.head(this.manifestKey)) return;
+      await this.store.put(this.manifestKey, manifestBody(emptyManifest()));
+    } catch (error) {
+      // Another writer made it first.
+      if (isObjectStoreError(error, 'ALREADY_EXISTS') || isObjectStoreError(error, 'PRECONDITION_FAILED')) return;
+      throw storageError(`write ${this.manifestKey} in ${this.store.displayUrl}`, error);
+    }
+  }
+
+  /** No manifest next to snapshot objects is a lost manifest, not an empty store. */
+  private async refuseLostManifest(): Promise<void> {
+    let page;
+    try {
+      page = await this.store.listPage(`${this.dir}/`, { limit: 1000 });
+    } catch (error) {
+      throw storageError(`list ${this.dir}/ in ${this.store.displayUrl}`, error);
+    }
+    const snapshots = page.objects.filter((o) => SNAPSHOT_OBJECT.test(o.key.slice(this.dir.length + 1))).length;
+    if (snapshots > 0) {
+      throw new BackupError(
+        'CORRUPT_MANIFEST',
+        `${this.manifestKey} is missing in ${this.store.displayUrl} while snapshot objects are there (${snapshots}${page.next ? ' or more' : ''}): the manifest was lost. Put it back before backing up or deleting anything.`,
+      );
+    }
   }
 
   /**
@@ -115,8 +166,8 @@ export class MetaSnapshotStorage {
   private updateManifest(change: (manifest: Manifest) => Manifest | null): Promise<Manifest> {
     const run = async () => {
       for (let attempt = 1; ; attempt++) {
-        const { manifest: remote, etag } = await this.readRemote();
-        const base = remote.manifest_id >= this.cached.manifest_id ? remote : this.cached;
+        // Never the cached copy: a remote manifest behind it is refused, not overwritten.
+        const { manifest: base, etag } = await this.readRemote();
         const changed = change(base);
         if (changed === null) return base;
         const next = { ...changed, manifest_id: base.manifest_id + 1n };
@@ -157,6 +208,7 @@ export class MetaSnapshotStorage {
     const key = this.snapshotKey(id);
     // A corrupt or unreachable manifest fails here, before anything is written.
     await this.refreshManifest();
+    await this.ensureManifestExists();
     let size: number;
     try {
       ({ size } = await this.store.upload(key, body, options));
@@ -164,6 +216,13 @@ export class MetaSnapshotStorage {
       if (isObjectStoreError(error, 'ALREADY_EXISTS')) throw new BackupError('INVALID_INPUT', `snapshot object ${key} already exists in ${this.store.displayUrl}`);
       if (isObjectStoreError(error, 'ABORTED')) throw error;
       throw storageError(`upload ${key} to ${this.store.displayUrl}`, error);
+    }
+    // The entry is written only for an object that is there (its directory may have been removed).
+    const written = await this.store.head(key).catch((error: unknown) => {
+      throw storageError(`check ${key} in ${this.store.displayUrl} after its upload`, error);
+    });
+    if (written?.size !== size) {
+      throw new BackupError('STORAGE_UNAVAILABLE', `backup storage: ${key} in ${this.store.displayUrl} is ${written ? `${written.size} bytes instead of ${size}` : 'gone'} right after its upload; the manifest is left as it was`);
     }
     const metadata = typeof entryOf === 'function' ? entryOf() : entryOf;
     if (metadata.id !== id) throw new BackupError('INVALID_INPUT', `manifest entry id ${metadata.id} differs from snapshot id ${id}`);
@@ -239,11 +298,11 @@ export class MetaSnapshotStorage {
     } catch (error) {
       throw storageError(`list ${this.dir}/ in ${this.store.displayUrl}`, error);
     }
-    // No manifest next to snapshot objects is a lost manifest, not a store of orphans: deleting
-    // them would destroy every backup.
-    const snapshots = orphans.filter((o) => o.key.endsWith('.snapshot')).length;
-    if (!manifestSeen && manifest.snapshot_metadata.length === 0 && snapshots > 0) {
-      throw new BackupError('CORRUPT_MANIFEST', `${this.manifestKey} is missing in ${this.store.displayUrl} while ${snapshots} snapshot objects are there: the manifest was lost; restore it before deleting anything`);
+    // The manifest was read just before; one lost since is caught here rather than offering
+    // every snapshot as an orphan.
+    const snapshots = orphans.filter((o) => SNAPSHOT_OBJECT.test(o.key.slice(this.dir.length + 1))).length;
+    if (!manifestSeen && snapshots > 0) {
+      throw new BackupError('CORRUPT_MANIFEST', `${this.manifestKey} is missing in ${this.store.displayUrl} while ${snapshots} snapshot objects are there: the manifest was lost. Put it back before deleting anything.`);
     }
     return orphans;
   }

@@ -59,8 +59,31 @@ export interface S3StoreOptions {
    * compare the bare hash and answer 412 to the quoted form; MinIO accepts both.
    */
   bareConditionalEtags?: boolean;
-  /** A request whose connection stays silent this long fails (default 60 s) instead of hanging a job. */
-  idleTimeoutMs?: number;
+  /** Deadlines; by default from the environment (see storageDeadlines). */
+  deadlines?: Partial<StorageDeadlines>;
+}
+
+export interface StorageDeadlines {
+  /** A connection silent this long fails its attempt (the SDK retries it). */
+  idleMs: number;
+  /** A whole call, retries included, until its answer's headers: metadata calls and reads. */
+  callMs: number;
+  /** A whole part upload (8 MiB), retries included. */
+  partMs: number;
+}
+
+/**
+ * Every call has a deadline, so a stalled server (a full Ceph cluster blocks writes; a stopped
+ * one keeps its connections open) fails a job in well under a minute instead of hanging it.
+ * STORAGE_CALL_TIMEOUT_MS and STORAGE_IDLE_TIMEOUT_MS override them (the fault tests shorten them).
+ */
+export function storageDeadlines(env: NodeJS.ProcessEnv = process.env): StorageDeadlines {
+  const ms = (name: string, fallback: number) => {
+    const value = Number(env[name]);
+    return Number.isInteger(value) && value > 0 ? value : fallback;
+  };
+  const idleMs = ms('STORAGE_IDLE_TIMEOUT_MS', 10_000);
+  return { idleMs, callMs: ms('STORAGE_CALL_TIMEOUT_MS', 20_000), partMs: Math.max(60_000, 3 * idleMs) };
 }
 
 function statusOf(error: unknown): number | undefined {
@@ -94,9 +117,11 @@ export class S3ObjectStore implements ObjectStore {
   private readonly client: S3Client;
   private readonly bucket: string;
   private readonly bareConditionalEtags: boolean;
+  private readonly deadlines: StorageDeadlines;
 
   constructor(options: S3StoreOptions) {
     this.bucket = options.bucket;
+    this.deadlines = { ...storageDeadlines(), ...options.deadlines };
     this.bareConditionalEtags = options.bareConditionalEtags ?? false;
     this.displayUrl = options.displayUrl;
     const config: S3ClientConfig = {
@@ -106,7 +131,7 @@ export class S3ObjectStore implements ObjectStore {
       responseChecksumValidation: 'WHEN_REQUIRED',
       maxAttempts: 3,
       // A server that stops answering (a full Ceph cluster blocks writes) must fail the request.
-      requestHandler: { connectionTimeout: 10_000, socketTimeout: options.idleTimeoutMs ?? 60_000 },
+      requestHandler: { connectionTimeout: Math.min(10_000, this.deadlines.idleMs), socketTimeout: this.deadlines.idleMs },
     };
     if (options.endpoint) {
       Object.assign(config, { endpoint: options.endpoint, forcePathStyle: true, region: process.env.AWS_REGION ?? 'us-east-1', credentials: options.credentials });
@@ -126,13 +151,33 @@ export class S3ObjectStore implements ObjectStore {
     return new ObjectStoreError('UNAVAILABLE', `cannot ${action} ${key} in ${this.displayUrl}: ${detail}`, { cause: error });
   }
 
+  /**
+   * Sends a command with a deadline for its answer (the response headers; a body is then bounded
+   * by the idle timeout) and the caller's abort signal. A missed deadline is UNAVAILABLE, naming it.
+   */
+  private async send<T>(what: string, call: (abortSignal: AbortSignal) => Promise<T>, options: { signal?: AbortSignal; deadlineMs?: number } = {}): Promise<T> {
+    const ms = options.deadlineMs ?? this.deadlines.callMs;
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), ms);
+    try {
+      return await call(options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal);
+    } catch (error) {
+      if (deadline.signal.aborted && !options.signal?.aborted) {
+        throw new ObjectStoreError('UNAVAILABLE', `${this.displayUrl} did not answer ${what} within ${ms / 1000} s`, { cause: error });
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async put(key: string, body: PutBody, options: PutOptions = {}) {
     checkKey(key);
     try {
       const condition = options.ifMatch === undefined ? { IfNoneMatch: '*' } : { IfMatch: this.bareConditionalEtags ? options.ifMatch.replace(/^"(.*)"$/, '$1') : options.ifMatch };
       let result;
       if (!isChunkedBody(body)) {
-        result = await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ...condition }));
+        result = await this.send(`a write of ${key}`, (abortSignal) => this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ...condition }), { abortSignal }));
       } else {
         // A first pass for the length (sent before the bytes) and the SHA-256 (so the request is
         // signed over its payload, as a buffer's is).
@@ -143,7 +188,7 @@ export class S3ObjectStore implements ObjectStore {
           length += chunk.length;
         }
         if (length <= STREAMED_PUT_BYTES) {
-          result = await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: Buffer.concat([...body.chunks()]), ...condition }));
+          result = await this.send(`a write of ${key}`, (abortSignal) => this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: Buffer.concat([...body.chunks()]), ...condition }), { abortSignal }));
         } else {
           const payloadHash = hash.digest('hex');
           result = await withRetries(() => {
@@ -156,7 +201,7 @@ export class S3ObjectStore implements ObjectStore {
               },
               { step: 'build', name: 'streamedPayloadHash' },
             );
-            return this.client.send(command);
+            return this.send(`a write of ${key}`, (abortSignal) => this.client.send(command, { abortSignal }), { deadlineMs: this.deadlines.partMs + Math.ceil(length / 1e6) * 1000 });
           });
         }
       }
@@ -182,8 +227,8 @@ export class S3ObjectStore implements ObjectStore {
    */
   async upload(key: string, body: AsyncIterable<Uint8Array>, options: UploadOptions = {}) {
     checkKey(key);
-    if (await this.head(key)) throw new ObjectStoreError('ALREADY_EXISTS', `object ${key} already exists in ${this.displayUrl}`);
     const { signal } = options;
+    if (await this.head(key, signal)) throw new ObjectStoreError('ALREADY_EXISTS', `object ${key} already exists in ${this.displayUrl}`);
     const aborted = () => new ObjectStoreError('ABORTED', `upload of ${key} aborted`);
     const spare: Buffer[] = [];
     const inFlight = new Set<Promise<void>>();
@@ -196,8 +241,7 @@ export class S3ObjectStore implements ObjectStore {
     const sendPart = async (bytes: Buffer, length: number) => {
       const PartNumber = parts.length + 1;
       parts.push({ PartNumber, ETag: undefined });
-      const sending: Promise<void> = this.client
-        .send(new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber, Body: bytes.subarray(0, length), ContentLength: length }), { abortSignal: signal })
+      const sending: Promise<void> = this.send(`an upload of part ${PartNumber} of ${key}`, (abortSignal) => this.client.send(new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber, Body: bytes.subarray(0, length), ContentLength: length }), { abortSignal }), { signal, deadlineMs: this.deadlines.partMs })
         .then((result) => {
           parts[PartNumber - 1]!.ETag = result.ETag;
           spare.push(bytes);
@@ -218,7 +262,7 @@ export class S3ObjectStore implements ObjectStore {
           at += n;
           size += n;
           if (used < PART_SIZE) continue;
-          uploadId ??= (await this.client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key }), { abortSignal: signal })).UploadId;
+          uploadId ??= (await this.send(`the start of an upload of ${key}`, (abortSignal) => this.client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key }), { abortSignal }), { signal })).UploadId;
           await sendPart(part, used);
           part = spare.pop() ?? Buffer.allocUnsafe(PART_SIZE);
           used = 0;
@@ -226,19 +270,21 @@ export class S3ObjectStore implements ObjectStore {
       }
       if (signal?.aborted) throw aborted();
       if (uploadId === undefined) {
-        await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: part.subarray(0, used), IfNoneMatch: '*' }), { abortSignal: signal });
+        await this.send(`a write of ${key}`, (abortSignal) => this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: part.subarray(0, used), IfNoneMatch: '*' }), { abortSignal }), { signal, deadlineMs: this.deadlines.partMs });
       } else {
         if (used > 0) await sendPart(part, used);
         await Promise.all(inFlight);
         if (failure) throw failure;
-        await this.client.send(
-          new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts: parts as CompletedPart[] }, IfNoneMatch: '*' }),
-          { abortSignal: signal },
-        );
+        // Completing many parts can take the server a while.
+        await this.send(`the completion of an upload of ${key}`, (abortSignal) => this.client.send(new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts: parts as CompletedPart[] }, IfNoneMatch: '*' }), { abortSignal }), { signal, deadlineMs: this.deadlines.partMs });
       }
     } catch (error) {
       await Promise.allSettled(inFlight);
-      if (uploadId !== undefined) await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId })).catch(() => undefined);
+      // Bounded, so a cancel or a stalled server ends the job at once; an upload left behind is
+      // named by the orphan sweep.
+      if (uploadId !== undefined) {
+        await this.send(`the abort of an upload of ${key}`, (abortSignal) => this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }), { abortSignal }), { deadlineMs: Math.min(5_000, this.deadlines.callMs) }).catch(() => undefined);
+      }
       if (signal?.aborted) throw isObjectStoreError(error, 'ABORTED') ? error : new ObjectStoreError('ABORTED', `upload of ${key} aborted`, { cause: error });
       if (isObjectStoreError(error)) throw error;
       if (statusOf(error) === 412) throw new ObjectStoreError('ALREADY_EXISTS', `object ${key} already exists in ${this.displayUrl}`);
@@ -252,7 +298,7 @@ export class S3ObjectStore implements ObjectStore {
   async get(key: string) {
     checkKey(key);
     try {
-      const result = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const result = await this.send(`a read of ${key}`, (abortSignal) => this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal }));
       return { body: await bodyBytes(result), etag: result.ETag ?? '' };
     } catch (error) {
       throw this.fail('read', key, error);
@@ -262,7 +308,7 @@ export class S3ObjectStore implements ObjectStore {
   async getIfChanged(key: string, etag: string) {
     checkKey(key);
     try {
-      const result = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, IfNoneMatch: etag }));
+      const result = await this.send(`a read of ${key}`, (abortSignal) => this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, IfNoneMatch: etag }), { abortSignal }));
       return { body: await bodyBytes(result), etag: result.ETag ?? '' };
     } catch (error) {
       if (statusOf(error) === 304) return null;
@@ -274,7 +320,7 @@ export class S3ObjectStore implements ObjectStore {
     checkKey(key);
     if (end <= start) return new Uint8Array(0);
     try {
-      const result = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: `bytes=${start}-${end - 1}` }));
+      const result = await this.send(`a read of ${key}`, (abortSignal) => this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: `bytes=${start}-${end - 1}` }), { abortSignal }));
       return await result.Body!.transformToByteArray();
     } catch (error) {
       if (statusOf(error) === 416) return new Uint8Array(0);
@@ -285,17 +331,17 @@ export class S3ObjectStore implements ObjectStore {
   async stream(key: string) {
     checkKey(key);
     try {
-      const result = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const result = await this.send(`a read of ${key}`, (abortSignal) => this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal }));
       return result.Body as Readable;
     } catch (error) {
       throw this.fail('read', key, error);
     }
   }
 
-  async head(key: string): Promise<ObjectInfo | null> {
+  async head(key: string, signal?: AbortSignal): Promise<ObjectInfo | null> {
     checkKey(key);
     try {
-      const result = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      const result = await this.send(`a stat of ${key}`, (abortSignal) => this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal }), { signal });
       return { key, size: result.ContentLength ?? 0, etag: result.ETag ?? '', lastModified: result.LastModified ?? new Date(0) };
     } catch (error) {
       const failure = this.fail('stat', key, error);
@@ -306,9 +352,7 @@ export class S3ObjectStore implements ObjectStore {
 
   async listPage(prefix: string, options: { after?: string; limit?: number } = {}): Promise<ListPage> {
     try {
-      const result = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, StartAfter: options.after, MaxKeys: Math.min(options.limit ?? 1000, 1000) }),
-      );
+      const result = await this.send(`a listing of ${prefix || '/'}`, (abortSignal) => this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, StartAfter: options.after, MaxKeys: Math.min(options.limit ?? 1000, 1000) }), { abortSignal }));
       const objects = (result.Contents ?? []).map((o) => ({ key: o.Key!, size: o.Size ?? 0, etag: o.ETag ?? '', lastModified: o.LastModified ?? new Date(0) }));
       return { objects, next: result.IsTruncated && objects.length ? objects.at(-1)!.key : undefined };
     } catch (error) {
@@ -320,7 +364,7 @@ export class S3ObjectStore implements ObjectStore {
     for (let i = 0; i < keys.length; i += DELETE_BATCH) {
       const batch = keys.slice(i, i + DELETE_BATCH).map(checkKey);
       try {
-        const result = await this.client.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }));
+        const result = await this.send(`a delete in ${batch[0]}`, (abortSignal) => this.client.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }), { abortSignal }));
         const failed = (result.Errors ?? []).filter((e) => e.Code !== 'NoSuchKey');
         if (failed.length) throw new ObjectStoreError('UNAVAILABLE', `cannot delete ${failed.map((e) => `${e.Key} (${e.Code})`).join(', ')} in ${this.displayUrl}`);
       } catch (error) {
