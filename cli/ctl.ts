@@ -377,7 +377,7 @@ async function run(manager: BackupManager, prisma: MetaClient): Promise<number> 
     case 'orphans': {
       const orphans = await manager.listOrphans();
       if (!flags.delete) {
-        const human = orphans.length ? [`${orphans.length} orphan objects (delete them with --delete):`, ...orphans.map((o) => `  ${o.key}  ${bytes(BigInt(o.size))}`)].join('\n') : 'no orphan objects';
+        const human = orphans.length ? [`${orphans.length} orphan objects (delete them with --delete):`, ...orphans.map((o) => `  ${o.key}  ${bytes(BigInt(o.size))}${o.kind === 'object' ? '' : `  (${o.kind})`}`)].join('\n') : 'no orphan objects';
         print(human, { orphans });
         return 0;
       }

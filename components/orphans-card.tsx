@@ -1,6 +1,6 @@
 'use client';
-// Objects in the backup directory that no snapshot names (left by crashed jobs or strays),
-// with a confirmed delete of exactly the listed ones.
+// Objects in the backup directory that no snapshot names (left by crashed jobs or strays) and
+// unfinished uploads, with a confirmed delete of exactly the listed ones.
 import { useRouter } from 'next/navigation';
 import { useRef, useState, useTransition } from 'react';
 import { deleteOrphansAction } from '@/app/actions';
@@ -8,7 +8,14 @@ import { formatBytes, formatTime } from './format';
 import { useStorageOk } from './storage-health';
 import { useCan } from './session';
 
-export function OrphansCard({ orphans }: { orphans: { key: string; size: number; lastModified: string }[] }) {
+export interface OrphanRow {
+  key: string;
+  kind: 'object' | 'unfinished upload';
+  size: number;
+  lastModified: string;
+}
+
+export function OrphansCard({ orphans, error }: { orphans: OrphanRow[]; error?: string }) {
   const router = useRouter();
   const storageOk = useStorageOk();
   const canDelete = useCan('admin');
@@ -27,8 +34,15 @@ export function OrphansCard({ orphans }: { orphans: { key: string; size: number;
   return (
     <section className="card" aria-labelledby="orphans-heading">
       <h2 id="orphans-heading">Orphan objects</h2>
-      <p className="muted">Objects in the backup directory that no snapshot in the manifest names, such as what a crashed job left. A running job's object is never listed.</p>
-      {orphans.length === 0 ? (
+      <p className="muted">
+        Objects in the backup directory that no snapshot in the manifest names, and uploads that never finished (temporary files, multipart uploads), such as what a
+        crashed or killed job left. A running job's upload is never listed.
+      </p>
+      {error ? (
+        <p className="error-text" role="alert" data-testid="orphans-error">
+          {error}
+        </p>
+      ) : orphans.length === 0 ? (
         <p data-testid="orphans-none">None.</p>
       ) : (
         <>
@@ -37,6 +51,7 @@ export function OrphansCard({ orphans }: { orphans: { key: string; size: number;
               <thead>
                 <tr>
                   <th scope="col">Key</th>
+                  <th scope="col">Kind</th>
                   <th scope="col" className="num">
                     Size
                   </th>
@@ -47,6 +62,7 @@ export function OrphansCard({ orphans }: { orphans: { key: string; size: number;
                 {orphans.map((o) => (
                   <tr key={o.key}>
                     <td className="mono">{o.key}</td>
+                    <td>{o.kind}</td>
                     <td className="num">{formatBytes(o.size)}</td>
                     <td>{formatTime(o.lastModified)}</td>
                   </tr>

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import pg from 'pg';
+import Database from 'better-sqlite3';
 import { BackupManager } from '../lib/backup/backup-manager.ts';
 import { isBackupError } from '../lib/backup/errors.ts';
 import { parseJson64 } from '../lib/backup/json64.ts';
@@ -15,6 +16,7 @@ import { restoreSnapshot } from '../lib/backup/restore.ts';
 import { MetaSnapshotStorage } from '../lib/backup/snapshot-storage.ts';
 import { openMetaStore, type MetaStore } from '../lib/meta/client.ts';
 import { openConsistentReader } from '../lib/meta/consistent-reader.ts';
+import { sqliteFilePath } from '../lib/meta/database-url.ts';
 import { batchRows } from '../lib/meta/framed-rows.ts';
 import { simulateStep } from '../lib/meta/demo-cluster.ts';
 import { pendingMigrations } from '../lib/meta/migrate.ts';
@@ -76,6 +78,23 @@ async function schemaOf(url: string): Promise<unknown[][]> {
   });
 }
 
+/** The stored text of every DATETIME value of a SQLite database, table by table, in row order. */
+function sqliteDatetimeText(url: string): Record<string, string[]> {
+  const db = new Database(sqliteFilePath(url), { readonly: true });
+  try {
+    const out: Record<string, string[]> = {};
+    for (const { table } of SNAPSHOT_SECTIONS) {
+      const columns = (db.prepare(`PRAGMA table_info("${table}")`).all() as { name: string; type: string }[]).filter((c) => c.type === 'DATETIME');
+      if (columns.length === 0) continue;
+      const rows = db.prepare(`SELECT ${columns.map((c) => `"${c.name}"`).join(', ')} FROM "${table}" ORDER BY rowid`).raw().all() as (string | null)[][];
+      out[table] = rows.flat().filter((v): v is string => v !== null);
+    }
+    return out;
+  } finally {
+    db.close();
+  }
+}
+
 async function allRowCounts(url: string): Promise<number> {
   const meta = openMetaStore(url);
   try {
@@ -128,6 +147,13 @@ for (const [from, to] of DIRECTIONS) {
           assert.equal(report.snapshotId, id);
           assert.equal(report.sequencesFrom, id);
           assert.deepEqual(await tableContents(target), await tableContents(source.url));
+          if (to === 'sqlite') {
+            // DATETIME is text in SQLite: the restore writes Prisma's form, so text sorts and
+            // comparisons do not mix it with an ISO 'Z' form.
+            const restoredText = sqliteDatetimeText(target);
+            if (from === 'sqlite') assert.deepEqual(restoredText, sqliteDatetimeText(source.url));
+            for (const value of Object.values(restoredText).flat()) assert.match(value, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+00:00$/);
+          }
           if (to === 'postgresql') {
             // The schema came from the restore's own transaction: it must be what Prisma makes.
             assert.deepEqual(await pendingMigrations(target), []);

@@ -1,16 +1,16 @@
 // MetaSnapshotStorage on memory, fs:// and the real S3 server: write order under injected
 // failures, concurrent manifest writers, manifest_id monotonicity, bad input.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { before, describe, it } from 'node:test';
 import { isBackupError } from '../lib/backup/errors.ts';
 import { serializeManifest } from '../lib/backup/manifest.ts';
 import { decodeSnapshot } from '../lib/backup/snapshot-codec.ts';
-import { MetaSnapshotStorage } from '../lib/backup/snapshot-storage.ts';
+import { MetaSnapshotStorage, type Orphan } from '../lib/backup/snapshot-storage.ts';
 import { FaultInjectingObjectStore } from '../lib/object-store/fault-injecting-store.ts';
-import type { ObjectStore } from '../lib/object-store/index.ts';
+import { isObjectStoreError, type ObjectStore } from '../lib/object-store/index.ts';
 import { snapshotBody, snapshotMetadata } from './support/snapshots.ts';
 import { storeBackends } from './support/stores.ts';
 
@@ -91,6 +91,41 @@ for (const backend of storeBackends) {
       await fresh.create(1n, snapshotBody(1n), snapshotMetadata(1n));
       await store.put(fresh.snapshotKey(9n), 'left by a crash');
       assert.deepEqual((await fresh.listOrphans()).map((o) => o.key), [fresh.snapshotKey(9n)]);
+    });
+
+    it('the orphan sweep finds unfinished uploads of a killed process, and removes them', async () => {
+      if (backend.name === 'memory') return; // a memory store's writes are never partial
+      const dir = `${DIR}/killed-upload`;
+      const storage = await MetaSnapshotStorage.open(store, dir);
+      await storage.create(1n, snapshotBody(1n), snapshotMetadata(1n));
+      const key = storage.snapshotKey(7n);
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'support/killed-upload.ts'), url, key], { env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (data: Buffer) => data.includes('uploading') && resolve());
+        child.on('exit', (code) => reject(new Error(`the uploader exited with ${code} before uploading`)));
+      });
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+      let unfinished: Orphan[] = [];
+      for (let waited = 0; waited < 10_000; waited += 100) {
+        unfinished = (await storage.listOrphans({ unfinishedIdleMs: 0 })).filter((o) => o.kind === 'unfinished upload');
+        if (unfinished.some((o) => o.size >= 8 * 1024 * 1024)) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.equal(unfinished.length, 1, 'the killed upload is listed');
+      assert.ok(unfinished[0]!.size >= 8 * 1024 * 1024, `it holds what was sent (${unfinished[0]!.size} bytes)`);
+      assert.equal(await store.head(key), null);
+      // Not while it may still be going on (recent), nor when it is a running job's,
+      assert.deepEqual(await storage.listOrphans(), []);
+      assert.deepEqual(await storage.listOrphans({ unfinishedIdleMs: 0, writing: key }), []);
+      // nor from another storage directory of the same store.
+      const neighbour = await MetaSnapshotStorage.open(store, `${DIR}/killed-upload-neighbour`);
+      assert.deepEqual(await neighbour.listOrphans({ unfinishedIdleMs: 0 }), []);
+      await storage.deleteOrphans(unfinished);
+      assert.deepEqual(await storage.listOrphans({ unfinishedIdleMs: 0 }), []);
+      assert.deepEqual((await storage.refreshManifest()).snapshot_metadata.map((s) => s.id), [1n]);
+      // A handle that names no unfinished upload is refused, not taken as a path.
+      await assert.rejects(store.abortIncompleteUploads(['../../etc/passwd']), (e: unknown) => isObjectStoreError(e, 'INVALID_KEY'));
     });
 
     it('refuses a snapshot id that already has an object, changing nothing', async () => {

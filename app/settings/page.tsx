@@ -17,8 +17,8 @@ export default async function SettingsPage() {
     () => 0,
   );
   const orphans = await manager.listOrphans().then(
-    (list) => list.map((o) => ({ key: o.key, size: o.size, lastModified: o.lastModified.toISOString() })),
-    () => null,
+    (list) => ({ rows: list.map((o) => ({ key: o.key, kind: o.kind, size: o.size, lastModified: o.lastModified.toISOString() })), error: undefined }),
+    (error: unknown) => ({ rows: [], error: error instanceof Error ? error.message : String(error) }),
   );
   return (
     <>
@@ -28,7 +28,7 @@ export default async function SettingsPage() {
         <p className="muted">Where snapshots and their manifest are stored. Every console process picks a change up before its next operation.</p>
         <SettingsForm currentUrl={config.displayUrl} currentDirectory={config.directory} snapshotCount={snapshotCount} />
       </section>
-      {orphans && <OrphansCard orphans={orphans} />}
+      <OrphansCard orphans={orphans.rows} error={orphans.error} />
     </>
   );
 }

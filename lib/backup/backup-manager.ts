@@ -17,7 +17,7 @@ import { buildSnapshot, type SnapshotBuild } from './snapshot-builder.ts';
 import { diffSnapshots, type SnapshotDiff } from './diff.ts';
 import { previewDelete, readCatalog, type DeletePreview, type SnapshotCatalog } from './snapshot-inspector.ts';
 import { verifySnapshot, type VerifyResult } from './verify.ts';
-import { checkStorageDirectory, MetaSnapshotStorage } from './snapshot-storage.ts';
+import { checkStorageDirectory, MetaSnapshotStorage, type Orphan } from './snapshot-storage.ts';
 import { lowerBound, sstSetHas, unionWithCounts } from './sst-set.ts';
 import { remarksSchema } from './validation.ts';
 
@@ -584,20 +584,19 @@ export class BackupManager {
     return diffSnapshots(await this.storage(), a, b);
   }
 
-  /** Objects in the backup directory that no manifest entry names and no running job is writing. */
-  async listOrphans(): Promise<ObjectInfo[]> {
+  /** Objects in the backup directory that no manifest entry names, and unfinished uploads; never a running job's. */
+  async listOrphans(): Promise<Orphan[]> {
     const storage = await this.storage();
     const running = await this.runningJob();
-    const writing = running ? storage.snapshotKey(running.id) : null;
-    return (await storage.listOrphans()).filter((o) => o.key !== writing);
+    return storage.listOrphans({ writing: running ? storage.snapshotKey(running.id) : null });
   }
 
   /** Deletes those of the given keys that are still orphans (as listed before); returns them. */
   async deleteOrphans(keys: readonly string[]): Promise<string[]> {
-    const orphans = new Set((await this.listOrphans()).map((o) => o.key));
-    const doomed = keys.filter((k) => orphans.has(k));
-    await (await this.storage()).store.deleteMany(doomed);
-    return doomed;
+    const wanted = new Set(keys);
+    const doomed = (await this.listOrphans()).filter((o) => wanted.has(o.key));
+    await (await this.storage()).deleteOrphans(doomed);
+    return doomed.map((o) => o.key);
   }
 
   /** Deletes snapshots (manifest first, then objects); unknown ids are fine. */

@@ -9,6 +9,11 @@ import { BackupError, isBackupError } from './errors.ts';
 import { emptyManifest, manifestBody, parseManifest, type Manifest, type SnapshotMetadata } from './manifest.ts';
 
 const MAX_MANIFEST_ATTEMPTS = 50;
+
+/** What the orphan sweep finds: an object no entry names, or an upload that never finished. */
+export interface Orphan extends ObjectInfo {
+  kind: 'object' | 'unfinished upload';
+}
 /** A snapshot object's name inside the storage directory. */
 const SNAPSHOT_OBJECT = /^\d+\.snapshot$/;
 
@@ -281,29 +286,46 @@ export class MetaSnapshotStorage {
     }
   }
 
-  /** Objects in the directory that no manifest entry names (manifest and its lock files aside). */
-  async listOrphans(): Promise<ObjectInfo[]> {
+  /**
+   * Objects in the directory that no manifest entry names (the manifest aside), and unfinished
+   * uploads (temporary files, multipart uploads) left by killed or failed writes. `writing` is a
+   * running job's object, which is neither.
+   */
+  async listOrphans(options: { writing?: string | null; unfinishedIdleMs?: number } = {}): Promise<Orphan[]> {
     const manifest = await this.refreshManifest();
     const named = new Set(manifest.snapshot_metadata.map((s) => this.snapshotKey(s.id)));
     named.add(this.manifestKey);
-    const orphans: ObjectInfo[] = [];
+    if (options.writing) named.add(options.writing);
+    const orphans: Orphan[] = [];
     let manifestSeen = false;
     try {
       for await (const object of listAll(this.store, `${this.dir}/`)) {
         // Only direct children: a nested directory may be another storage location.
         const isDirectChild = !object.key.slice(this.dir.length + 1).includes('/');
         if (object.key === this.manifestKey) manifestSeen = true;
-        if (isDirectChild && !named.has(object.key)) orphans.push(object);
+        if (isDirectChild && !named.has(object.key)) orphans.push({ ...object, kind: 'object' });
       }
+      const unfinished = await this.store.listIncompleteUploads(`${this.dir}/`, { exceptKeys: options.writing ? [options.writing] : [], idleMs: options.unfinishedIdleMs });
+      for (const upload of unfinished) orphans.push({ key: upload.handle, size: upload.size, etag: '', lastModified: upload.lastModified, kind: 'unfinished upload' });
     } catch (error) {
       throw storageError(`list ${this.dir}/ in ${this.store.displayUrl}`, error);
     }
     // The manifest was read just before; one lost since is caught here rather than offering
     // every snapshot as an orphan.
-    const snapshots = orphans.filter((o) => SNAPSHOT_OBJECT.test(o.key.slice(this.dir.length + 1))).length;
+    const snapshots = orphans.filter((o) => o.kind === 'object' && SNAPSHOT_OBJECT.test(o.key.slice(this.dir.length + 1))).length;
     if (!manifestSeen && snapshots > 0) {
       throw new BackupError('CORRUPT_MANIFEST', `${this.manifestKey} is missing in ${this.store.displayUrl} while ${snapshots} snapshot objects are there: the manifest was lost. Put it back before deleting anything.`);
     }
     return orphans;
+  }
+
+  /** Deletes the orphans given (as listOrphans named them): objects deleted, unfinished uploads aborted. */
+  async deleteOrphans(orphans: readonly Orphan[]): Promise<void> {
+    try {
+      await this.store.deleteMany(orphans.filter((o) => o.kind === 'object').map((o) => o.key));
+      await this.store.abortIncompleteUploads(orphans.filter((o) => o.kind === 'unfinished upload').map((o) => o.key));
+    } catch (error) {
+      throw storageError(`delete orphans in ${this.dir}/ of ${this.store.displayUrl}`, error);
+    }
   }
 }

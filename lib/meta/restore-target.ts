@@ -81,7 +81,11 @@ function openSqlite(url: string): RestoreTarget {
       const values = cols.map((c) => {
         const path = `'$.${c.name.replaceAll("'", "''")}'`;
         // JSON columns keep their JSON text (`->`); `json_extract` would unwrap a JSON string.
-        return /json/i.test(c.type) ? `CASE WHEN json_type(value, ${path}) = 'null' THEN NULL ELSE value -> ${path} END` : `json_extract(value, ${path})`;
+        if (/json/i.test(c.type)) return `CASE WHEN json_type(value, ${path}) = 'null' THEN NULL ELSE value -> ${path} END`;
+        // DATETIME is text here: written as Prisma writes it ('…+00:00', not the snapshot's '…Z'),
+        // so restored rows and rows written later sort and compare as one form.
+        if (c.type === 'DATETIME') return `(SELECT CASE WHEN t LIKE '%Z' THEN substr(t, 1, length(t) - 1) || '+00:00' ELSE t END FROM (SELECT json_extract(value, ${path}) AS t))`;
+        return `json_extract(value, ${path})`;
       });
       open().prepare(`INSERT INTO ${quote(table)} (${cols.map((c) => quote(c.name)).join(', ')}) SELECT ${values.join(', ')} FROM json_each(?)`).run(joinRows(rows));
     },

@@ -147,6 +147,14 @@ export class FaultInjectingObjectStore implements ObjectStore {
     return this.inner.deleteMany(keys);
   }
 
+  listIncompleteUploads(prefix: string, options?: { exceptKeys?: readonly string[]; idleMs?: number }) {
+    return this.inner.listIncompleteUploads(prefix, options);
+  }
+
+  abortIncompleteUploads(handles: readonly string[]) {
+    return this.inner.abortIncompleteUploads(handles);
+  }
+
   close() {
     return this.inner.close();
   }

@@ -8,10 +8,15 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import lockfile from 'proper-lockfile';
 import { realPathOf, staysInside } from './fs-roots.ts';
-import { checkKey, isChunkedBody, isObjectStoreError, ObjectStoreError, type ListPage, type ObjectInfo, type ObjectStore, type PutBody, type PutOptions, type UploadOptions } from './types.ts';
+import { checkKey, INCOMPLETE_UPLOAD_IDLE_MS, isChunkedBody, isObjectStoreError, ObjectStoreError, type IncompleteUpload, type ListPage, type ObjectInfo, type ObjectStore, type PutBody, type PutOptions, type UploadOptions } from './types.ts';
 
 const TMP_DIR = '.mbc-tmp';
 const LOCK_DIR = '.mbc-locks';
+/** A temporary file's name: `<parent tag>.<key tag>.<uuid>`; older versions used a bare uuid. */
+const TEMP_NAME = /^(?:([0-9a-f]{16})\.([0-9a-f]{16})\.)?[0-9a-f-]{36}$/;
+
+const tempTag = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
+const parentOf = (key: string) => key.slice(0, Math.max(0, key.lastIndexOf('/')));
 
 function hasCode(error: unknown, code: string): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === code;
@@ -51,10 +56,14 @@ export class FsObjectStore implements ObjectStore {
     return `${stat.ino.toString(16)}-${stat.size.toString(16)}-${stat.mtimeNs.toString(16)}`;
   }
 
-  private async tempFile(): Promise<string> {
+  /**
+   * A temporary file named after the directory and key it is for (hashed), so a sweep can tell
+   * the unfinished uploads of one storage directory, and a running job's, from the others.
+   */
+  private async tempFile(key: string): Promise<string> {
     const dir = path.join(this.root, TMP_DIR);
     await fs.mkdir(dir, { recursive: true });
-    return path.join(dir, randomUUID());
+    return path.join(dir, `${tempTag(parentOf(key))}.${tempTag(key)}.${randomUUID()}`);
   }
 
   /** Links a finished temporary file into place; fails if the key exists. */
@@ -68,8 +77,8 @@ export class FsObjectStore implements ObjectStore {
     }
   }
 
-  private async writeTemp(body: PutBody): Promise<string> {
-    const temp = await this.tempFile();
+  private async writeTemp(key: string, body: PutBody): Promise<string> {
+    const temp = await this.tempFile(key);
     const handle = await fs.open(temp, 'wx');
     try {
       // writeFile writes all of it from the current position (write may write part).
@@ -86,7 +95,7 @@ export class FsObjectStore implements ObjectStore {
     const target = this.file(key);
     let temp: string | undefined;
     try {
-      temp = await this.writeTemp(body);
+      temp = await this.writeTemp(key, body);
       // The etag of what this call wrote (linking or renaming keeps inode and mtime): the target
       // may already hold another writer's object by the time it could be looked at.
       const etag = FsObjectStore.etag(await fs.stat(temp, { bigint: true }));
@@ -129,7 +138,8 @@ export class FsObjectStore implements ObjectStore {
   async upload(key: string, body: AsyncIterable<Uint8Array>, options: UploadOptions = {}) {
     const target = this.file(key);
     if (await this.head(key)) throw new ObjectStoreError('ALREADY_EXISTS', `object ${key} already exists in ${this.displayUrl}`);
-    const temp = await this.tempFile();
+    await this.checkWritable(key, target);
+    const temp = await this.tempFile(key);
     try {
       let size = 0;
       const counted = async function* () {
@@ -153,6 +163,55 @@ export class FsObjectStore implements ObjectStore {
       throw this.unavailable('upload', key, error);
     } finally {
       await fs.rm(temp, { force: true });
+    }
+  }
+
+  /**
+   * The object's directory must take a new file before a body is streamed: a read-only or
+   * immutable directory is otherwise found only when the finished upload is linked into place.
+   */
+  private async checkWritable(key: string, target: string): Promise<void> {
+    const dir = path.dirname(target);
+    const probe = path.join(dir, `.mbc-probe-${randomUUID()}`);
+    try {
+      await fs.mkdir(dir, { recursive: true });
+      await fs.writeFile(probe, '', { flag: 'wx' });
+      await fs.unlink(probe);
+    } catch (error) {
+      throw this.unavailable('write', key, error);
+    }
+  }
+
+  async listIncompleteUploads(prefix: string, options: { exceptKeys?: readonly string[]; idleMs?: number } = {}): Promise<IncompleteUpload[]> {
+    const dir = path.join(this.root, TMP_DIR);
+    const parent = tempTag(prefix.replace(/\/+$/, ''));
+    const except = new Set((options.exceptKeys ?? []).map(tempTag));
+    const idleBefore = Date.now() - (options.idleMs ?? INCOMPLETE_UPLOAD_IDLE_MS);
+    let names: string[];
+    try {
+      names = await fs.readdir(dir);
+    } catch (error) {
+      if (hasCode(error, 'ENOENT')) return [];
+      throw this.unavailable('list', `${TMP_DIR}/`, error);
+    }
+    const found: IncompleteUpload[] = [];
+    for (const name of names.sort()) {
+      const match = TEMP_NAME.exec(name);
+      // A bare uuid (an older version's) cannot be told apart: it is offered to every directory.
+      if (!match || (match[1] !== undefined && (match[1] !== parent || except.has(match[2]!)))) continue;
+      const stat = await fs.stat(path.join(dir, name)).catch(() => null);
+      if (stat?.isFile() && stat.mtimeMs < idleBefore) found.push({ handle: `${TMP_DIR}/${name}`, size: stat.size, lastModified: stat.mtime });
+    }
+    return found;
+  }
+
+  async abortIncompleteUploads(handles: readonly string[]) {
+    for (const handle of handles) {
+      const name = handle.startsWith(`${TMP_DIR}/`) ? handle.slice(TMP_DIR.length + 1) : '';
+      if (!TEMP_NAME.test(name)) throw new ObjectStoreError('INVALID_KEY', `"${handle}" is not an unfinished upload of ${this.displayUrl}`);
+      await fs.rm(path.join(this.root, TMP_DIR, name), { force: true }).catch((error: unknown) => {
+        throw this.unavailable('delete', handle, error);
+      });
     }
   }
 

@@ -1,7 +1,7 @@
 // The in-memory store: a development feature (`memory`), shared by everything in one process.
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { bodyBytes, checkKey, ObjectStoreError, type ListPage, type ObjectInfo, type ObjectStore, type PutBody, type PutOptions, type UploadOptions } from './types.ts';
+import { bodyBytes, checkKey, ObjectStoreError, type IncompleteUpload, type ListPage, type ObjectInfo, type ObjectStore, type PutBody, type PutOptions, type UploadOptions } from './types.ts';
 
 interface Entry {
   body: Uint8Array;
@@ -86,6 +86,13 @@ export class MemoryObjectStore implements ObjectStore {
   async deleteMany(keys: readonly string[]) {
     for (const key of keys) this.objects.delete(checkKey(key));
   }
+
+  /** Writes here are never partial. */
+  async listIncompleteUploads(): Promise<IncompleteUpload[]> {
+    return [];
+  }
+
+  async abortIncompleteUploads() {}
 
   async close() {}
 }

@@ -7,7 +7,9 @@ import {
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
   ListObjectsV2Command,
+  ListPartsCommand,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
@@ -18,7 +20,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { checkKey, isChunkedBody, isObjectStoreError, ObjectStoreError, type ListPage, type ObjectInfo, type ObjectStore, type PutBody, type PutOptions, type UploadOptions } from './types.ts';
+import { checkKey, INCOMPLETE_UPLOAD_IDLE_MS, isChunkedBody, isObjectStoreError, ObjectStoreError, type IncompleteUpload, type ListPage, type ObjectInfo, type ObjectStore, type PutBody, type PutOptions, type UploadOptions } from './types.ts';
 
 // The SDK version is pinned and works on Node 20 (see the team's stack notes); its notice
 // that later releases will need Node 22 would otherwise be printed by every process.
@@ -369,6 +371,47 @@ export class S3ObjectStore implements ObjectStore {
         if (failed.length) throw new ObjectStoreError('UNAVAILABLE', `cannot delete ${failed.map((e) => `${e.Key} (${e.Code})`).join(', ')} in ${this.displayUrl}`);
       } catch (error) {
         throw this.fail('delete', batch[0]!, error);
+      }
+    }
+  }
+
+  async listIncompleteUploads(prefix: string, options: { exceptKeys?: readonly string[]; idleMs?: number } = {}): Promise<IncompleteUpload[]> {
+    const except = new Set(options.exceptKeys ?? []);
+    const idleBefore = Date.now() - (options.idleMs ?? INCOMPLETE_UPLOAD_IDLE_MS);
+    const found: IncompleteUpload[] = [];
+    let marker: { KeyMarker?: string; UploadIdMarker?: string } = {};
+    try {
+      for (;;) {
+        const page = await this.send(`a listing of unfinished uploads in ${prefix || '/'}`, (abortSignal) =>
+          this.client.send(new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: prefix, ...marker }), { abortSignal }),
+        );
+        for (const upload of page.Uploads ?? []) {
+          const key = upload.Key!;
+          if (key.slice(prefix.length).includes('/') || except.has(key) || (upload.Initiated?.getTime() ?? 0) >= idleBefore) continue;
+          const parts = await this.send(`a listing of the parts of ${key}`, (abortSignal) =>
+            this.client.send(new ListPartsCommand({ Bucket: this.bucket, Key: key, UploadId: upload.UploadId }), { abortSignal }),
+          );
+          const size = (parts.Parts ?? []).reduce((sum, p) => sum + (p.Size ?? 0), 0);
+          found.push({ handle: `${key} [upload ${upload.UploadId}]`, size, lastModified: upload.Initiated ?? new Date(0) });
+        }
+        if (!page.IsTruncated) return found;
+        marker = { KeyMarker: page.NextKeyMarker, UploadIdMarker: page.NextUploadIdMarker };
+      }
+    } catch (error) {
+      throw this.fail('list unfinished uploads of', prefix || '/', error);
+    }
+  }
+
+  async abortIncompleteUploads(handles: readonly string[]) {
+    for (const handle of handles) {
+      const match = /^(.+) \[upload (.+)\]$/.exec(handle);
+      if (!match) throw new ObjectStoreError('INVALID_KEY', `"${handle}" is not an unfinished upload of ${this.displayUrl}`);
+      const [, key, uploadId] = match;
+      try {
+        await this.send(`the abort of an upload of ${key}`, (abortSignal) => this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: checkKey(key!), UploadId: uploadId }), { abortSignal }));
+      } catch (error) {
+        if (nameOf(error) === 'NoSuchUpload' || statusOf(error) === 404) continue; // already gone
+        throw this.fail('abort the upload of', key!, error);
       }
     }
   }

@@ -17,6 +17,15 @@ export interface UploadOptions {
   signal?: AbortSignal;
 }
 
+/** An upload that was started and never finished: a temporary file, or an S3 multipart upload. */
+export interface IncompleteUpload {
+  /** Names it in listings and for abortIncompleteUploads; never a valid object key. */
+  handle: string;
+  size: number;
+  /** When it was last written (a temporary file) or started (a multipart upload). */
+  lastModified: Date;
+}
+
 export interface ListPage {
   objects: ObjectInfo[];
   /** Pass back as `after` to get the next page; absent on the last page. */
@@ -60,6 +69,13 @@ export interface ObjectStore {
   listPage(prefix: string, options?: { after?: string; limit?: number }): Promise<ListPage>;
   /** Deletes every key; keys that do not exist are fine. */
   deleteMany(keys: readonly string[]): Promise<void>;
+  /**
+   * Unfinished uploads of objects directly under `prefix`, untouched for at least `idleMs`
+   * (default a minute), except uploads of `exceptKeys` (a running job's).
+   */
+  listIncompleteUploads(prefix: string, options?: { exceptKeys?: readonly string[]; idleMs?: number }): Promise<IncompleteUpload[]>;
+  /** Removes them (handles from listIncompleteUploads; ones already gone are fine). */
+  abortIncompleteUploads(handles: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -71,6 +87,9 @@ export async function* listAll(store: ObjectStore, prefix: string): AsyncGenerat
     after = page.next;
   } while (after !== undefined);
 }
+
+/** How long an unfinished upload must sit untouched before a sweep may offer it. */
+export const INCOMPLETE_UPLOAD_IDLE_MS = 60_000;
 
 export type ObjectStoreErrorCode = 'NOT_FOUND' | 'ALREADY_EXISTS' | 'PRECONDITION_FAILED' | 'INVALID_URL' | 'INVALID_KEY' | 'ABORTED' | 'UNAVAILABLE';
 

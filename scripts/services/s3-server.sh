@@ -115,7 +115,7 @@ mon_ready() { ceph_cli mon stat; }
 
 # The osdmap can still say "up" from the previous run, so ask the OSD itself.
 osd_active() {
-  ceph --admin-daemon "$DIR/run/osd.0.asok" status | grep -q '"state": "active"'
+  ceph --admin-daemon "$RUN/osd.0.asok" status | grep -q '"state": "active"'
 }
 
 port_in_use() { (: <>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -175,19 +175,19 @@ osd crush chooseleaf type = 0
 # Tests often run on nearly full disks; keep the monitor from refusing to start.
 mon data avail crit = 1
 mon data avail warn = 2
-run dir = $DIR/run
-pid file = $DIR/run/\$name.pid
+run dir = $RUN
+pid file = $RUN/\$name.pid
 log file = $DIR/log/\$name.log
 mon cluster log file = $DIR/log/cluster.log
 crash dir = $DIR/crash
 
 [mon]
 mon data = $DIR/mon.\$id
-admin socket = $DIR/run/\$name.asok
+admin socket = $RUN/\$name.asok
 
 [osd]
 osd data = $DIR/osd.\$id
-admin socket = $DIR/run/\$name.asok
+admin socket = $RUN/\$name.asok
 osd objectstore = bluestore
 bluestore block path = $DIR/osd.\$id.block
 bluestore block create = true
@@ -196,7 +196,7 @@ bluestore block size = 21474836480
 osd memory target = 939524096
 
 [client.rgw.a]
-admin socket = $DIR/run/\$name.asok
+admin socket = $RUN/\$name.asok
 rgw data = $DIR/rgw.a
 # Reclaim the data of overwritten and deleted objects within seconds, not hours: benchmarks
 # rewrite manifests of hundreds of MB, and a full OSD blocks every write.
@@ -217,7 +217,7 @@ quiet() {
 
 setup_part1() {
   log "creating a new cluster in $DIR"
-  mkdir -p "$DIR"/{run,log,crash,mon.a,osd.0,rgw.a}
+  mkdir -p "$DIR"/{log,crash,mon.a,osd.0,rgw.a} "$RUN"
   local fsid
   fsid=$(cat /proc/sys/kernel/random/uuid)
   write_conf "$fsid"
@@ -364,8 +364,10 @@ mkdir -p "$2"
 DIR=$(cd "$2" && pwd -P)
 readonly DIR
 readonly CONF="$DIR/ceph.conf"
-# Unix socket paths are limited to 107 bytes.
-((${#DIR} <= 80)) || die "DIR path is too long for Ceph's admin sockets: $DIR"
+# Admin sockets live under a short path named after DIR: Unix socket paths are limited to 107
+# bytes, and a checkout may sit deep (~/.cache/<40 characters>/...).
+RUN=/tmp/mbc-ceph-$(printf %s "$DIR" | sha256sum | cut -c1-16)
+readonly RUN
 
 case $1 in
   start)
