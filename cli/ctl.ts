@@ -10,7 +10,7 @@ import { isBackupError } from '../lib/backup/errors.ts';
 import { idListSchema, idSchema, storageConfigSchema } from '../lib/backup/validation.ts';
 import { openMetaStore } from '../lib/meta/client.ts';
 import { databaseUrl } from '../lib/meta/database-url.ts';
-import { migrateMetaStore } from '../lib/meta/migrate.ts';
+import { MetaStoreError, migrateMetaStore } from '../lib/meta/migrate.ts';
 import { toJson } from '../lib/backup/json-view.ts';
 import { restoreSnapshot } from '../lib/backup/restore.ts';
 import { maskUrl } from '../lib/object-store/url.ts';
@@ -438,7 +438,14 @@ async function main(): Promise<number> {
     return 0;
   }
   const url = databaseUrl();
-  await migrateMetaStore(url);
+  try {
+    await migrateMetaStore(url);
+  } catch (error) {
+    const message = error instanceof MetaStoreError ? error.message : `cannot open the meta store: ${(error as Error).message}`;
+    if (json) console.error(toJson({ error: { code: 'META_STORE_UNAVAILABLE', message } }));
+    else console.error(`error: ${message}`);
+    return 1;
+  }
   const meta = openMetaStore(url);
   const manager = new BackupManager({ meta });
   try {

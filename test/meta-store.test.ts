@@ -1,6 +1,8 @@
 // The meta store on SQLite and PostgreSQL: migrations, the demo cluster, the simulated
 // workload, exact 64-bit values, and the backup list against the real tables.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import Database from 'better-sqlite3';
 import { after, before, describe, it } from 'node:test';
 import { openMetaStore, type MetaStore } from '../lib/meta/client.ts';
@@ -8,7 +10,8 @@ import { sqliteFilePath } from '../lib/meta/database-url.ts';
 import { FIRST_OBJECT_ID, seedDemoCluster, simulateStep } from '../lib/meta/demo-cluster.ts';
 import { pendingMigrations } from '../lib/meta/migrate.ts';
 import { EXCLUDED_MODELS, SNAPSHOT_SECTIONS } from '../lib/meta/models.ts';
-import { freshPostgresUrl, freshSqliteUrl, postgresTableNames } from './support/services.ts';
+import { ctlOn } from './support/ctl.ts';
+import { freshDirectory, freshPostgresUrl, freshSqliteUrl, postgresTableNames } from './support/services.ts';
 
 async function tableNames(kind: 'sqlite' | 'postgresql', url: string): Promise<string[]> {
   if (kind === 'sqlite') {
@@ -81,3 +84,20 @@ for (const kind of ['sqlite', 'postgresql'] as const) {
     });
   });
 }
+
+describe('meta store: a file that is not one', () => {
+  it('ctl says so in one line (no stack, no page of Prisma output) and changes nothing', async () => {
+    const file = path.join(freshDirectory('mbc-bad-meta-'), 'meta.db');
+    fs.writeFileSync(file, 'not a database\n');
+    for (const args of [['snapshots'], ['--json', 'snapshots']]) {
+      const { code, stdout, stderr } = await ctlOn(`file:${file}`)(...args);
+      assert.equal(code, 1);
+      assert.equal(stdout, '');
+      const message = args[0] === '--json' ? (JSON.parse(stderr) as { error: { code: string; message: string } }).error.message : stderr.trim();
+      if (args[0] !== '--json') assert.equal(stderr.trim().split('\n').length, 1, stderr);
+      assert.match(message, /^(error: )?cannot open the meta store .*meta\.db: file is not a database$/);
+      assert.doesNotMatch(stderr, /\bat \S+:\d+|External error/);
+    }
+    assert.equal(fs.readFileSync(file, 'utf8'), 'not a database\n');
+  });
+});

@@ -1,6 +1,7 @@
 // The ObjectStore contract, on memory, fs:// and the real S3 server.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { isObjectStoreError, listAll, openObjectStore, type ObjectStore } from '../lib/object-store/index.ts';
@@ -152,6 +153,44 @@ describe('object store: unreachable S3 endpoint', () => {
     const store = openObjectStore('minio://key:topsecret@127.0.0.1:1/bucket');
     await assert.rejects(store.get('x'), (e: unknown) => isObjectStoreError(e, 'UNAVAILABLE') && e.message.includes('minio://key:****@127.0.0.1:1/bucket') && !e.message.includes('topsecret'));
     await store.close();
+  });
+});
+
+describe('object store: an endpoint that is not an S3 server', () => {
+  it('is refused, and a web page\'s 404 is never read as a missing object', async () => {
+    // What the console's own port answers: an HTML 404 page to every path.
+    const web = http.createServer((_req, res) => res.writeHead(404, { 'content-type': 'text/html' }).end('<!DOCTYPE html><h1>404</h1>'));
+    await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
+    // And one that accepts connections and resets them.
+    const resetting = net.createServer((socket) => socket.resetAndDestroy());
+    await new Promise<void>((resolve) => resetting.listen(0, '127.0.0.1', resolve));
+    const portOf = (server: net.Server) => (server.address() as net.AddressInfo).port;
+    const closedPort = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as net.AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const stores = [portOf(web), portOf(resetting), closedPort].map((port) => openObjectStore(`minio://k:secret@127.0.0.1:${port}/bucket`));
+    const [page, reset, closed] = stores as [ObjectStore, ObjectStore, ObjectStore];
+    try {
+      const notS3 = (e: unknown) => isObjectStoreError(e, 'UNAVAILABLE') && /does not answer as an S3 server/.test((e as Error).message);
+      await assert.rejects(page.get('backup/manifest.json'), notS3);
+      await assert.rejects(page.head('backup/manifest.json'), notS3);
+      await assert.rejects(page.checkLocation('backup/'), notS3);
+      // Refused and reset read the same: the errors do not map which ports are open.
+      const messageOf = async (store: ObjectStore) => {
+        const error = await store.get('backup/manifest.json').then(() => assert.fail('read a manifest from nowhere'), (e: unknown) => e as Error);
+        assert.ok(isObjectStoreError(error, 'UNAVAILABLE'), error.message);
+        return error.message.replace(/127\.0\.0\.1:\d+/, 'HOST');
+      };
+      assert.equal(await messageOf(reset), await messageOf(closed));
+      assert.match(await messageOf(closed), /no S3 server answered$/);
+    } finally {
+      for (const store of stores) await store.close();
+      web.close();
+      resetting.close();
+    }
   });
 });
 

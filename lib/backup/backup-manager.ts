@@ -192,6 +192,9 @@ export class BackupManager {
     checkStorageDirectory(params.directory);
     const store = this.openStore(params.url);
     try {
+      await store.checkLocation(`${checkStorageDirectory(params.directory)}/`).catch((error: unknown) => {
+        throw isObjectStoreError(error) ? new BackupError('STORAGE_UNAVAILABLE', `backup storage: ${error.message}`, { cause: error }) : error;
+      });
       return { params, storage: await MetaSnapshotStorage.open(store, params.directory) };
     } catch (error) {
       await store.close();
@@ -264,6 +267,7 @@ export class BackupManager {
     const store = this.openStore(location.url);
     const key = `${dir}/.probe-${randomUUID()}`;
     try {
+      await store.checkLocation(`${dir}/`);
       const payload = `probe ${new Date().toISOString()}`;
       await store.put(key, payload);
       const read = new TextDecoder().decode((await store.get(key)).body);

@@ -399,7 +399,9 @@ export async function decodeSnapshot(
     throw new BackupError('STORAGE_UNAVAILABLE', `${name}: reading failed after ${totalBytes} bytes: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
   }
   if (checksums && checksums.expected !== checksums.found) {
-    throw new BackupError('CHECKSUM_MISMATCH', `${name}: checksum mismatch: expected ${hex(checksums.expected)}, found ${hex(checksums.found)}`);
+    // Bytes alone cannot tell a cut from a flipped length; the reader's size check (verify) can.
+    const cut = structural instanceof Truncated ? ` (its items run past its end at ${totalBytes} bytes: it may be truncated)` : '';
+    throw new BackupError('CHECKSUM_MISMATCH', `${name}: checksum mismatch: expected ${hex(checksums.expected)}, found ${hex(checksums.found)}${cut}`);
   }
   if (!checksums) {
     throw new BackupError('CORRUPT_SNAPSHOT', `${name} is truncated: ${totalBytes} bytes, missing checksum`);

@@ -2,7 +2,7 @@
 // the content with its manifest entry; optionally check that every pinned SST object exists
 // in the Hummock data store the snapshot's system parameters name.
 import { listAll, maskUrl, openObjectStore } from '../object-store/index.ts';
-import { isBackupError } from './errors.ts';
+import { BackupError, isBackupError } from './errors.ts';
 import { parseJson64, toBigInt } from './json64.ts';
 import type { SnapshotMetadata } from './manifest.ts';
 import { objectIdOf } from './snapshot-builder.ts';
@@ -55,6 +55,11 @@ export async function verifySnapshot(storage: MetaSnapshotStorage, entry: Snapsh
   let rows = 0;
   let bytes = 0;
   try {
+    // A short object is named as truncated, not as a checksum mismatch found after reading it.
+    const stored = await storage.store.head(storage.snapshotKey(entry.id)).catch(() => null);
+    if (stored && entry.size_bytes !== undefined && BigInt(stored.size) < entry.size_bytes) {
+      throw new BackupError('CORRUPT_SNAPSHOT', `snapshot ${entry.id} is truncated: its object has ${stored.size} of the ${entry.size_bytes} bytes its manifest entry records`);
+    }
     const result = await decodeSnapshotTables(
       await storage.stream(entry.id),
       {

@@ -65,7 +65,10 @@ export async function pendingMigrations(url: string): Promise<string[]> {
  * the process for about 10 s after a PostgreSQL run.
  */
 export async function migrateMetaStore(url: string): Promise<void> {
-  if (databaseKind(url) === 'sqlite') fs.mkdirSync(path.dirname(sqliteFilePath(url)), { recursive: true });
+  if (databaseKind(url) === 'sqlite') {
+    fs.mkdirSync(path.dirname(sqliteFilePath(url)), { recursive: true });
+    checkSqliteFile(sqliteFilePath(url));
+  }
   if ((await pendingMigrations(url)).length > 0) await deployMigrations(url);
   if (databaseKind(url) === 'sqlite') {
     // WAL lets a backup read one consistent snapshot while the cluster keeps writing.
@@ -76,6 +79,29 @@ export async function migrateMetaStore(url: string): Promise<void> {
       db.close();
     }
   }
+}
+
+/**
+ * An existing file must be a readable SQLite database: Prisma's schema engine reports an
+ * unreadable or foreign file only as "External error id#0" under a page of output.
+ */
+function checkSqliteFile(file: string): void {
+  if (!fs.existsSync(file)) return;
+  try {
+    const db = new Database(file, { fileMustExist: true });
+    try {
+      db.pragma('schema_version');
+    } finally {
+      db.close();
+    }
+  } catch (error) {
+    throw new MetaStoreError(`cannot open the meta store ${file}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** The meta store cannot be opened or migrated: a message to show as is, without a stack. */
+export class MetaStoreError extends Error {
+  override readonly name = 'MetaStoreError';
 }
 
 const APPLIED = /All migrations have been successfully applied|No pending migrations to apply/;
@@ -102,7 +128,7 @@ function deployMigrations(url: string): Promise<void> {
     child.on('error', reject);
     child.on('close', (code) => {
       if (succeeded || code === 0) resolve();
-      else reject(new Error(`migrating the meta store failed:\n${output}`.trim()));
+      else reject(new MetaStoreError(`migrating the meta store failed: ${output.split('\n').find((line) => /^Error\b/.test(line.trim()))?.trim() ?? `prisma migrate deploy exited with ${code}`}`, { cause: new Error(output) }));
     });
   });
 }

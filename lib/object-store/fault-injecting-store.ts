@@ -155,6 +155,10 @@ export class FaultInjectingObjectStore implements ObjectStore {
     return this.inner.abortIncompleteUploads(handles);
   }
 
+  checkLocation(prefix: string) {
+    return this.inner.checkLocation(prefix);
+  }
+
   close() {
     return this.inner.close();
   }

@@ -109,7 +109,9 @@ export class FsObjectStore implements ObjectStore {
       if (isObjectStoreError(error)) throw error;
       throw this.unavailable('write', key, error);
     } finally {
-      if (temp) await fs.rm(temp, { force: true });
+      // A failed cleanup must not hide the error that ended the write; a temp file left is
+      // named by the orphan sweep.
+      if (temp) await fs.rm(temp, { force: true }).catch(() => undefined);
     }
   }
 
@@ -162,7 +164,7 @@ export class FsObjectStore implements ObjectStore {
       if (options.signal?.aborted) throw new ObjectStoreError('ABORTED', `upload of ${key} aborted`, { cause: error });
       throw this.unavailable('upload', key, error);
     } finally {
-      await fs.rm(temp, { force: true });
+      await fs.rm(temp, { force: true }).catch(() => undefined);
     }
   }
 
@@ -180,6 +182,15 @@ export class FsObjectStore implements ObjectStore {
     } catch (error) {
       throw this.unavailable('write', key, error);
     }
+  }
+
+  /** A root that exists must be a directory (one that does not yet is made by the first write). */
+  async checkLocation(): Promise<void> {
+    const stat = await fs.stat(this.root).catch((error: unknown) => {
+      if (hasCode(error, 'ENOENT')) return null;
+      throw this.unavailable('open', '/', error);
+    });
+    if (stat && !stat.isDirectory()) throw new ObjectStoreError('UNAVAILABLE', `${this.displayUrl} is not a directory`);
   }
 
   async listIncompleteUploads(prefix: string, options: { exceptKeys?: readonly string[]; idleMs?: number } = {}): Promise<IncompleteUpload[]> {

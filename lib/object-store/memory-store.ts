@@ -94,5 +94,7 @@ export class MemoryObjectStore implements ObjectStore {
 
   async abortIncompleteUploads() {}
 
+  async checkLocation() {}
+
   async close() {}
 }

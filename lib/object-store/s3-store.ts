@@ -92,6 +92,17 @@ function statusOf(error: unknown): number | undefined {
   return error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
 }
 
+const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENOTFOUND', 'EAI_AGAIN']);
+
+function isConnectionFailure(error: unknown): boolean {
+  const e = error as { code?: string; name?: string } | undefined;
+  return statusOf(error) === undefined && (CONNECTION_ERRORS.has(e?.code ?? '') || e?.name === 'TimeoutError');
+}
+
+function answeredByS3(error: unknown): boolean {
+  return error instanceof S3ServiceException && Boolean(error.$metadata.requestId);
+}
+
 function nameOf(error: unknown): string {
   return (error as { name?: string })?.name ?? '';
 }
@@ -145,11 +156,19 @@ export class S3ObjectStore implements ObjectStore {
     if (isObjectStoreError(error)) return error;
     const status = statusOf(error);
     const name = nameOf(error);
+    if (name === 'AbortError') return new ObjectStoreError('ABORTED', `${action} of ${key} aborted`, { cause: error });
+    // A 404 is a missing object only when an S3 server said it (its request id header): any web
+    // server answers 404 to a path it does not have, and that must not read as "no manifest yet".
+    if (status !== undefined && !answeredByS3(error)) {
+      return new ObjectStoreError('UNAVAILABLE', `cannot ${action} ${key} in ${this.displayUrl}: the server there does not answer as an S3 server (HTTP ${status} without S3's headers)`, { cause: error });
+    }
     if (name === 'NoSuchKey' || name === 'NotFound' || (status === 404 && name !== 'NoSuchBucket')) {
       return new ObjectStoreError('NOT_FOUND', `object ${key} not found in ${this.displayUrl}`, { cause: error });
     }
-    if (name === 'AbortError') return new ObjectStoreError('ABORTED', `${action} of ${key} aborted`, { cause: error });
-    const detail = name === 'NoSuchBucket' ? `bucket ${this.bucket} does not exist` : (error as Error).message || name || `HTTP ${status}`;
+    // Without an HTTP answer, one text for refused, reset and unreachable: the errors of a
+    // storage form must not tell an admin which ports of which hosts are open.
+    const detail =
+      name === 'NoSuchBucket' ? `bucket ${this.bucket} does not exist` : isConnectionFailure(error) ? 'no S3 server answered' : (error as Error).message || name || `HTTP ${status}`;
     return new ObjectStoreError('UNAVAILABLE', `cannot ${action} ${key} in ${this.displayUrl}: ${detail}`, { cause: error });
   }
 
@@ -372,6 +391,18 @@ export class S3ObjectStore implements ObjectStore {
       } catch (error) {
         throw this.fail('delete', batch[0]!, error);
       }
+    }
+  }
+
+  /** Fails unless an S3 server answers a listing of the bucket (a web server's page is not one). */
+  async checkLocation(prefix: string): Promise<void> {
+    try {
+      const result = await this.send(`a listing of ${prefix || '/'}`, (abortSignal) =>
+        this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, MaxKeys: 1 }), { abortSignal }),
+      );
+      if (!result.$metadata.requestId) throw new ObjectStoreError('UNAVAILABLE', `${this.displayUrl} does not answer as an S3 server (a listing came back without S3's headers)`);
+    } catch (error) {
+      throw this.fail('list', prefix || '/', error);
     }
   }
 

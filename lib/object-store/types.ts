@@ -74,6 +74,8 @@ export interface ObjectStore {
    * (default a minute), except uploads of `exceptKeys` (a running job's).
    */
   listIncompleteUploads(prefix: string, options?: { exceptKeys?: readonly string[]; idleMs?: number }): Promise<IncompleteUpload[]>;
+  /** Fails unless the location answers as a store of its kind (an S3 server, not any web server). */
+  checkLocation(prefix: string): Promise<void>;
   /** Removes them (handles from listIncompleteUploads; ones already gone are fine). */
   abortIncompleteUploads(handles: readonly string[]): Promise<void>;
   close(): Promise<void>;
