@@ -6,21 +6,27 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   const { ensureFirstAdmin } = await import('./lib/auth/first-admin');
   const { getMetaStore } = await import('./lib/meta/shared-store');
-  const { getBackupManager } = await import('./lib/backup/process-manager');
+  const { BackupManager } = await import('./lib/backup/backup-manager');
   try {
     await ensureFirstAdmin(getMetaStore().prisma);
   } catch (error) {
     // An unmigrated meta store: `npm start` migrates first, a bare `next start` may not have.
     console.error('could not check for the first console user:', error instanceof Error ? error.message : error);
   }
+  // `on`, not `once`: proper-lockfile's signal-exit re-raises a signal that no other listener
+  // is left to handle, which killed the process before its jobs were ended.
+  let shuttingDown = false;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
+      if (shuttingDown) return;
+      shuttingDown = true;
+      console.log(`${signal}: ending this process's backup jobs, then exiting`);
       const exit = () => {
         if (process.env.NEXT_MANUAL_SIG_HANDLE) process.exit(0);
       };
       const deadline = setTimeout(exit, 10_000);
-      void getBackupManager()
-        .shutdown()
+      // Every manager of the process: the route handlers' may be another copy of the module.
+      void BackupManager.shutdownAll()
         .then((ids) => ids.length && console.log(`${signal}: backup job ${ids.join(', ')} ended FAILED (the console shut down)`))
         .catch((error: unknown) => console.error(`${signal}: shutting the backup jobs down failed:`, error instanceof Error ? error.message : error))
         .finally(() => {

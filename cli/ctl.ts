@@ -104,7 +104,7 @@ const print = (human: string, data: unknown) => console.log(json ? toJson(data) 
 
 function parseId(text: string | undefined, what: string): bigint {
   if (text === undefined) throw new UsageError(`missing ${what}`);
-  const parsed = idSchema.safeParse(text);
+  const parsed = idSchema.safeParse(text.trim());
   if (!parsed.success) throw new UsageError(parsed.error.issues[0]!.message);
   return parsed.data;
 }
@@ -257,8 +257,9 @@ async function run(manager: BackupManager, prisma: MetaClient): Promise<number> 
       // RUNNING until its lease runs out.
       const onSignal = () => void manager.cancelJob(id).catch(() => undefined);
       const onTerm = () => void manager.shutdown().catch(() => undefined);
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onTerm);
+      // `on`, not `once`: signal-exit (proper-lockfile) re-raises a signal no other listener handles.
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onTerm);
       const job = await manager.waitForJob(id, {
         pollMs: 1000,
         onProgress: (j) => {

@@ -4,15 +4,13 @@
 // from a foreign Origin. Each call must be refused or allowed as the tables below say; a page,
 // route or action missing from them fails the suite.
 import { expect, request as playwrightRequest, test, type APIRequestContext } from '@playwright/test';
-import fs from 'node:fs';
-import path from 'node:path';
 import { createToken, revokeToken } from '../lib/auth/tokens.ts';
 import { createUser } from '../lib/auth/users.ts';
 import { roleAllows, type Role } from '../lib/auth/roles.ts';
 import { openMetaStore } from '../lib/meta/client.ts';
+import { actionsInApp, actionsInBuild, pagesInApp, routesInApp } from './app-surface';
 import { targetOf } from './support';
 
-const root = path.resolve(import.meta.dirname, '..');
 type Need = Role | 'public';
 
 /** Route handlers: "METHOD path" → least role, and a request that passes validation harmlessly or fails it after the role check. */
@@ -72,38 +70,6 @@ const ACTIONS: Record<string, { need: Role; input: unknown }> = {
   'app/tokens/actions.ts#createTokenAction': { need: 'admin', input: { name: '', scope: 'read' } },
   'app/tokens/actions.ts#revokeTokenAction': { need: 'admin', input: { name: '' } },
 };
-
-function walk(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
-}
-
-/** "METHOD /api/..." of every exported handler of every route file, but better-auth's own. */
-function routesInApp(): string[] {
-  return walk(path.join(root, 'app/api'))
-    .filter((f) => f.endsWith('/route.ts') && !f.includes('/api/auth/'))
-    .flatMap((file) => {
-      const route = `/${path.relative(path.join(root, 'app'), path.dirname(file))}`;
-      return [...fs.readFileSync(file, 'utf8').matchAll(/export const (GET|POST|PUT|PATCH|DELETE)\b/g)].map((m) => `${m[1]} ${route}`);
-    });
-}
-
-function pagesInApp(): string[] {
-  return walk(path.join(root, 'app'))
-    .filter((f) => f.endsWith('/page.tsx'))
-    .map((f) => `/${path.relative(path.join(root, 'app'), path.dirname(f))}`);
-}
-
-/** "file#export" of every server action, with the id the build gave it. */
-function actionsInBuild(): Map<string, string> {
-  const manifest = JSON.parse(fs.readFileSync(path.join(root, '.next/server/server-reference-manifest.json'), 'utf8')) as { node: Record<string, { filename: string; exportedName: string }> };
-  return new Map(Object.entries(manifest.node).map(([id, entry]) => [`${entry.filename}#${entry.exportedName}`, id]));
-}
-
-function actionsInApp(): string[] {
-  return walk(path.join(root, 'app'))
-    .filter((f) => f.endsWith('/actions.ts'))
-    .flatMap((file) => [...fs.readFileSync(file, 'utf8').matchAll(/export const (\w+) = serverAction\(/g)].map((m) => `${path.relative(root, file)}#${m[1]}`));
-}
 
 type Caller = { name: string; role: Role | null; context: APIRequestContext; origin?: string };
 type Outcome = 'allowed' | 'refused';

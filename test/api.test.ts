@@ -198,7 +198,8 @@ for (const [kind, storage] of [['sqlite', 'fs'], ['postgresql', 's3']] as const)
       assert.equal(bad.status, 400);
       assert.equal(bad.body.error.code, 'INVALID_CONFIG');
       const unreachable = await json(config.POST, { method: 'POST', body: { url: 'minio://k:hunter2@127.0.0.1:1/bucket' } });
-      assert.equal(unreachable.status, 503);
+      assert.equal(unreachable.status, 400, 'a location that cannot be used is bad input, not an outage');
+      assert.equal(unreachable.body.error.code, 'INVALID_CONFIG');
       assert.doesNotMatch(JSON.stringify(unreachable.body), /hunter2/);
       const blank = await json(config.POST, { method: 'POST', body: { directory: '   ' } });
       assert.equal(blank.status, 400);

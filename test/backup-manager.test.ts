@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
+import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { BackupManager } from '../lib/backup/backup-manager.ts';
 import { isBackupError } from '../lib/backup/errors.ts';
@@ -10,6 +11,7 @@ import { parseJson64 } from '../lib/backup/json64.ts';
 import { decodeSnapshotTables } from '../lib/backup/snapshot-contents.ts';
 import type { MetaStore } from '../lib/meta/client.ts';
 import { FaultInjectingObjectStore } from '../lib/object-store/fault-injecting-store.ts';
+import { unsealStorageUrl } from '../lib/object-store/sealed-secrets.ts';
 import { installSstWindow, seededMetaStore, windowIds, type MetaKind } from './support/meta-fixtures.ts';
 import { ctlOn } from './support/ctl.ts';
 import { freshBucketUrl, freshDirectory } from './support/services.ts';
@@ -287,9 +289,13 @@ for (const { kind, storage } of COMBOS.slice(0, 2)) {
         await new Promise((resolve) => child.once('exit', resolve));
         assert.equal((await manager.getJob(id))!.status, 'RUNNING', 'within the lease it still looks alive');
         await new Promise((resolve) => setTimeout(resolve, 1_700));
+        // Someone looks a while after the lease ran out: the job ended at its last heartbeat.
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
         const job = (await manager.getJob(id))!;
         assert.equal(job.status, 'FAILED');
         assert.match(job.error!, /interrupted/);
+        assert.equal(job.finishedAt!.getTime(), job.heartbeatAt.getTime(), 'a reaped job ends at its last heartbeat');
+        assert.ok(job.durationMs < Date.now() - job.startedAt.getTime() - 2_000, `its duration (${job.durationMs} ms) stopped when its process did`);
         assert.deepEqual(await safePoints(meta), []);
         assert.deepEqual((await manager.manifest()).snapshot_metadata, []);
         // The next job runs normally.
@@ -380,16 +386,19 @@ for (const { kind, storage } of COMBOS.slice(0, 2)) {
         await b.waitForJob(await b.startBackupJob({ remarks: 'in the second location' }), { pollMs: 20 });
         assert.deepEqual((await a.manifest()).snapshot_metadata.map((s) => s.remarks), ['in the second location']);
 
-        await expectCode(a.setConfig({ url: 'minio://key:secret@127.0.0.1:1/bucket' }), 'STORAGE_UNAVAILABLE');
+        await expectCode(a.setConfig({ url: 'minio://key:secret@127.0.0.1:1/bucket' }), 'INVALID_CONFIG');
         await expectCode(a.setConfig({ url: 'gcs://bucket' }), 'INVALID_CONFIG', /unsupported storage scheme/);
         await expectCode(a.setConfig({ directory: '../escape' }), 'INVALID_CONFIG');
-        assert.deepEqual(await b.getConfig(), { url: location.url, displayUrl: location.url.replace(/:[^:@/]+@/, ':****@'), directory: 'elsewhere/backup' });
+        const config = await b.getConfig();
+        // As stored: the secret sealed, the same location.
+        assert.deepEqual({ ...config, url: unsealStorageUrl(config.url) }, { url: location.url, displayUrl: location.url.replace(/:[^:@/]+@/, ':****@'), directory: 'elsewhere/backup' });
+        if (storage === 's3') assert.ok(!config.url.includes(process.env.S3_SECRET_KEY!), 'the secret is not stored in clear');
         assert.equal((await a.manifest()).snapshot_metadata.length, 1, 'the old store stays');
 
         await a.setConfig({ directory: location.directory });
         assert.deepEqual((await b.manifest()).snapshot_metadata.map((s) => s.remarks), ['in the first location']);
         await a.probeStorage({ url: location.url, directory: 'probe/dir' });
-        await expectCode(a.probeStorage({ url: 'minio://key:secret@127.0.0.1:1/bucket', directory: 'x' }), 'STORAGE_UNAVAILABLE');
+        await expectCode(a.probeStorage({ url: 'minio://key:secret@127.0.0.1:1/bucket', directory: 'x' }), 'INVALID_CONFIG');
       } finally {
         await a.close();
         await b.close();
@@ -459,3 +468,51 @@ describe('ctl', () => {
     assert.equal(JSON.parse(deleted.stdout).remaining, 2);
   });
 });
+
+for (const kind of ['sqlite', 'postgresql'] as const) {
+  describe(`backup manager: storage secrets at rest, ${kind}`, () => {
+    it('keeps the storage secret sealed in the meta store and out of every snapshot, and a restore carries the sealed reference', async () => {
+      const secret = process.env.S3_SECRET_KEY!;
+      const meta = await seededMetaStore(kind, { url: `fs://${freshDirectory()}`, directory: 'backup' }, { relations: 3, ssts: 10 });
+      const manager = new BackupManager({ meta });
+      try {
+        // The state store holds a secret too, as a cluster on MinIO has it.
+        const bucketUrl = await freshBucketUrl();
+        await meta.prisma.systemParameter.update({ where: { name: 'state_store' }, data: { value: `hummock+${bucketUrl}` } });
+        await manager.setConfig({ url: bucketUrl, directory: 'secrets/backup' });
+        const stored = (await meta.prisma.systemParameter.findUniqueOrThrow({ where: { name: 'backup_storage_url' } })).value!;
+        assert.ok(!stored.includes(secret), `the meta store holds ${stored}`);
+        assert.match(stored, /^minio:\/\/[^:]+:mbcsealed\.v1\./);
+        // It still works, here and for another process reading the same parameters.
+        const id = await manager.startBackupJob({ remarks: 'sealed' });
+        assert.equal((await manager.waitForJob(id, { pollMs: 20 })).status, 'SUCCEEDED');
+        const other = new BackupManager({ meta });
+        assert.equal((await other.manifest()).snapshot_metadata.length, 1);
+        await other.close();
+
+        const chunks: Buffer[] = [];
+        for await (const chunk of await (await manager.storage()).stream(id)) chunks.push(chunk as Buffer);
+        const bytes = Buffer.concat(chunks);
+        assert.equal(bytes.indexOf(secret), -1, 'the secret is nowhere in the snapshot');
+        const params = new Map<string, string>();
+        await decodeSnapshotTables(Readable.from([bytes]), {
+          row(table, json) {
+            if (table === 'system_parameter') {
+              const p = parseJson64(json) as { name: string; value: string };
+              params.set(p.name, p.value);
+            }
+          },
+        });
+        for (const name of ['backup_storage_url', 'state_store']) {
+          assert.match(params.get(name)!, /mbcsealed\.v1\./, `${name} is sealed in the snapshot`);
+          assert.ok(unsealStorageUrl(params.get(name)!).includes(secret), `${name} opens again with the key`);
+        }
+        // Verify with integrity reads the sealed state store of the snapshot.
+        assert.equal((await manager.verifySnapshot(id, { validateIntegrity: true })).integrityChecked, true);
+      } finally {
+        await manager.close();
+        await meta.close();
+      }
+    });
+  });
+}

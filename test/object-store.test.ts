@@ -171,13 +171,19 @@ describe('object store: an endpoint that is not an S3 server', () => {
         probe.close(() => resolve(port));
       });
     });
-    const stores = [portOf(web), portOf(resetting), closedPort].map((port) => openObjectStore(`minio://k:secret@127.0.0.1:${port}/bucket`));
-    const [page, reset, closed] = stores as [ObjectStore, ObjectStore, ObjectStore];
+    // And what an API answers without a session: a JSON 401 (the SDK fails parsing it as XML).
+    const api = http.createServer((_req, res) => res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":{"code":"UNAUTHORIZED"}}'));
+    await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
+    const stores = [portOf(web), portOf(resetting), closedPort, portOf(api)].map((port) => openObjectStore(`minio://k:secret@127.0.0.1:${port}/bucket`));
+    const [page, reset, closed, json] = stores as [ObjectStore, ObjectStore, ObjectStore, ObjectStore];
     try {
       const notS3 = (e: unknown) => isObjectStoreError(e, 'UNAVAILABLE') && /does not answer as an S3 server/.test((e as Error).message);
-      await assert.rejects(page.get('backup/manifest.json'), notS3);
-      await assert.rejects(page.head('backup/manifest.json'), notS3);
-      await assert.rejects(page.checkLocation('backup/'), notS3);
+      for (const store of [page, json]) {
+        await assert.rejects(store.get('backup/manifest.json'), notS3);
+        await assert.rejects(store.head('backup/manifest.json'), notS3);
+        await assert.rejects(store.checkLocation('backup/'), notS3);
+        await assert.rejects(store.listPage('backup/'), notS3);
+      }
       // Refused and reset read the same: the errors do not map which ports are open.
       const messageOf = async (store: ObjectStore) => {
         const error = await store.get('backup/manifest.json').then(() => assert.fail('read a manifest from nowhere'), (e: unknown) => e as Error);
@@ -190,6 +196,7 @@ describe('object store: an endpoint that is not an S3 server', () => {
       for (const store of stores) await store.close();
       web.close();
       resetting.close();
+      api.close();
     }
   });
 });

@@ -102,8 +102,9 @@ interface LocalJob {
 
 type JobRow = Awaited<ReturnType<MetaStore['prisma']['backupJob']['findUnique']>> & {};
 
-function toJob(row: JobRow): BackupJob {
-  const end = row.finished_at ?? new Date();
+function toJob(row: JobRow, leaseMs: number): BackupJob {
+  // A running job whose lease ran out stopped at its last heartbeat, even before it is reaped.
+  const end = row.finished_at ?? (row.heartbeat_at.getTime() < Date.now() - leaseMs ? row.heartbeat_at : new Date());
   return {
     id: row.id,
     status: row.state as BackupJob['status'],
@@ -131,6 +132,9 @@ function isUniqueViolation(error: unknown): boolean {
 
 const safePointHolder = (id: bigint) => `backup-job-${id}`;
 
+/** Attempts to record a job's end while the meta store is away: 1 + 2 + 4 + 8 s of waiting. */
+const END_ATTEMPTS = 5;
+
 /** How many finished jobs are kept in memory for polls. */
 const FINISHED_JOBS_KEPT = 1_000;
 /**
@@ -146,6 +150,12 @@ const RUNNING_JOB_READ_MS = 100;
  * API routes and the garbage collector read it fresh.
  */
 export const PAGE_MANIFEST_MAX_AGE_MS = 1_000;
+
+/** A location offered in a storage change that cannot be used is bad input (INVALID_CONFIG), not an outage of the store in use. */
+function rejectedLocation(error: unknown): never {
+  if (isBackupError(error, 'STORAGE_UNAVAILABLE')) throw new BackupError('INVALID_CONFIG', `this storage location cannot be used: ${error.message.replace(/^backup storage: /, '')}`, { cause: error });
+  throw error;
+}
 
 export class BackupManager {
   readonly runnerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -171,6 +181,7 @@ export class BackupManager {
     this.maxSnapshots = options.maxSnapshots ?? MAX_META_SNAPSHOTS;
     this.fsBaseDir = options.fsBaseDir;
     this.wrapStore = options.wrapStore ?? ((store) => store);
+    processManagers().add(this);
   }
 
   private get prisma() {
@@ -248,8 +259,9 @@ export class BackupManager {
       throw new BackupError('INVALID_CONFIG', (error as Error).message);
     }
     checkStorageDirectory(params.directory);
-    const next = await this.build(params);
-    await writeBackupStorageParams(this.prisma, params, audit);
+    const next = await this.build(params).catch(rejectedLocation);
+    // The saved (sealed) form, so the next read of the parameters finds the same location.
+    next.params = await writeBackupStorageParams(this.prisma, params, audit);
     const previous = this.current;
     this.current = next;
     if (previous) await previous.storage.store.close();
@@ -275,8 +287,8 @@ export class BackupManager {
       await store.deleteMany([key]);
       await MetaSnapshotStorage.open(store, dir); // its manifest, if any, must be readable
     } catch (error) {
-      if (isBackupError(error)) throw error;
-      throw new BackupError('STORAGE_UNAVAILABLE', `${store.displayUrl}: ${(error as Error).message}`, { cause: error });
+      if (isBackupError(error)) rejectedLocation(error);
+      rejectedLocation(new BackupError('STORAGE_UNAVAILABLE', `${store.displayUrl}: ${(error as Error).message}`, { cause: error }));
     } finally {
       await store.close();
     }
@@ -287,12 +299,13 @@ export class BackupManager {
   /** Marks RUNNING jobs whose process stopped renewing the lease as FAILED and frees their safe points. */
   async reapStaleJobs(): Promise<bigint[]> {
     const cutoff = new Date(Date.now() - this.leaseMs);
-    const stale = await this.prisma.backupJob.findMany({ where: { state: 'RUNNING', heartbeat_at: { lt: cutoff } }, select: { id: true } });
-    for (const { id } of stale) {
+    const stale = await this.prisma.backupJob.findMany({ where: { state: 'RUNNING', heartbeat_at: { lt: cutoff } }, select: { id: true, heartbeat_at: true } });
+    for (const { id, heartbeat_at } of stale) {
       if (this.localJobs.has(id)) continue; // ours and alive: the heartbeat is just late
       const { count } = await this.prisma.backupJob.updateMany({
-        where: { id, state: 'RUNNING', heartbeat_at: { lt: cutoff } },
-        data: { state: 'FAILED', finished_at: new Date(), error: `failed backup job ${id}: interrupted: its process stopped renewing the lease for ${this.leaseMs / 1000} s` },
+        where: { id, state: 'RUNNING', heartbeat_at },
+        // It ended at its last sign of life, not whenever someone next looked.
+        data: { state: 'FAILED', finished_at: heartbeat_at, error: `failed backup job ${id}: interrupted: its process stopped renewing the lease for ${this.leaseMs / 1000} s` },
       });
       if (count) await releaseSafePoint(this.prisma, safePointHolder(id));
     }
@@ -385,6 +398,8 @@ export class BackupManager {
         // The snapshot is read back and checked; the result is kept beside it.
         if (state === 'SUCCEEDED' && options.verify) await this.verifySnapshot(id).catch(() => undefined);
       })
+      // Never an unhandled rejection: it would end the whole process (the console, or ctl).
+      .catch((error: unknown) => console.error(`backup job ${id}: ${error instanceof Error ? error.message : String(error)}`))
       .finally(() => this.localJobs.delete(id));
     this.localJobs.set(id, { controller, done });
   }
@@ -426,16 +441,35 @@ export class BackupManager {
       await beating;
       await reader?.close().catch(() => undefined);
     }
-    // One transaction: whoever sees the job finished sees its safe point released.
-    await this.prisma.$transaction([
-      this.prisma.backupJob.update({
-        where: { id },
-        data: { state: outcome.state, error: outcome.error, finished_at: new Date(), heartbeat_at: new Date(), snapshot_bytes: outcome.bytes, ...counters() },
-      }),
-      this.prisma.hummockVersionSafePoint.deleteMany({ where: { holder: safePointHolder(id) } }),
-    ]);
+    await this.recordEnd(id, { state: outcome.state, error: outcome.error, snapshot_bytes: outcome.bytes, ...counters() });
     this.runningJobReads.delete(id); // this process's own polls see the end at once
     return outcome.state;
+  }
+
+  /**
+   * Writes a job's end and releases its safe point, in one transaction (whoever sees the job
+   * finished sees its safe point released). A meta store that is away is retried for a while;
+   * if it stays away the job is left RUNNING, for a process to fail once its lease runs out.
+   */
+  private async recordEnd(id: bigint, end: { state: BackupJob['status']; error: string | null; snapshot_bytes: bigint | null; rows_written: bigint; bytes_written: bigint }): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.prisma.$transaction([
+          // Only a job still RUNNING: one reaped meanwhile keeps what the reaper wrote.
+          this.prisma.backupJob.updateMany({ where: { id, state: 'RUNNING' }, data: { ...end, finished_at: new Date(), heartbeat_at: new Date() } }),
+          this.prisma.hummockVersionSafePoint.deleteMany({ where: { holder: safePointHolder(id) } }),
+        ]);
+        return;
+      } catch (error) {
+        const message = (error as Error).message.split('\n').filter(Boolean).at(-1) ?? String(error);
+        if (attempt >= END_ATTEMPTS) {
+          console.error(`backup job ${id}: could not record its end (${end.state}) in the meta store after ${attempt} attempts (${message}); it is failed as interrupted once its lease runs out`);
+          return;
+        }
+        console.error(`backup job ${id}: recording its end (${end.state}) failed (${message}); retrying`);
+        await new Promise((resolve) => setTimeout(resolve, 500 * 2 ** attempt));
+      }
+    }
   }
 
   /**
@@ -467,7 +501,7 @@ export class BackupManager {
       row = await this.prisma.backupJob.findUnique({ where: { id } });
     }
     if (!row) return null;
-    const job = toJob(row);
+    const job = toJob(row, this.leaseMs);
     this.runningJobReads.delete(id);
     if (job.status === 'RUNNING') {
       if (this.runningJobReads.size >= FINISHED_JOBS_KEPT) this.runningJobReads.clear(); // jobs no one polled to the end
@@ -493,7 +527,7 @@ export class BackupManager {
       orderBy: { id: 'desc' },
       take: Math.min(Math.max(options.limit ?? 50, 1), 1000),
     });
-    return rows.map(toJob);
+    return rows.map((row) => toJob(row, this.leaseMs));
   }
 
   /** Asks a running job to stop: its upload is aborted, no manifest entry is written. */
@@ -665,6 +699,16 @@ export class BackupManager {
    * For SIGTERM: the jobs this process runs stop at once and end FAILED ("its process shut
    * down"), their safe points released and partial uploads aborted; resolves when they have.
    */
+  /**
+   * Ends the running jobs of every BackupManager of this process (a signal handler's call): a
+   * bundler may load this module more than once (Next.js does, per server layer), so the
+   * managers are found on `process`, which every copy shares, not through a module variable.
+   */
+  static async shutdownAll(): Promise<bigint[]> {
+    const ids = await Promise.all([...processManagers()].map((manager) => manager.shutdown()));
+    return ids.flat();
+  }
+
   async shutdown(): Promise<bigint[]> {
     const ids = [...this.localJobs.keys()];
     for (const job of this.localJobs.values()) job.controller.abort(new BackupError('INVALID_INPUT', SHUT_DOWN));
@@ -677,6 +721,14 @@ export class BackupManager {
     await Promise.all([...this.localJobs.values()].map((j) => j.done));
     await this.current?.storage.store.close();
     this.current = undefined;
+    processManagers().delete(this);
   }
+}
+
+/** Every open BackupManager of this process, whichever copy of this module made it. */
+function processManagers(): Set<BackupManager> {
+  const holder = process as NodeJS.Process & { __mbcBackupManagers?: Set<BackupManager> };
+  holder.__mbcBackupManagers ??= new Set();
+  return holder.__mbcBackupManagers;
 }
 

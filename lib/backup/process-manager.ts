@@ -5,8 +5,14 @@ import { BackupManager } from './backup-manager.ts';
 
 const holder = globalThis as typeof globalThis & { __backupManager?: BackupManager };
 
+/** BACKUP_JOB_LEASE_MS: how long a job of a process that stopped renewing it stays RUNNING (default 30 s). */
+function leaseMs(): number | undefined {
+  const value = Number(process.env.BACKUP_JOB_LEASE_MS);
+  return Number.isInteger(value) && value >= 1_000 ? value : undefined;
+}
+
 export function getBackupManager(): BackupManager {
-  holder.__backupManager ??= new BackupManager({ meta: getMetaStore() });
+  holder.__backupManager ??= new BackupManager({ meta: getMetaStore(), leaseMs: leaseMs() });
   return holder.__backupManager;
 }
 

@@ -2,6 +2,7 @@
 // format is known, the target is empty, the sequences of newer snapshots are consistent), then
 // all rows in foreign-key order in one transaction, so a failure leaves the target empty.
 // SSTs are never copied or deleted.
+import { sealStorageUrl } from '../object-store/sealed-secrets.ts';
 import { SNAPSHOT_SECTIONS, EXCLUDED_MODELS } from '../meta/models.ts';
 import { migrateMetaStore } from '../meta/migrate.ts';
 import { openRestoreTarget } from '../meta/restore-target.ts';
@@ -176,9 +177,10 @@ export async function restoreSnapshot(options: RestoreOptions): Promise<RestoreR
         if (options.overwrite) {
           const o = options.overwrite;
           const values: [string, string][] = [
-            ['state_store', `hummock+${o.hummockUrl.replace(/^hummock\+/, '')}`],
+            // Secrets sealed, as everywhere the product writes a storage URL.
+            ['state_store', sealStorageUrl(`hummock+${o.hummockUrl.replace(/^hummock\+/, '')}`)],
             ['data_directory', o.hummockDirectory],
-            ['backup_storage_url', o.backupUrl],
+            ['backup_storage_url', sealStorageUrl(o.backupUrl)],
             ['backup_storage_directory', o.backupDirectory],
           ];
           for (const [name, value] of values) {

@@ -1,6 +1,7 @@
 // Builds a meta snapshot: every backed-up table, in section order, from one consistent read,
 // streamed through the codec. Rows arrive as JSON bytes made by the database and are framed
 // without being parsed; only the few values the manifest entry needs are picked out.
+import { hasClearSecret, sealStorageUrl } from '../object-store/sealed-secrets.ts';
 import type { ConsistentReader } from '../meta/consistent-reader.ts';
 import { batchRows, forEachFramedRow, isFramedRows, rowCount, type RowBatch } from '../meta/framed-rows.ts';
 import { SNAPSHOT_SECTIONS } from '../meta/models.ts';
@@ -82,6 +83,16 @@ export function objectIdOf(row: Uint8Array): bigint {
   return id[0]!;
 }
 
+/**
+ * A system parameter row with any storage secret in its value sealed: a snapshot holds the whole
+ * meta store and is downloaded and copied around; the secret travels only encrypted.
+ */
+export function sealedParameterRow(row: Uint8Array): Uint8Array {
+  const parameter = JSON.parse(Buffer.from(row.buffer, row.byteOffset, row.byteLength).toString('utf8')) as { value?: unknown };
+  if (typeof parameter.value !== 'string' || !hasClearSecret(parameter.value)) return row;
+  return Buffer.from(JSON.stringify({ ...parameter, value: sealStorageUrl(parameter.value) }));
+}
+
 export function buildSnapshot(reader: ConsistentReader, id: bigint, options: { remarks: string | null; createdAt?: Date }): SnapshotBuild {
   const progress: BuildProgress = { rows: 0, bytes: 0 };
   // Sized from the section's row count (the encoder checks the rows agree with it).
@@ -115,6 +126,9 @@ export function buildSnapshot(reader: ConsistentReader, id: bigint, options: { r
         }
       } else if (table === 'hummock_version') {
         for (const row of batchRows(batch)) hummockVersionId = toBigInt((parseJson64(row) as { version_id: unknown }).version_id, 'version_id');
+      } else if (table === 'system_parameter') {
+        yield batchRows(batch).map(sealedParameterRow);
+        continue;
       }
       yield batch;
     }

@@ -215,9 +215,24 @@ export class MetaSnapshotStorage {
     await this.refreshManifest();
     await this.ensureManifestExists();
     let size: number;
+    // An error of the body (the meta store's read) is the job's cause, not the storage's: the
+    // store reports it as a failed upload.
+    let bodyError: unknown;
+    const watched = (async function* () {
+      try {
+        yield* body;
+      } catch (error) {
+        bodyError = error;
+        throw error;
+      }
+    })();
     try {
-      ({ size } = await this.store.upload(key, body, options));
+      ({ size } = await this.store.upload(key, watched, options));
     } catch (error) {
+      if (bodyError !== undefined) {
+        if (isBackupError(bodyError) || isObjectStoreError(bodyError, 'ABORTED')) throw bodyError;
+        throw new BackupError('META_STORE_UNAVAILABLE', `meta store: reading the snapshot's rows failed: ${(bodyError as Error).message}`, { cause: bodyError });
+      }
       if (isObjectStoreError(error, 'ALREADY_EXISTS')) throw new BackupError('INVALID_INPUT', `snapshot object ${key} already exists in ${this.store.displayUrl}`);
       if (isObjectStoreError(error, 'ABORTED')) throw error;
       throw storageError(`upload ${key} to ${this.store.displayUrl}`, error);

@@ -12,11 +12,14 @@ export const remarksSchema = z
   .refine((s) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s), 'remarks must be valid Unicode text')
   .transform((s) => (s === '' ? null : s));
 
-/** A u64 id given as text (JSON APIs carry 64-bit ids as decimal strings). */
+/**
+ * A u64 id given as text (JSON APIs carry 64-bit ids as decimal strings): digits only, exactly;
+ * " 1" is not taken for 1 (BigInt() would), since a path or body that names an id must name it.
+ */
 export const idSchema = z
   .union([z.string(), z.number(), z.bigint()])
   .transform((value, ctx) => {
-    const text = String(value).trim();
+    const text = String(value);
     if (!/^\d{1,20}$/.test(text) || BigInt(text) > 0xffff_ffff_ffff_ffffn) {
       ctx.addIssue({ code: 'custom', message: `"${text}" is not a valid id (a non-negative 64-bit integer)` });
       return z.NEVER;

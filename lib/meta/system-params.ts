@@ -1,4 +1,5 @@
 // System parameters of the meta store that the backup manager reads and writes.
+import { sealStorageUrl } from '../object-store/sealed-secrets.ts';
 import { recordPendingAudit, type PendingAudit } from './audit-log.ts';
 import type { MetaClient } from './client.ts';
 
@@ -20,12 +21,14 @@ export async function readBackupStorageParams(prisma: MetaClient): Promise<Backu
   return { url, directory };
 }
 
-export async function writeBackupStorageParams(prisma: MetaClient, params: BackupStorageParams, audit?: PendingAudit): Promise<void> {
+/** Saves the backup location, its secret sealed (never in clear in the meta store); returns what was saved. */
+export async function writeBackupStorageParams(prisma: MetaClient, params: BackupStorageParams, audit?: PendingAudit): Promise<BackupStorageParams> {
+  const url = sealStorageUrl(params.url);
   await prisma.$transaction(async (tx) => {
     await tx.systemParameter.upsert({
       where: { name: BACKUP_STORAGE_URL },
-      update: { value: params.url },
-      create: { name: BACKUP_STORAGE_URL, value: params.url, is_mutable: true, description: 'Where meta snapshots are stored' },
+      update: { value: url },
+      create: { name: BACKUP_STORAGE_URL, value: url, is_mutable: true, description: 'Where meta snapshots are stored' },
     });
     await tx.systemParameter.upsert({
       where: { name: BACKUP_STORAGE_DIRECTORY },
@@ -34,4 +37,5 @@ export async function writeBackupStorageParams(prisma: MetaClient, params: Backu
     });
     await recordPendingAudit(tx, audit);
   });
+  return { url, directory: params.directory };
 }

@@ -12,7 +12,6 @@ import {
   ListPartsCommand,
   PutObjectCommand,
   S3Client,
-  S3ServiceException,
   UploadPartCommand,
   type CompletedPart,
   type GetObjectCommandOutput,
@@ -88,8 +87,9 @@ export function storageDeadlines(env: NodeJS.ProcessEnv = process.env): StorageD
   return { idleMs, callMs: ms('STORAGE_CALL_TIMEOUT_MS', 20_000), partMs: Math.max(60_000, 3 * idleMs) };
 }
 
+/** The HTTP status of a failed call: also on errors the SDK raised parsing a body that was not S3's XML. */
 function statusOf(error: unknown): number | undefined {
-  return error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
+  return (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
 }
 
 const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENOTFOUND', 'EAI_AGAIN']);
@@ -100,7 +100,7 @@ function isConnectionFailure(error: unknown): boolean {
 }
 
 function answeredByS3(error: unknown): boolean {
-  return error instanceof S3ServiceException && Boolean(error.$metadata.requestId);
+  return Boolean((error as { $metadata?: { requestId?: string } } | undefined)?.$metadata?.requestId);
 }
 
 function nameOf(error: unknown): string {

@@ -1,4 +1,5 @@
 // Parsing of backup and state store URLs, and the one function that masks their secrets.
+import { isSealed, unsealSecret } from './sealed-secrets.ts';
 import { ObjectStoreError } from './types.ts';
 
 export type ObjectStoreLocation =
@@ -49,10 +50,12 @@ export function parseObjectStoreUrl(url: string): ObjectStoreLocation {
       const hostMatch = /^(\[[0-9a-f:]+\]|[a-z0-9.-]+):(\d{1,5})$/i.exec(host);
       if (!hostMatch || Number(hostMatch[2]) < 1 || Number(hostMatch[2]) > 65535) invalid(`minio:// URL ${maskUrl(text)} needs host:port with a port from 1 to 65535, got "${host}"`);
       if (bucket.includes('/')) invalid(`minio:// URLs name only a bucket after the host, got "${bucket}" (put the path in the storage directory)`);
+      const secret = credentials.slice(colon + 1);
       return {
         scheme: 'minio',
         accessKey: decodeURIComponent(credentials.slice(0, colon)),
-        secretKey: decodeURIComponent(credentials.slice(colon + 1)),
+        // As the meta store and snapshots keep it: sealed (lib/object-store/sealed-secrets.ts).
+        secretKey: isSealed(secret) ? unsealSecret(secret) : decodeURIComponent(secret),
         endpoint: `http://${host}`,
         bucket: checkBucket(bucket, text),
       };

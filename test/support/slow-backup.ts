@@ -11,7 +11,7 @@ const manager = new BackupManager({
   heartbeatMs: 100,
   wrapStore: (store) => new FaultInjectingObjectStore(store).inject({ operation: 'upload', delayMs: 300 }),
 });
-if (process.argv[3] === 'sigterm') process.once('SIGTERM', () => void manager.shutdown());
+if (process.argv[3] === 'sigterm') process.on('SIGTERM', () => void manager.shutdown());
 const id = await manager.startBackupJob({ remarks: 'to be killed', startedBy: 'slow-backup' });
 console.log(`started ${id}`);
 await manager.waitForJob(id);

@@ -1,5 +1,0 @@
-import { PageSkeleton } from '@/components/route-states';
-
-export default function Loading() {
-  return <PageSkeleton title="Snapshot" />;
-}
