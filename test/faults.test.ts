@@ -34,7 +34,9 @@ after(() => {
 });
 
 function record(fault: string, outcome: string, started: number) {
-  table.push(`${fault.padEnd(58)} ${outcome.slice(0, 120).padEnd(120)} ${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s`);
+  // The cause matters in a table, not the job id or the (masked) location before it.
+  const short = outcome.replace(/failed backup job \d+: /g, '').replace(/ in (?:minio|fs|s3):\/\/\S+?(:| )/g, '$1');
+  table.push(`${fault.padEnd(54)} ${short.slice(0, 150).padEnd(150)} ${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s`);
 }
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {

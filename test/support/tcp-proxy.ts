@@ -5,6 +5,19 @@ import net from 'node:net';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Until the socket takes more, or closes; its listeners removed either way. */
+function drained(socket: net.Socket): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      socket.off('drain', done);
+      socket.off('close', done);
+      resolve();
+    };
+    socket.on('drain', done);
+    socket.on('close', done);
+  });
+}
+
 export type ProxyMode = 'forward' | 'refuse' | 'stall' | 'http500' | { delayMs: number };
 
 export class TcpProxy {
@@ -58,7 +71,7 @@ export class TcpProxy {
           const mode = this.mode;
           if (typeof mode === 'object') await sleep(mode.delayMs);
           if (to.destroyed) break;
-          if (!to.write(chunk)) await new Promise((resolve) => (to.once('drain', resolve), to.once('close', resolve)));
+          if (!to.write(chunk)) await drained(to);
         }
         if (!to.destroyed) to.end();
       } catch {

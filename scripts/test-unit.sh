@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# The fast loop: the suites that need no service (no PostgreSQL, no S3 server, no build), in
+# seconds. `npm run test:unit -- --watch` reruns them on change. CI runs everything (npm test).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export FS_STORAGE_ROOTS=${FS_STORAGE_ROOTS:-${TMPDIR:-/tmp}:$PWD/data}
+mapfile -t files < <(find lib -name '*.test.ts' -not -path '*/generated/*' | sort; echo test/page-roles.test.ts)
+exec node --import tsx --test "$@" "${files[@]}"
