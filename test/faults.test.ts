@@ -35,7 +35,7 @@ after(() => {
 
 function record(fault: string, outcome: string, started: number) {
   // The cause matters in a table, not the job id or the (masked) location before it.
-  const short = outcome.replace(/failed backup job \d+: /g, '').replace(/ in (?:minio|fs|s3):\/\/\S+?(:| )/g, '$1');
+  const short = outcome.replace(/failed backup job \d+: /g, '').replace(/ in (?:minio|fs|s3):\/\/\S+?: /g, ': ');
   table.push(`${fault.padEnd(54)} ${short.slice(0, 150).padEnd(150)} ${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s`);
 }
 
