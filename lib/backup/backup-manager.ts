@@ -410,7 +410,7 @@ export class BackupManager {
     let beating = Promise.resolve();
     const beat = async () => {
       const row = await this.prisma.backupJob.update({ where: { id }, data: { heartbeat_at: new Date(), ...counters() }, select: { cancel_requested: true } });
-      if (row.cancel_requested) controller.abort(new BackupError('INVALID_INPUT', 'cancelled'));
+      if (row.cancel_requested) controller.abort(new BackupError('CANCELLED', 'cancelled'));
     };
     const timer = setInterval(() => {
       beating = beating.then(beat).catch(() => undefined); // a missed beat is retried next time
@@ -539,7 +539,7 @@ export class BackupManager {
       await tx.backupJob.updateMany({ where: { id, state: 'RUNNING' }, data: { cancel_requested: true } });
       await recordPendingAudit(tx, audit, `job ${id}`);
     });
-    this.localJobs.get(id)?.controller.abort(new BackupError('INVALID_INPUT', 'cancelled'));
+    this.localJobs.get(id)?.controller.abort(new BackupError('CANCELLED', 'cancelled'));
     return (await this.readJob(id))!;
   }
 
@@ -711,13 +711,13 @@ export class BackupManager {
 
   async shutdown(): Promise<bigint[]> {
     const ids = [...this.localJobs.keys()];
-    for (const job of this.localJobs.values()) job.controller.abort(new BackupError('INVALID_INPUT', SHUT_DOWN));
+    for (const job of this.localJobs.values()) job.controller.abort(new BackupError('CANCELLED', SHUT_DOWN));
     await Promise.all([...this.localJobs.values()].map((j) => j.done));
     return ids;
   }
 
   async close(options: { cancelRunning?: boolean } = {}): Promise<void> {
-    if (options.cancelRunning) for (const job of this.localJobs.values()) job.controller.abort(new BackupError('INVALID_INPUT', 'cancelled'));
+    if (options.cancelRunning) for (const job of this.localJobs.values()) job.controller.abort(new BackupError('CANCELLED', 'cancelled'));
     await Promise.all([...this.localJobs.values()].map((j) => j.done));
     await this.current?.storage.store.close();
     this.current = undefined;

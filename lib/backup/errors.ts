@@ -15,6 +15,7 @@ export type BackupErrorCode =
   | 'MANIFEST_REGRESSED'
   | 'UNSUPPORTED_FORMAT'
   | 'CONFLICT'
+  | 'CANCELLED'
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'
   | 'RATE_LIMITED';

@@ -308,6 +308,11 @@ start() {
     fi
     fresh=1
     setup_part1
+  else
+    # A cluster set up by an older version of this script: its paths (admin sockets) follow
+    # this one's, the cluster itself (fsid, keys, data) is kept.
+    write_conf "$(sed -n 's/^fsid = //p' "$CONF")"
+    mkdir -p "$RUN"
   fi
   ensure_mon
   if ((fresh)); then setup_part2; fi
