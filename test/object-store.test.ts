@@ -202,9 +202,11 @@ describe('object store: an endpoint that is not an S3 server', () => {
 });
 
 describe('object store: an S3 endpoint that stops answering', () => {
-  // Accepts connections and reads requests, never answers: as a full Ceph cluster, or a
-  // SIGSTOPped radosgw, does.
-  async function silentServer() {
+  /**
+   * Runs `use` on a store whose server accepts connections and reads requests but never answers
+   * (as a full Ceph cluster, or a SIGSTOPped radosgw, does); closes both afterwards.
+   */
+  async function withSilentStore(deadlines: Partial<StorageDeadlines>, use: (store: S3ObjectStore, port: number) => Promise<void>) {
     const sockets = new Set<net.Socket>();
     const server = net.createServer((socket) => {
       sockets.add(socket);
@@ -212,30 +214,24 @@ describe('object store: an S3 endpoint that stops answering', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as net.AddressInfo;
-    const open = (deadlines: Partial<StorageDeadlines>) =>
-      new S3ObjectStore({ bucket: 'silent', displayUrl: `minio://127.0.0.1:${port}/silent`, endpoint: `http://127.0.0.1:${port}`, credentials: { accessKeyId: 'k', secretAccessKey: 's' }, deadlines });
-    const close = () => {
+    const store = new S3ObjectStore({ bucket: 'silent', displayUrl: `minio://127.0.0.1:${port}/silent`, endpoint: `http://127.0.0.1:${port}`, credentials: { accessKeyId: 'k', secretAccessKey: 's' }, deadlines });
+    try {
+      await use(store, port);
+    } finally {
+      await store.close();
       for (const socket of sockets) socket.destroy();
       server.close();
-    };
-    return { port, open, close };
+    }
   }
 
   it('fails the request once the connection has been silent for the idle timeout, instead of hanging', async () => {
-    const silent = await silentServer();
-    const store = silent.open({ idleMs: 300, callMs: 60_000 });
-    try {
-      await assert.rejects(store.put('manifest.json', 'x'), (e: unknown) => isObjectStoreError(e, 'UNAVAILABLE') && e.message.startsWith(`cannot write manifest.json in minio://127.0.0.1:${silent.port}/silent: `));
-    } finally {
-      await store.close();
-      silent.close();
-    }
+    await withSilentStore({ idleMs: 300, callMs: 60_000 }, async (store, port) => {
+      await assert.rejects(store.put('manifest.json', 'x'), (e: unknown) => isObjectStoreError(e, 'UNAVAILABLE') && e.message.startsWith(`cannot write manifest.json in minio://127.0.0.1:${port}/silent: `));
+    });
   });
 
   it('gives every call a deadline, retries included, and names it', async () => {
-    const silent = await silentServer();
-    const store = silent.open({ idleMs: 60_000, callMs: 400 });
-    try {
+    await withSilentStore({ idleMs: 60_000, callMs: 400 }, async (store) => {
       for (const [call, what] of [
         [() => store.get('manifest.json'), 'a read of manifest.json'],
         [() => store.head('a.snapshot'), 'a stat of a.snapshot'],
@@ -247,28 +243,21 @@ describe('object store: an S3 endpoint that stops answering', () => {
         await assert.rejects(call(), (e: unknown) => isObjectStoreError(e, 'UNAVAILABLE') && e.message.includes(`did not answer ${what} within 0.4 s`), what);
         assert.ok(performance.now() - started < 3000, `${what} ended after ${Math.round(performance.now() - started)} ms`);
       }
-    } finally {
-      await store.close();
-      silent.close();
-    }
+    });
   });
 
   it('ends an upload at once when it is cancelled, whatever the server does', async () => {
-    const silent = await silentServer();
-    const store = silent.open({ idleMs: 60_000, callMs: 60_000 });
-    const controller = new AbortController();
-    async function* body() {
-      for (let i = 0; i < 4; i++) yield new Uint8Array(4 * 1024 * 1024);
-    }
-    try {
+    await withSilentStore({ idleMs: 60_000, callMs: 60_000 }, async (store) => {
+      const controller = new AbortController();
+      async function* body() {
+        for (let i = 0; i < 4; i++) yield new Uint8Array(4 * 1024 * 1024);
+      }
       const started = performance.now();
       const upload = store.upload('1.snapshot', body(), { signal: controller.signal });
       setTimeout(() => controller.abort(), 200);
       await assert.rejects(upload, (e: unknown) => isObjectStoreError(e, 'ABORTED'));
       assert.ok(performance.now() - started < 3000, `the cancelled upload ended after ${Math.round(performance.now() - started)} ms`);
-    } finally {
-      await store.close();
-      silent.close();
-    }
+    });
   });
 });
+
