@@ -27,8 +27,16 @@ export async function register(): Promise<void> {
       const deadline = setTimeout(exit, 10_000);
       // Every manager of the process: the route handlers' may be another copy of the module.
       void BackupManager.shutdownAll()
-        .then((ids) => ids.length && console.log(`${signal}: backup job ${ids.join(', ')} ended FAILED (the console shut down)`))
-        .catch((error: unknown) => console.error(`${signal}: shutting the backup jobs down failed:`, error instanceof Error ? error.message : error))
+        .then(
+          (ids) =>
+            ids.length && console.log(`${signal}: backup job ${ids.join(', ')} ended FAILED (the console shut down)`),
+        )
+        .catch((error: unknown) =>
+          console.error(
+            `${signal}: shutting the backup jobs down failed:`,
+            error instanceof Error ? error.message : error,
+          ),
+        )
         .finally(() => {
           clearTimeout(deadline);
           exit();

@@ -17,21 +17,33 @@ export const startBackupAction = serverAction(
   },
 );
 
-export const cancelJobAction = serverAction({ role: 'operator', audit: 'job.cancel' }, z.object({ id: idSchema }), async ({ id }, { manager, audit }) => {
-  audit!.target = `job ${id}`;
-  const job = await manager.cancelJob(id, audit!);
-  revalidatePath('/jobs');
-  return { id: job.id, status: job.status };
-});
+export const cancelJobAction = serverAction(
+  { role: 'operator', audit: 'job.cancel' },
+  z.object({ id: idSchema }),
+  async ({ id }, { manager, audit }) => {
+    audit!.target = `job ${id}`;
+    const job = await manager.cancelJob(id, audit!);
+    revalidatePath('/jobs');
+    return { id: job.id, status: job.status };
+  },
+);
 
-export const previewDeleteAction = serverAction({ role: 'admin' }, z.object({ ids: idListSchema }), async ({ ids }, { manager }) => manager.previewDeleteSnapshots(ids));
+export const previewDeleteAction = serverAction(
+  { role: 'admin' },
+  z.object({ ids: idListSchema }),
+  async ({ ids }, { manager }) => manager.previewDeleteSnapshots(ids),
+);
 
-export const deleteSnapshotsAction = serverAction({ role: 'admin', audit: 'snapshot.delete' }, z.object({ ids: idListSchema }), async ({ ids }, { manager, audit }) => {
-  audit!.target = `snapshots ${ids.join(', ')}`;
-  const manifest = await manager.deleteSnapshots(ids);
-  revalidatePath('/', 'layout');
-  return { deleted: ids, remaining: manifest.snapshot_metadata.length };
-});
+export const deleteSnapshotsAction = serverAction(
+  { role: 'admin', audit: 'snapshot.delete' },
+  z.object({ ids: idListSchema }),
+  async ({ ids }, { manager, audit }) => {
+    audit!.target = `snapshots ${ids.join(', ')}`;
+    const manifest = await manager.deleteSnapshots(ids);
+    revalidatePath('/', 'layout');
+    return { deleted: ids, remaining: manifest.snapshot_metadata.length };
+  },
+);
 
 export const verifySnapshotAction = serverAction(
   { role: 'operator', audit: 'snapshot.verify' },
@@ -48,7 +60,8 @@ export const deleteOrphansAction = serverAction(
   { role: 'admin', audit: 'orphans.delete' },
   z.object({ keys: z.array(z.string().min(1).max(1024)).min(1).max(10_000) }),
   async ({ keys }, { manager, audit }) => {
-    audit!.target = keys.length <= 20 ? keys.join(', ') : `${keys.slice(0, 20).join(', ')} and ${keys.length - 20} more`;
+    audit!.target =
+      keys.length <= 20 ? keys.join(', ') : `${keys.slice(0, 20).join(', ')} and ${keys.length - 20} more`;
     const deleted = await manager.deleteOrphans(keys);
     revalidatePath('/settings');
     return { deleted };

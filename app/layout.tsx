@@ -33,7 +33,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   }
   const user = actor ? { name: actor.name, role: actor.role } : null;
   // Reachable within the second; a stalled server shows in the banner after 2 s, not a hung page.
-  const health = user ? await checkStorageHealth(getBackupManager(), { maxAgeMs: PAGE_MANIFEST_MAX_AGE_MS, deadlineMs: 2_000 }) : ({ ok: true } as const);
+  const health = user
+    ? await checkStorageHealth(getBackupManager(), { maxAgeMs: PAGE_MANIFEST_MAX_AGE_MS, deadlineMs: 2_000 })
+    : ({ ok: true } as const);
   return (
     <html lang="en">
       <body>

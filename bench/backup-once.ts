@@ -28,4 +28,12 @@ if (process.argv.includes('--read-only')) {
 }
 const seconds = (performance.now() - started) / 1000;
 const cpu = process.cpuUsage(cpuAtStart);
-console.log(JSON.stringify({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, bytes, maxRssMb: process.resourceUsage().maxRSS / 1024, id: id?.toString() ?? null }));
+console.log(
+  JSON.stringify({
+    seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    bytes,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    id: id?.toString() ?? null,
+  }),
+);

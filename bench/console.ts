@@ -18,7 +18,9 @@ import { settle, settling } from './settle.ts';
 
 // --snapshots N: fewer snapshots for a quick look (the figures are for 100). --keep: leave the
 // snapshots and the meta store (bench_console) for a closer look at the console.
-const { values: options } = parseArgs({ options: { snapshots: { type: 'string', default: '100' }, keep: { type: 'boolean', default: false } } });
+const { values: options } = parseArgs({
+  options: { snapshots: { type: 'string', default: '100' }, keep: { type: 'boolean', default: false } },
+});
 const SNAPSHOTS = Number(options.snapshots);
 const SSTS = 100_000;
 const CHURN = 10_000;
@@ -40,12 +42,16 @@ async function buildSnapshots(url: string): Promise<{ first: bigint; last: bigin
   try {
     for (let i = 0; i < SNAPSHOTS; i++) {
       // Compaction replaces the oldest SSTs with new objects: the pinned union grows by CHURN.
-      if (i > 0) await client.query(`UPDATE hummock_sstable_info SET sst_id = sst_id + ${SSTS}, object_id = object_id + ${SSTS} WHERE sst_id IN (SELECT sst_id FROM hummock_sstable_info ORDER BY sst_id LIMIT ${CHURN})`);
+      if (i > 0)
+        await client.query(
+          `UPDATE hummock_sstable_info SET sst_id = sst_id + ${SSTS}, object_id = object_id + ${SSTS} WHERE sst_id IN (SELECT sst_id FROM hummock_sstable_info ORDER BY sst_id LIMIT ${CHURN})`,
+        );
       const id = await manager.startBackupJob({ remarks: `console bench ${i + 1}`, startedBy: 'bench' });
       const job = await manager.waitForJob(id, { pollMs: 20 });
       if (job.status !== 'SUCCEEDED') throw new Error(`backup ${id}: ${job.error ?? job.status}`);
       ids.push(id);
-      if ((i + 1) % 10 === 0) console.error(`${i + 1} snapshots after ${((performance.now() - started) / 1000).toFixed(0)} s`);
+      if ((i + 1) % 10 === 0)
+        console.error(`${i + 1} snapshots after ${((performance.now() - started) / 1000).toFixed(0)} s`);
     }
   } finally {
     await client.end();
@@ -56,13 +62,23 @@ async function buildSnapshots(url: string): Promise<{ first: bigint; last: bigin
 }
 
 async function startConsole(url: string): Promise<() => void> {
-  const server = spawn(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(PORT)], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: url, NEXT_TELEMETRY_DISABLED: '1' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const server = spawn(
+    process.execPath,
+    [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(PORT)],
+    {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: url, NEXT_TELEMETRY_DISABLED: '1' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   for (let waited = 0; waited < 60_000; waited += 250) {
-    if (await fetch(`http://127.0.0.1:${PORT}/api/health`).then((r) => r.ok, () => false)) return () => server.kill();
+    if (
+      await fetch(`http://127.0.0.1:${PORT}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return () => server.kill();
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   server.kill();
@@ -105,13 +121,17 @@ async function pollers(url: string, instances: number[], delayOf: (i: number) =>
       await new Promise((resolve) => setTimeout(resolve, delayOf(i)));
       let failed = 0;
       const result = await new Promise<autocannon.Result>((resolve, reject) => {
-        const instance = autocannon({ url, connections, connectionRate: 1000 / POLL_MS, duration: POLL_SECONDS }, (error, done) => (error ? reject(error) : resolve(done)));
+        const instance = autocannon(
+          { url, connections, connectionRate: 1000 / POLL_MS, duration: POLL_SECONDS },
+          (error, done) => (error ? reject(error) : resolve(done)),
+        );
         instance.on('response', (_client, statusCode, _bytes, ms) => {
           if (statusCode !== 200) failed++;
           else if (performance.now() - started > POLL_WARM_UP_MS) latencies.push(ms);
         });
       });
-      if (failed || result.errors) throw new Error(`job-status poll: ${failed} responses other than 200, ${result.errors} errors`);
+      if (failed || result.errors)
+        throw new Error(`job-status poll: ${failed} responses other than 200, ${result.errors} errors`);
     }),
   );
   return latencies.sort((a, b) => a - b);
@@ -122,7 +142,16 @@ async function withRunningJob<T>(url: string, use: (id: bigint) => Promise<T>): 
   const meta = openMetaStore(url);
   const id = 1_000_000_000n;
   await meta.prisma.backupJob.create({
-    data: { id, state: 'RUNNING', remarks: 'bench: polled while running', started_by: 'bench', runner: 'bench-elsewhere', heartbeat_at: new Date(Date.now() + 3_600_000), storage_url: 'fs://bench', storage_directory: 'bench' },
+    data: {
+      id,
+      state: 'RUNNING',
+      remarks: 'bench: polled while running',
+      started_by: 'bench',
+      runner: 'bench-elsewhere',
+      heartbeat_at: new Date(Date.now() + 3_600_000),
+      storage_url: 'fs://bench',
+      storage_directory: 'bench',
+    },
   });
   try {
     return await use(id);
@@ -132,7 +161,8 @@ async function withRunningJob<T>(url: string, use: (id: bigint) => Promise<T>): 
   }
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 async function main() {
   const url = await emptyDatabase(process.env.PG_URL!, 'bench_console');
@@ -144,9 +174,12 @@ async function main() {
       { what: 'snapshots page (`/`)', path: '/' },
       { what: 'pinned-SST page (`/pinned`)', path: '/pinned' },
       { what: 'pinned-SST list, first 1,000 (`/api/pinned-ssts`)', path: '/api/pinned-ssts' },
-      { what: 'pinned-SST list, a page from the middle', path: `/api/pinned-ssts?after=${BigInt(FIRST_OBJECT_ID) + BigInt((SSTS + SNAPSHOTS * CHURN) / 2)}&limit=1000` },
-      { what: 'newest snapshot\'s detail page', path: `/snapshots/${built.last}` },
-      { what: 'oldest snapshot\'s detail page', path: `/snapshots/${built.first}` },
+      {
+        what: 'pinned-SST list, a page from the middle',
+        path: `/api/pinned-ssts?after=${BigInt(FIRST_OBJECT_ID) + BigInt((SSTS + SNAPSHOTS * CHURN) / 2)}&limit=1000`,
+      },
+      { what: "newest snapshot's detail page", path: `/snapshots/${built.last}` },
+      { what: "oldest snapshot's detail page", path: `/snapshots/${built.first}` },
     ];
     const rows: string[] = [];
     for (const page of pages) {
@@ -155,7 +188,9 @@ async function main() {
       const warm: number[] = [];
       for (let i = 0; i < WARM_REQUESTS; i++) warm.push(await timedGet(page.path));
       warm.sort((a, b) => a - b);
-      rows.push(`| ${page.what} | ${cold.toFixed(0)} | ${percentile(warm, 50).toFixed(0)} | ${percentile(warm, 95).toFixed(0)} |`);
+      rows.push(
+        `| ${page.what} | ${cold.toFixed(0)} | ${percentile(warm, 50).toFixed(0)} | ${percentile(warm, 95).toFixed(0)} |`,
+      );
     }
     const jobUrl = `http://127.0.0.1:${PORT}/api/jobs/${built.last}`;
     await autocannon({ url: jobUrl, connections: 10, duration: 3 }); // warm-up, not counted
@@ -168,28 +203,52 @@ async function main() {
     // The same 50 connections with no pause between requests: the route's capacity.
     await settle();
     const flat = await autocannon({ url: jobUrl, connections: 50, duration: 10 });
-    if (flat.non2xx || flat.errors) throw new Error(`job-status load (flat out): ${flat.non2xx} non-2xx responses, ${flat.errors} errors`);
+    if (flat.non2xx || flat.errors)
+      throw new Error(`job-status load (flat out): ${flat.non2xx} non-2xx responses, ${flat.errors} errors`);
     // A running job, as a job run by another process (the CLI's worker) looks to the console:
     // read from the meta store on every poll. Its heartbeat is set ahead so it is not reaped.
     await settle();
-    const running = await withRunningJob(url, (id) => pollers(`http://127.0.0.1:${PORT}/api/jobs/${id}`, Array(50).fill(1), (i) => seededRandom(i) * POLL_MS));
-    console.log(`\n### Console with ${SNAPSHOTS} snapshots × ${SSTS.toLocaleString('en-US')} SSTs (PostgreSQL, S3), ${new Date().toISOString().slice(0, 10)}\n`);
-    console.log(`${SNAPSHOTS} backups with ${CHURN.toLocaleString('en-US')} SSTs replaced between them took ${built.seconds.toFixed(0)} s. Server time is the time to the last byte over loopback, in ms: the first request after start, then the median and 95th percentile of ${WARM_REQUESTS} more.\n`);
+    const running = await withRunningJob(url, (id) =>
+      pollers(`http://127.0.0.1:${PORT}/api/jobs/${id}`, Array(50).fill(1), (i) => seededRandom(i) * POLL_MS),
+    );
+    console.log(
+      `\n### Console with ${SNAPSHOTS} snapshots × ${SSTS.toLocaleString('en-US')} SSTs (PostgreSQL, S3), ${new Date().toISOString().slice(0, 10)}\n`,
+    );
+    console.log(
+      `${SNAPSHOTS} backups with ${CHURN.toLocaleString('en-US')} SSTs replaced between them took ${built.seconds.toFixed(0)} s. Server time is the time to the last byte over loopback, in ms: the first request after start, then the median and 95th percentile of ${WARM_REQUESTS} more.\n`,
+    );
     console.log('| page | first ms | p50 ms | p95 ms |');
     console.log('|---|---|---|---|');
     for (const row of rows) console.log(row);
-    console.log(`\nBefore each measurement the machine settled (at least 90% idle for a second): ${(settling.waitedMs / 1000).toFixed(0)} s in all${settling.timeouts ? `, ${settling.timeouts} times not within 30 s` : ''}.`);
-    console.log(`\njob-status route (\`/api/jobs/${built.last}\`, a finished job, unless said otherwise), 50 pollers (autocannon; latencies of every response):\n`);
+    console.log(
+      `\nBefore each measurement the machine settled (at least 90% idle for a second): ${(settling.waitedMs / 1000).toFixed(0)} s in all${settling.timeouts ? `, ${settling.timeouts} times not within 30 s` : ''}.`,
+    );
+    console.log(
+      `\njob-status route (\`/api/jobs/${built.last}\`, a finished job, unless said otherwise), 50 pollers (autocannon; latencies of every response):\n`,
+    );
     console.log('| load | requests | requests/s | p50 ms | p99 ms | max ms |');
     console.log('|---|---|---|---|---|---|');
     for (const [name, result] of [
-      [`50 pollers, one request a second each (the console's ${POLL_MS} ms interval), independent phases (an autocannon instance each), ${POLL_SECONDS} s (the first ${POLL_WARM_UP_MS / 1000} s not counted)`, independent],
-      [`50 pollers in step (one autocannon instance, 50 connections: all 50 requests at once each second), ${POLL_SECONDS} s (the first ${POLL_WARM_UP_MS / 1000} s not counted)`, inStep],
-      [`a running job (another process's): 50 pollers, independent phases, ${POLL_SECONDS} s (the first ${POLL_WARM_UP_MS / 1000} s not counted)`, running],
+      [
+        `50 pollers, one request a second each (the console's ${POLL_MS} ms interval), independent phases (an autocannon instance each), ${POLL_SECONDS} s (the first ${POLL_WARM_UP_MS / 1000} s not counted)`,
+        independent,
+      ],
+      [
+        `50 pollers in step (one autocannon instance, 50 connections: all 50 requests at once each second), ${POLL_SECONDS} s (the first ${POLL_WARM_UP_MS / 1000} s not counted)`,
+        inStep,
+      ],
+      [
+        `a running job (another process's): 50 pollers, independent phases, ${POLL_SECONDS} s (the first ${POLL_WARM_UP_MS / 1000} s not counted)`,
+        running,
+      ],
     ] as const) {
-      console.log(`| ${name} | ${result.length} | ${(result.length / (POLL_SECONDS - POLL_WARM_UP_MS / 1000)).toFixed(0)} | ${percentile(result, 50).toFixed(1)} | ${percentile(result, 99).toFixed(1)} | ${result.at(-1)!.toFixed(1)} |`);
+      console.log(
+        `| ${name} | ${result.length} | ${(result.length / (POLL_SECONDS - POLL_WARM_UP_MS / 1000)).toFixed(0)} | ${percentile(result, 50).toFixed(1)} | ${percentile(result, 99).toFixed(1)} | ${result.at(-1)!.toFixed(1)} |`,
+      );
     }
-    console.log(`| 50 connections flat out, 10 s | ${flat.requests.total} | ${flat.requests.average.toFixed(0)} | ${flat.latency.p50} | ${flat.latency.p99} | ${flat.latency.max} |`);
+    console.log(
+      `| 50 connections flat out, 10 s | ${flat.requests.total} | ${flat.requests.average.toFixed(0)} | ${flat.latency.p50} | ${flat.latency.p99} | ${flat.latency.max} |`,
+    );
   } finally {
     stop();
   }
@@ -203,7 +262,9 @@ async function main() {
   const started = performance.now();
   const manifest = await manager.manifest();
   await manager.deleteSnapshots(manifest.snapshot_metadata.map((s) => s.id));
-  console.log(`\ndeleting all ${manifest.snapshot_metadata.length} snapshots in one call took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `\ndeleting all ${manifest.snapshot_metadata.length} snapshots in one call took ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
   await manager.close();
   await meta.close();
 }

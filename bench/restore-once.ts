@@ -12,4 +12,11 @@ const report = await restoreSnapshot({ targetUrl: target!, snapshotId: BigInt(id
 await manager.close();
 await meta.close();
 const rows = Object.values(report.rows).reduce((a, b) => a + b, 0);
-console.log(JSON.stringify({ seconds: (performance.now() - started) / 1000, rows, maxRssMb: process.resourceUsage().maxRSS / 1024, bytes: null }));
+console.log(
+  JSON.stringify({
+    seconds: (performance.now() - started) / 1000,
+    rows,
+    maxRssMb: process.resourceUsage().maxRSS / 1024,
+    bytes: null,
+  }),
+);

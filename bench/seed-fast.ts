@@ -12,19 +12,67 @@ import { openMetaStore } from '../lib/meta/client.ts';
 import { FIRST_OBJECT_ID, seedDemoCluster } from '../lib/meta/demo-cluster.ts';
 
 const COLUMN_WORDS = [
-  'id', 'user_id', 'order_id', 'amount', 'price', 'quantity', 'status', 'created_at', 'updated_at', 'region', 'country',
-  'device', 'session_id', 'event_type', 'payload', 'currency', 'discount', 'merchant_id', 'category', 'sku', 'email',
-  'score', 'latency_ms', 'bytes_sent', 'referrer', 'campaign', 'channel', 'shipment_id', 'warehouse', 'balance',
+  'id',
+  'user_id',
+  'order_id',
+  'amount',
+  'price',
+  'quantity',
+  'status',
+  'created_at',
+  'updated_at',
+  'region',
+  'country',
+  'device',
+  'session_id',
+  'event_type',
+  'payload',
+  'currency',
+  'discount',
+  'merchant_id',
+  'category',
+  'sku',
+  'email',
+  'score',
+  'latency_ms',
+  'bytes_sent',
+  'referrer',
+  'campaign',
+  'channel',
+  'shipment_id',
+  'warehouse',
+  'balance',
 ];
-const COLUMN_TYPES = ['BIGINT', 'INT', 'VARCHAR', 'NUMERIC', 'TIMESTAMPTZ', 'DOUBLE', 'BOOLEAN', 'JSONB', 'DATE', 'BYTEA'];
+const COLUMN_TYPES = [
+  'BIGINT',
+  'INT',
+  'VARCHAR',
+  'NUMERIC',
+  'TIMESTAMPTZ',
+  'DOUBLE',
+  'BOOLEAN',
+  'JSONB',
+  'DATE',
+  'BYTEA',
+];
 /** Stored as the benchmark database's comment: a database seeded by another shape is seeded again. */
 export const SEED_SHAPE = 'seed shaped like a production store, 2026-11-25';
 
 const sqlArray = (values: string[]) => `ARRAY[${values.map((value) => `'${value}'`).join(',')}]`;
 
-export async function seedAtScale(url: string, relations: number, ssts: number, backup: { url: string; directory: string }): Promise<void> {
+export async function seedAtScale(
+  url: string,
+  relations: number,
+  ssts: number,
+  backup: { url: string; directory: string },
+): Promise<void> {
   const meta = openMetaStore(url);
-  await seedDemoCluster(meta.prisma, { relations: 0, ssts: 0, backupStorageUrl: backup.url, backupStorageDirectory: backup.directory });
+  await seedDemoCluster(meta.prisma, {
+    relations: 0,
+    ssts: 0,
+    backupStorageUrl: backup.url,
+    backupStorageDirectory: backup.directory,
+  });
   await meta.close();
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -72,8 +120,12 @@ export async function seedAtScale(url: string, relations: number, ssts: number, 
               jsonb_build_array(${first} + g / 3), CASE WHEN g % 3 = 0 THEN '[]'::jsonb ELSE jsonb_build_array(g) END
          FROM generate_series(0, ${relations * 3 - 1}) g`,
     );
-    await client.query(`INSERT INTO hummock_state_table_info SELECT ${first} + g, ${epoch}, 2 + g % 2 FROM generate_series(0, ${relations - 1}) g`);
-    await client.query(`INSERT INTO user_privilege (user_id, oid, granted_by, action, with_grant_option) SELECT 2, ${first} + g, 1, 'SELECT', false FROM generate_series(0, ${relations - 1}) g`);
+    await client.query(
+      `INSERT INTO hummock_state_table_info SELECT ${first} + g, ${epoch}, 2 + g % 2 FROM generate_series(0, ${relations - 1}) g`,
+    );
+    await client.query(
+      `INSERT INTO user_privilege (user_id, oid, granted_by, action, with_grant_option) SELECT 2, ${first} + g, 1, 'SELECT', false FROM generate_series(0, ${relations - 1}) g`,
+    );
     // A full key: table id (4 bytes), vnode (2), user key (16), epoch (8), hex-encoded.
     const fullKey = (table: string, vnode: string, salt: string) =>
       `lpad(to_hex(${table}), 8, '0') || lpad(to_hex(${vnode}), 4, '0') || md5(g::text || '${salt}') || lpad(to_hex(${epoch} - g % 65536), 16, '0')`;
@@ -85,9 +137,17 @@ export async function seedAtScale(url: string, relations: number, ssts: number, 
               ${epoch} - 65536000, ${epoch}
          FROM generate_series(0, ${ssts - 1}) g`,
     );
-    await client.query(`UPDATE hummock_sequence SET seq = ${FIRST_OBJECT_ID} + ${ssts} WHERE name = 'sstable_object_id'`);
-    for (const [table, column] of [['object', 'oid'], ['fragment', 'fragment_id'], ['user_privilege', 'id']]) {
-      await client.query(`SELECT setval(pg_get_serial_sequence('${table}', '${column}'), (SELECT max(${column}) FROM ${table}))`);
+    await client.query(
+      `UPDATE hummock_sequence SET seq = ${FIRST_OBJECT_ID} + ${ssts} WHERE name = 'sstable_object_id'`,
+    );
+    for (const [table, column] of [
+      ['object', 'oid'],
+      ['fragment', 'fragment_id'],
+      ['user_privilege', 'id'],
+    ]) {
+      await client.query(
+        `SELECT setval(pg_get_serial_sequence('${table}', '${column}'), (SELECT max(${column}) FROM ${table}))`,
+      );
     }
     await client.query('COMMIT');
     await client.query('VACUUM ANALYZE');

@@ -8,7 +8,8 @@ const meta = openMetaStore();
 const manager = new BackupManager({ meta });
 // Stopped by the system: end the job FAILED now instead of after its lease.
 // `on`, not `once`: signal-exit (proper-lockfile) re-raises a signal no other listener handles.
-for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void manager.shutdown().catch(() => undefined));
+for (const signal of ['SIGTERM', 'SIGINT'] as const)
+  process.on(signal, () => void manager.shutdown().catch(() => undefined));
 try {
   await manager.runJob(id);
 } catch (error) {

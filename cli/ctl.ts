@@ -111,31 +111,53 @@ function parseId(text: string | undefined, what: string): bigint {
 
 function parseLimit(text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`--limit must be a positive integer, got "${text}"`);
+  if (!/^\d+$/.test(text) || Number(text) < 1)
+    throw new UsageError(`--limit must be a positive integer, got "${text}"`);
   return Number(text);
 }
 
-const bytes = (n: bigint | null) => (n === null ? '–' : n < 1024n ? `${n} B` : n < 1024n ** 2n ? `${(Number(n) / 1024).toFixed(1)} KiB` : `${(Number(n) / 1024 ** 2).toFixed(1)} MiB`);
+const bytes = (n: bigint | null) =>
+  n === null
+    ? '–'
+    : n < 1024n
+      ? `${n} B`
+      : n < 1024n ** 2n
+        ? `${(Number(n) / 1024).toFixed(1)} KiB`
+        : `${(Number(n) / 1024 ** 2).toFixed(1)} MiB`;
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 function jobLine(job: BackupJob): string {
   const seconds = (job.durationMs / 1000).toFixed(1);
-  const detail = job.status === 'RUNNING' ? `${job.rowsWritten} rows, ${bytes(job.bytesWritten)} written` : job.error ?? `${bytes(job.snapshotBytes)}`;
+  const detail =
+    job.status === 'RUNNING'
+      ? `${job.rowsWritten} rows, ${bytes(job.bytesWritten)} written`
+      : (job.error ?? `${bytes(job.snapshotBytes)}`);
   return `job ${job.id}: ${job.status} after ${seconds} s (${detail})`;
 }
 
 function spawnWorker(id: bigint): void {
   // Detached, so the job goes on after this command exits; if the worker never starts,
   // the job's lease runs out and it is marked FAILED.
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'backup-worker.ts'), id.toString()], {
-    detached: true,
-    stdio: 'ignore',
-    env: process.env,
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(import.meta.dirname, 'backup-worker.ts'), id.toString()],
+    {
+      detached: true,
+      stdio: 'ignore',
+      env: process.env,
+    },
+  );
   child.unref();
 }
 
@@ -151,8 +173,20 @@ const cliActor = (): string => {
 };
 
 /** Runs a mutation with its audit row: "ok" (unless the core wrote it with the change), or the error's code. */
-async function audited<T>(prisma: MetaClient, action: string, target: string | null, work: (audit: PendingAudit) => Promise<T>): Promise<T> {
-  const audit: PendingAudit = { actor: cliActor(), address: null, userAgent: 'ctl', requestId: randomUUID(), action, target };
+async function audited<T>(
+  prisma: MetaClient,
+  action: string,
+  target: string | null,
+  work: (audit: PendingAudit) => Promise<T>,
+): Promise<T> {
+  const audit: PendingAudit = {
+    actor: cliActor(),
+    address: null,
+    userAgent: 'ctl',
+    requestId: randomUUID(),
+    action,
+    target,
+  };
   let result: T;
   try {
     result = await work(audit);
@@ -174,7 +208,14 @@ async function runUser(prisma: MetaClient, args: string[]): Promise<number> {
   if (sub === 'list') {
     const users = await listUsers(prisma);
     const rows = [['USER', 'ROLE', 'STATUS', 'SIGN-IN', 'LAST SEEN']];
-    for (const u of users) rows.push([u.username ?? u.email ?? u.name, u.role, u.disabled ? 'disabled' : 'active', u.signIn.join(',') || '–', u.lastSeenAt?.toISOString() ?? 'never']);
+    for (const u of users)
+      rows.push([
+        u.username ?? u.email ?? u.name,
+        u.role,
+        u.disabled ? 'disabled' : 'active',
+        u.signIn.join(',') || '–',
+        u.lastSeenAt?.toISOString() ?? 'never',
+      ]);
     print(table(rows), users);
     return 0;
   }
@@ -182,8 +223,14 @@ async function runUser(prisma: MetaClient, args: string[]): Promise<number> {
   switch (sub) {
     case 'add': {
       const role = requireRole(flags.role);
-      const { user, password } = await audited(prisma, 'user.create', name, (audit) => createUser(prisma, { username: name, role }, audit));
-      print(`added ${user.username} (${user.role}); password, shown this once:\n${password}`, { username: user.username, role: user.role, password });
+      const { user, password } = await audited(prisma, 'user.create', name, (audit) =>
+        createUser(prisma, { username: name, role }, audit),
+      );
+      print(`added ${user.username} (${user.role}); password, shown this once:\n${password}`, {
+        username: user.username,
+        role: user.role,
+        password,
+      });
       return 0;
     }
     case 'disable':
@@ -193,7 +240,9 @@ async function runUser(prisma: MetaClient, args: string[]): Promise<number> {
       return 0;
     }
     case 'reset-password': {
-      const password = await audited(prisma, 'user.reset-password', name, (audit) => resetPassword(prisma, name, audit));
+      const password = await audited(prisma, 'user.reset-password', name, (audit) =>
+        resetPassword(prisma, name, audit),
+      );
       print(`new password of ${name}, shown this once:\n${password}`, { username: name, password });
       return 0;
     }
@@ -212,10 +261,15 @@ async function runToken(prisma: MetaClient, args: string[]): Promise<number> {
   const [sub, name] = args;
   switch (sub) {
     case 'create': {
-      if (!flags.name || !flags.scope) throw new UsageError('token create needs --name and --scope (read, operate or admin)');
+      if (!flags.name || !flags.scope)
+        throw new UsageError('token create needs --name and --scope (read, operate or admin)');
       const expiresIn = flags['expires-in'];
       const { token, view } = await audited(prisma, 'token.create', flags.name, (audit) =>
-        createToken(prisma, { name: flags.name!, scope: flags.scope!, expiresInMs: expiresIn ? parseDuration(expiresIn) : null }, audit),
+        createToken(
+          prisma,
+          { name: flags.name!, scope: flags.scope!, expiresInMs: expiresIn ? parseDuration(expiresIn) : null },
+          audit,
+        ),
       );
       print(token, { token, name: view.name, scope: view.scope, expires_at: view.expiresAt });
       return 0;
@@ -226,7 +280,15 @@ async function runToken(prisma: MetaClient, args: string[]): Promise<number> {
       const rows = [['NAME', 'SCOPE', 'STATUS', 'CREATED', 'BY', 'EXPIRES', 'LAST USED']];
       for (const t of tokens) {
         const status = t.revokedAt ? 'revoked' : t.expiresAt && t.expiresAt.getTime() <= now ? 'expired' : 'active';
-        rows.push([t.name, t.scope, status, t.createdAt.toISOString(), t.createdBy, t.expiresAt?.toISOString() ?? 'never', t.lastUsedAt?.toISOString() ?? 'never']);
+        rows.push([
+          t.name,
+          t.scope,
+          status,
+          t.createdAt.toISOString(),
+          t.createdBy,
+          t.expiresAt?.toISOString() ?? 'never',
+          t.lastUsedAt?.toISOString() ?? 'never',
+        ]);
       }
       print(tokens.length ? table(rows) : 'no API tokens', tokens);
       return 0;
@@ -247,7 +309,9 @@ async function run(manager: BackupManager, prisma: MetaClient): Promise<number> 
   switch (command) {
     case 'backup': {
       if (flags.verify && !flags.wait) throw new UsageError('--verify needs --wait');
-      const id = await audited(prisma, 'job.start', null, (audit) => manager.startBackupJob({ remarks: flags.remarks, startedBy: audit.actor, detach: !flags.wait, audit }));
+      const id = await audited(prisma, 'job.start', null, (audit) =>
+        manager.startBackupJob({ remarks: flags.remarks, startedBy: audit.actor, detach: !flags.wait, audit }),
+      );
       if (!flags.wait) {
         spawnWorker(id);
         print(`started backup job ${id}`, { job_id: id, status: 'RUNNING' });
@@ -263,7 +327,8 @@ async function run(manager: BackupManager, prisma: MetaClient): Promise<number> 
       const job = await manager.waitForJob(id, {
         pollMs: 1000,
         onProgress: (j) => {
-          if (!json && j.status === 'RUNNING') process.stderr.write(`\rjob ${id}: ${j.rowsWritten} rows, ${bytes(j.bytesWritten)} written`);
+          if (!json && j.status === 'RUNNING')
+            process.stderr.write(`\rjob ${id}: ${j.rowsWritten} rows, ${bytes(j.bytesWritten)} written`);
         },
       });
       process.off('SIGINT', onSignal);
@@ -274,7 +339,10 @@ async function run(manager: BackupManager, prisma: MetaClient): Promise<number> 
         return job.status === 'SUCCEEDED' ? 0 : 1;
       }
       const verification = await audited(prisma, 'snapshot.verify', `snapshot ${id}`, () => manager.verifySnapshot(id));
-      print(`${jobLine(job)}\n${verification.ok ? 'verified: ok' : ['verification FAILED:', ...verification.problems].join('\n  ')}`, { ...job, verification });
+      print(
+        `${jobLine(job)}\n${verification.ok ? 'verified: ok' : ['verification FAILED:', ...verification.problems].join('\n  ')}`,
+        { ...job, verification },
+      );
       return verification.ok ? 0 : 1;
     }
     case 'status': {
@@ -286,7 +354,16 @@ async function run(manager: BackupManager, prisma: MetaClient): Promise<number> 
     case 'jobs': {
       const jobs = await manager.listJobs({ limit: parseLimit(flags.limit, 50) });
       const rows = [['ID', 'STATUS', 'STARTED', 'DURATION', 'SIZE', 'BY', 'REMARKS / ERROR']];
-      for (const j of jobs) rows.push([j.id.toString(), j.status, j.startedAt.toISOString(), `${(j.durationMs / 1000).toFixed(1)} s`, bytes(j.snapshotBytes), j.startedBy, j.error ?? j.remarks ?? '']);
+      for (const j of jobs)
+        rows.push([
+          j.id.toString(),
+          j.status,
+          j.startedAt.toISOString(),
+          `${(j.durationMs / 1000).toFixed(1)} s`,
+          bytes(j.snapshotBytes),
+          j.startedBy,
+          j.error ?? j.remarks ?? '',
+        ]);
       print(jobs.length ? table(rows) : 'no backup jobs yet', jobs);
       return 0;
     }
@@ -299,7 +376,16 @@ async function run(manager: BackupManager, prisma: MetaClient): Promise<number> 
     case 'snapshots': {
       const manifest = await manager.manifest();
       const rows = [['ID', 'CREATED', 'HUMMOCK VERSION', 'SSTS', 'SIZE', 'VERSION', 'REMARKS']];
-      for (const s of manifest.snapshot_metadata) rows.push([s.id.toString(), s.created_at ?? '–', s.hummock_version_id.toString(), String(s.ssts.length), bytes(s.size_bytes ?? null), s.rw_version ?? '–', s.remarks ?? '']);
+      for (const s of manifest.snapshot_metadata)
+        rows.push([
+          s.id.toString(),
+          s.created_at ?? '–',
+          s.hummock_version_id.toString(),
+          String(s.ssts.length),
+          bytes(s.size_bytes ?? null),
+          s.rw_version ?? '–',
+          s.remarks ?? '',
+        ]);
       print(manifest.snapshot_metadata.length ? table(rows) : 'no snapshots', manifest);
       return 0;
     }
@@ -323,35 +409,58 @@ async function run(manager: BackupManager, prisma: MetaClient): Promise<number> 
     case 'delete': {
       const parsed = idListSchema.safeParse(args);
       if (!parsed.success) throw new UsageError(parsed.error.issues[0]!.message);
-      const manifest = await audited(prisma, 'snapshot.delete', `snapshots ${parsed.data.join(', ')}`, () => manager.deleteSnapshots(parsed.data));
-      print(`deleted; ${manifest.snapshot_metadata.length} snapshots remain`, { deleted: parsed.data, manifest_id: manifest.manifest_id, remaining: manifest.snapshot_metadata.length });
+      const manifest = await audited(prisma, 'snapshot.delete', `snapshots ${parsed.data.join(', ')}`, () =>
+        manager.deleteSnapshots(parsed.data),
+      );
+      print(`deleted; ${manifest.snapshot_metadata.length} snapshots remain`, {
+        deleted: parsed.data,
+        manifest_id: manifest.manifest_id,
+        remaining: manifest.snapshot_metadata.length,
+      });
       return 0;
     }
     case 'pinned-ssts': {
-      const page = await manager.listPinnedSsts({ after: flags.after === undefined ? undefined : parseId(flags.after, '--after'), limit: parseLimit(flags.limit, 100_000) });
-      const human = [`${page.total} pinned SSTs`, ...page.items.map((p) => `${p.objectId}  snapshots ${p.snapshotIds.join(',')}`), ...(page.next === null ? [] : [`more after ${page.next} (--after ${page.next})`])].join('\n');
+      const page = await manager.listPinnedSsts({
+        after: flags.after === undefined ? undefined : parseId(flags.after, '--after'),
+        limit: parseLimit(flags.limit, 100_000),
+      });
+      const human = [
+        `${page.total} pinned SSTs`,
+        ...page.items.map((p) => `${p.objectId}  snapshots ${p.snapshotIds.join(',')}`),
+        ...(page.next === null ? [] : [`more after ${page.next} (--after ${page.next})`]),
+      ].join('\n');
       print(human, page);
       return 0;
     }
     case 'config': {
       if (args[0] === 'get') {
         const config = await manager.getConfig();
-        print(`url        ${config.displayUrl}\ndirectory  ${config.directory}`, { url: config.displayUrl, directory: config.directory });
+        print(`url        ${config.displayUrl}\ndirectory  ${config.directory}`, {
+          url: config.displayUrl,
+          directory: config.directory,
+        });
         return 0;
       }
       if (args[0] === 'set') {
         const parsed = storageConfigSchema.safeParse({ url: flags.url, directory: flags.dir });
         if (!parsed.success) throw new UsageError(parsed.error.issues[0]!.message);
         const result = await audited(prisma, 'storage.set', null, (audit) => manager.setConfig(parsed.data, audit));
-        print(`backup storage is now ${result.displayUrl} ${result.directory} (${result.snapshots} snapshots there)`, { url: result.displayUrl, directory: result.directory, snapshots: result.snapshots });
+        print(`backup storage is now ${result.displayUrl} ${result.directory} (${result.snapshots} snapshots there)`, {
+          url: result.displayUrl,
+          directory: result.directory,
+          snapshots: result.snapshots,
+        });
         return 0;
       }
       throw new UsageError('config takes get or set');
     }
     case 'verify': {
       const id = parseId(args[0], 'SNAPSHOT_ID');
-      const result = await audited(prisma, 'snapshot.verify', `snapshot ${id}${flags['validate-integrity'] ? ' with SST integrity' : ''}`, () =>
-        manager.verifySnapshot(id, { validateIntegrity: flags['validate-integrity'] }),
+      const result = await audited(
+        prisma,
+        'snapshot.verify',
+        `snapshot ${id}${flags['validate-integrity'] ? ' with SST integrity' : ''}`,
+        () => manager.verifySnapshot(id, { validateIntegrity: flags['validate-integrity'] }),
       );
       const human = result.ok
         ? `snapshot ${result.snapshotId}: ok (${result.rows} rows, ${bytes(BigInt(result.bytes))}${result.integrityChecked ? ', every pinned SST exists' : ''})`
@@ -361,7 +470,8 @@ async function run(manager: BackupManager, prisma: MetaClient): Promise<number> 
     }
     case 'diff': {
       const diff = await manager.diffSnapshots(parseId(args[0], 'A'), parseId(args[1], 'B'));
-      const list = (items: { id: number; kind: string; name: string }[]) => items.map((r) => `    ${r.id} ${r.kind.toLowerCase()} ${r.name}`);
+      const list = (items: { id: number; kind: string; name: string }[]) =>
+        items.map((r) => `    ${r.id} ${r.kind.toLowerCase()} ${r.name}`);
       const human = [
         `snapshot ${diff.from.id} (Hummock version ${diff.from.hummockVersionId}) → ${diff.to.id} (Hummock version ${diff.to.hummockVersionId})`,
         `  relations added: ${diff.relations.added.length}`,
@@ -378,34 +488,69 @@ async function run(manager: BackupManager, prisma: MetaClient): Promise<number> 
     case 'orphans': {
       const orphans = await manager.listOrphans();
       if (!flags.delete) {
-        const human = orphans.length ? [`${orphans.length} orphan objects (delete them with --delete):`, ...orphans.map((o) => `  ${o.key}  ${bytes(BigInt(o.size))}${o.kind === 'object' ? '' : `  (${o.kind})`}`)].join('\n') : 'no orphan objects';
+        const human = orphans.length
+          ? [
+              `${orphans.length} orphan objects (delete them with --delete):`,
+              ...orphans.map(
+                (o) => `  ${o.key}  ${bytes(BigInt(o.size))}${o.kind === 'object' ? '' : `  (${o.kind})`}`,
+              ),
+            ].join('\n')
+          : 'no orphan objects';
         print(human, { orphans });
         return 0;
       }
       const keys = orphans.map((o) => o.key);
-      const deleted = await audited(prisma, 'orphans.delete', keys.join(', ').slice(0, 2000), () => manager.deleteOrphans(keys));
-      print(deleted.length ? [`deleted ${deleted.length} orphan objects:`, ...deleted.map((k) => `  ${k}`)].join('\n') : 'no orphan objects', { deleted });
+      const deleted = await audited(prisma, 'orphans.delete', keys.join(', ').slice(0, 2000), () =>
+        manager.deleteOrphans(keys),
+      );
+      print(
+        deleted.length
+          ? [`deleted ${deleted.length} orphan objects:`, ...deleted.map((k) => `  ${k}`)].join('\n')
+          : 'no orphan objects',
+        { deleted },
+      );
       return 0;
     }
     case 'restore': {
       const target = flags['target-url'];
       if (!target) throw new UsageError('restore needs --target-url');
       const snapshotId = parseId(flags['snapshot-id'], '--snapshot-id');
-      const overwriteFlags = [flags['overwrite-hummock-url'], flags['overwrite-hummock-dir'], flags['overwrite-backup-url'], flags['overwrite-backup-dir']];
+      const overwriteFlags = [
+        flags['overwrite-hummock-url'],
+        flags['overwrite-hummock-dir'],
+        flags['overwrite-backup-url'],
+        flags['overwrite-backup-dir'],
+      ];
       if (overwriteFlags.some(Boolean) && !overwriteFlags.every(Boolean)) {
-        throw new UsageError('--overwrite-hummock-url, --overwrite-hummock-dir, --overwrite-backup-url and --overwrite-backup-dir must be set simultaneously');
+        throw new UsageError(
+          '--overwrite-hummock-url, --overwrite-hummock-dir, --overwrite-backup-url and --overwrite-backup-dir must be set simultaneously',
+        );
       }
-      const storage = flags['backup-url'] || flags['backup-dir'] ? await manager.openStorageAt({ url: flags['backup-url'], directory: flags['backup-dir'] }) : await manager.storage();
-      const report = await audited(prisma, flags['dry-run'] ? 'snapshot.restore-check' : 'snapshot.restore', `snapshot ${snapshotId} into ${maskUrl(target)}`, () => restoreSnapshot({
-        targetUrl: target,
-        snapshotId,
-        storage,
-        dryRun: flags['dry-run'],
-        validateIntegrity: flags['validate-integrity'],
-        overwrite: overwriteFlags.every(Boolean)
-          ? { hummockUrl: flags['overwrite-hummock-url']!, hummockDirectory: flags['overwrite-hummock-dir']!, backupUrl: flags['overwrite-backup-url']!, backupDirectory: flags['overwrite-backup-dir']! }
-          : undefined,
-      }));
+      const storage =
+        flags['backup-url'] || flags['backup-dir']
+          ? await manager.openStorageAt({ url: flags['backup-url'], directory: flags['backup-dir'] })
+          : await manager.storage();
+      const report = await audited(
+        prisma,
+        flags['dry-run'] ? 'snapshot.restore-check' : 'snapshot.restore',
+        `snapshot ${snapshotId} into ${maskUrl(target)}`,
+        () =>
+          restoreSnapshot({
+            targetUrl: target,
+            snapshotId,
+            storage,
+            dryRun: flags['dry-run'],
+            validateIntegrity: flags['validate-integrity'],
+            overwrite: overwriteFlags.every(Boolean)
+              ? {
+                  hummockUrl: flags['overwrite-hummock-url']!,
+                  hummockDirectory: flags['overwrite-hummock-dir']!,
+                  backupUrl: flags['overwrite-backup-url']!,
+                  backupDirectory: flags['overwrite-backup-dir']!,
+                }
+              : undefined,
+          }),
+      );
       const total = Object.values(report.rows).reduce((a, b) => a + b, 0);
       print(
         report.dryRun
@@ -422,7 +567,16 @@ async function run(manager: BackupManager, prisma: MetaClient): Promise<number> 
     case 'audit': {
       const events = await listAuditEvents(prisma, { limit: parseLimit(flags.limit, 100) });
       const rows = [['ID', 'AT', 'ACTOR', 'FROM', 'ACTION', 'TARGET', 'RESULT']];
-      for (const e of events) rows.push([String(e.id), e.at.toISOString(), e.actor, e.address ?? '–', e.action, e.target ?? '', e.result === 'ok' ? 'ok' : `${e.result}: ${e.message ?? ''}`]);
+      for (const e of events)
+        rows.push([
+          String(e.id),
+          e.at.toISOString(),
+          e.actor,
+          e.address ?? '–',
+          e.action,
+          e.target ?? '',
+          e.result === 'ok' ? 'ok' : `${e.result}: ${e.message ?? ''}`,
+        ]);
       print(events.length ? table(rows) : 'the audit log is empty', events);
       return 0;
     }
@@ -442,7 +596,8 @@ async function main(): Promise<number> {
   try {
     await migrateMetaStore(url);
   } catch (error) {
-    const message = error instanceof MetaStoreError ? error.message : `cannot open the meta store: ${(error as Error).message}`;
+    const message =
+      error instanceof MetaStoreError ? error.message : `cannot open the meta store: ${(error as Error).message}`;
     if (json) console.error(toJson({ error: { code: 'META_STORE_UNAVAILABLE', message } }));
     else console.error(`error: ${message}`);
     return 1;
@@ -456,7 +611,9 @@ async function main(): Promise<number> {
       console.error(`${error.message}\n\n${USAGE}`);
       return 2;
     }
-    const message = isBackupError(error) ? error.message : `unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+    const message = isBackupError(error)
+      ? error.message
+      : `unexpected error: ${error instanceof Error ? error.message : String(error)}`;
     if (json) console.error(toJson({ error: { code: isBackupError(error) ? error.code : 'INTERNAL', message } }));
     else console.error(`error: ${message}`);
     return 1;

@@ -61,25 +61,26 @@ export function BackupPanel({ runningJobId }: { runningJobId: string | null }) {
     <section className="card" aria-labelledby="backup-heading">
       <h2 id="backup-heading">Back up now</h2>
       {canOperate ? (
-      <form onSubmit={start} className="inline-form">
-        <label htmlFor="remarks">Remarks (optional)</label>
-        <input
-          id="remarks"
-          name="remarks"
-          value={remarks}
-          maxLength={MAX_REMARKS}
-          onChange={(e) => setRemarks(e.target.value)}
-          placeholder="e.g. before upgrading to 2.6"
-          aria-describedby={error ? 'backup-error' : undefined}
-          disabled={running}
-        />
-        <label className="checkbox">
-          <input type="checkbox" checked={verify} onChange={(e) => setVerify(e.target.checked)} disabled={running} /> Verify after backup
-        </label>
-        <button type="submit" className="primary" disabled={!storageOk || pending || running}>
-          {pending && !running ? 'Starting…' : 'Back up now'}
-        </button>
-      </form>
+        <form onSubmit={start} className="inline-form">
+          <label htmlFor="remarks">Remarks (optional)</label>
+          <input
+            id="remarks"
+            name="remarks"
+            value={remarks}
+            maxLength={MAX_REMARKS}
+            onChange={(e) => setRemarks(e.target.value)}
+            placeholder="e.g. before upgrading to 2.6"
+            aria-describedby={error ? 'backup-error' : undefined}
+            disabled={running}
+          />
+          <label className="checkbox">
+            <input type="checkbox" checked={verify} onChange={(e) => setVerify(e.target.checked)} disabled={running} />{' '}
+            Verify after backup
+          </label>
+          <button type="submit" className="primary" disabled={!storageOk || pending || running}>
+            {pending && !running ? 'Starting…' : 'Back up now'}
+          </button>
+        </form>
       ) : (
         <p className="muted">Backing up needs the operator role.</p>
       )}
@@ -99,21 +100,36 @@ export function BackupPanel({ runningJobId }: { runningJobId: string | null }) {
           }}
         />
       )}
-      {jobId && job.isError && <p className="error-text">Cannot read the job's status: {job.error.message}. Retrying…</p>}
+      {jobId && job.isError && (
+        <p className="error-text">Cannot read the job's status: {job.error.message}. Retrying…</p>
+      )}
     </section>
   );
 }
 
 type JobData = NonNullable<ReturnType<typeof useJob>['data']>;
 
-function JobCard({ job, onCancel, onDismiss, cancelling }: { job: JobData; onCancel: (() => void) | null; onDismiss: () => void; cancelling: boolean }) {
+function JobCard({
+  job,
+  onCancel,
+  onDismiss,
+  cancelling,
+}: {
+  job: JobData;
+  onCancel: (() => void) | null;
+  onDismiss: () => void;
+  cancelling: boolean;
+}) {
   if (job.status === 'NOT_FOUND') return <p className="muted">Job {job.id} is not known.</p>;
   const full = job as Exclude<JobData, { status: 'NOT_FOUND' }>;
   const tone = full.status === 'SUCCEEDED' ? 'ok' : full.status === 'RUNNING' ? 'running' : 'bad';
   return (
     <div className={`job-card job-${tone}`} data-testid="job-card" aria-live="polite">
       <div className="job-card-head">
-        <strong>Job {full.id}</strong> <span className={`badge badge-${tone}`} data-testid="job-status">{full.status}</span>
+        <strong>Job {full.id}</strong>{' '}
+        <span className={`badge badge-${tone}`} data-testid="job-status">
+          {full.status}
+        </span>
         <span className="muted"> {formatDuration(full.durationMs)}</span>
       </div>
       <dl className="job-figures">
@@ -139,9 +155,11 @@ function JobCard({ job, onCancel, onDismiss, cancelling }: { job: JobData; onCan
       )}
       <div className="actions">
         {full.status === 'RUNNING' ? (
-          onCancel && <button type="button" onClick={onCancel} disabled={cancelling || full.cancelRequested}>
-            {full.cancelRequested ? 'Cancelling…' : 'Cancel job'}
-          </button>
+          onCancel && (
+            <button type="button" onClick={onCancel} disabled={cancelling || full.cancelRequested}>
+              {full.cancelRequested ? 'Cancelling…' : 'Cancel job'}
+            </button>
+          )
         ) : (
           <button type="button" onClick={onDismiss}>
             Dismiss

@@ -17,7 +17,11 @@ export function ChangePasswordForm({ minLength }: { minLength: number }) {
     const response = await fetch('/api/auth/change-password', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ currentPassword: form.get('currentPassword'), newPassword: form.get('newPassword'), revokeOtherSessions: true }),
+      body: JSON.stringify({
+        currentPassword: form.get('currentPassword'),
+        newPassword: form.get('newPassword'),
+        revokeOtherSessions: true,
+      }),
     }).catch(() => null);
     setPending(false);
     if (response?.ok) {
@@ -26,7 +30,13 @@ export function ChangePasswordForm({ minLength }: { minLength: number }) {
       return;
     }
     const body = (await response?.json().catch(() => null)) as { message?: string } | null;
-    setMessage({ ok: false, text: response?.status === 429 ? 'Too many attempts: wait a few minutes.' : (body?.message ?? 'The password was not changed.') });
+    setMessage({
+      ok: false,
+      text:
+        response?.status === 429
+          ? 'Too many attempts: wait a few minutes.'
+          : (body?.message ?? 'The password was not changed.'),
+    });
   }
 
   return (
@@ -37,11 +47,25 @@ export function ChangePasswordForm({ minLength }: { minLength: number }) {
       </label>
       <label>
         New password
-        <input name="newPassword" type="password" autoComplete="new-password" required minLength={minLength} maxLength={128} />
+        <input
+          name="newPassword"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={minLength}
+          maxLength={128}
+        />
       </label>
       <label>
         New password again
-        <input name="confirm" type="password" autoComplete="new-password" required minLength={minLength} maxLength={128} />
+        <input
+          name="confirm"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={minLength}
+          maxLength={128}
+        />
       </label>
       {message && (
         <p role={message.ok ? 'status' : 'alert'} className={message.ok ? 'ok-text' : 'error-text'}>

@@ -10,7 +10,17 @@ import { useCan } from './session';
 
 type Preview = { releasedSsts: number; releasedBytes: string; snapshots: { id: string; remarks: string | null }[] };
 
-export function DeleteSnapshotsButton({ ids, label = 'Delete…', onDeleted, redirectTo }: { ids: string[]; label?: string; onDeleted?: () => void; redirectTo?: string }) {
+export function DeleteSnapshotsButton({
+  ids,
+  label = 'Delete…',
+  onDeleted,
+  redirectTo,
+}: {
+  ids: string[];
+  label?: string;
+  onDeleted?: () => void;
+  redirectTo?: string;
+}) {
   const allowed = useCan('admin');
   const router = useRouter();
   const storageOk = useStorageOk();

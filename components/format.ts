@@ -22,7 +22,7 @@ export function formatDuration(ms: number): string {
 
 export function formatTime(iso: string | null | undefined): string {
   if (!iso) return '–';
-  return new Date(iso).toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
+  return `${new Date(iso).toISOString().replace('T', ' ').slice(0, 19)} UTC`;
 }
 
 export function formatCount(value: number | string | bigint): string {

@@ -8,7 +8,17 @@ export interface HistoryPoint {
   durationMs: number;
 }
 
-function Bars({ title, points, value, format }: { title: string; points: HistoryPoint[]; value: (p: HistoryPoint) => number; format: (n: number) => string }) {
+function Bars({
+  title,
+  points,
+  value,
+  format,
+}: {
+  title: string;
+  points: HistoryPoint[];
+  value: (p: HistoryPoint) => number;
+  format: (n: number) => string;
+}) {
   const width = 360;
   const height = 120;
   const max = Math.max(...points.map(value), 1);
@@ -19,7 +29,11 @@ function Bars({ title, points, value, format }: { title: string; points: History
       <figcaption>
         {title} <span className="muted">(max {format(max)})</span>
       </figcaption>
-      <svg viewBox={`0 0 ${width} ${height + 18}`} role="img" aria-label={`${title} of the last ${points.length} successful jobs`}>
+      <svg
+        viewBox={`0 0 ${width} ${height + 18}`}
+        role="img"
+        aria-label={`${title} of the last ${points.length} successful jobs`}
+      >
         <line x1="0" y1={height} x2={width} y2={height} className="axis" />
         {points.map((p, i) => {
           const h = Math.max(1, (value(p) / max) * (height - 6));

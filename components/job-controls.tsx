@@ -25,7 +25,12 @@ export function CancelJobButton({ id, requested }: { id: string; requested: bool
       >
         {requested ? 'Cancelling…' : `Cancel job ${id}`}
       </button>
-      {error && <span role="alert" className="error-text"> {error}</span>}
+      {error && (
+        <span role="alert" className="error-text">
+          {' '}
+          {error}
+        </span>
+      )}
     </>
   );
 }

@@ -21,10 +21,15 @@ export function Nav() {
     <nav aria-label="Main">
       <ul className="nav">
         {LINKS.filter((link) => link.role !== 'admin' || isAdmin).map((link) => {
-          const active = link.href === '/' ? pathname === '/' || pathname.startsWith('/snapshots') : pathname.startsWith(link.href);
+          const active =
+            link.href === '/' ? pathname === '/' || pathname.startsWith('/snapshots') : pathname.startsWith(link.href);
           return (
             <li key={link.href}>
-              <Link href={link.href} aria-current={active ? 'page' : undefined} className={active ? 'active' : undefined}>
+              <Link
+                href={link.href}
+                aria-current={active ? 'page' : undefined}
+                className={active ? 'active' : undefined}
+              >
                 {link.label}
               </Link>
             </li>

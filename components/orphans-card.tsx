@@ -27,7 +27,11 @@ export function OrphansCard({ orphans, error }: { orphans: OrphanRow[]; error?: 
     dialog.current?.close();
     startTransition(async () => {
       const result = await deleteOrphansAction({ keys: orphans.map((o) => o.key) });
-      setMessage(result.ok ? { ok: true, text: `Deleted ${result.data.deleted.length} orphan objects.` } : { ok: false, text: result.message });
+      setMessage(
+        result.ok
+          ? { ok: true, text: `Deleted ${result.data.deleted.length} orphan objects.` }
+          : { ok: false, text: result.message },
+      );
       router.refresh();
     });
   };
@@ -35,8 +39,9 @@ export function OrphansCard({ orphans, error }: { orphans: OrphanRow[]; error?: 
     <section className="card" aria-labelledby="orphans-heading">
       <h2 id="orphans-heading">Orphan objects</h2>
       <p className="muted">
-        Objects in the backup directory that no snapshot in the manifest names, and uploads that never finished (temporary files, multipart uploads), such as what a
-        crashed or killed job left. A running job's upload is never listed.
+        Objects in the backup directory that no snapshot in the manifest names, and uploads that never finished
+        (temporary files, multipart uploads), such as what a crashed or killed job left. A running job's upload is never
+        listed.
       </p>
       {error ? (
         <p className="error-text" role="alert" data-testid="orphans-error">
@@ -72,7 +77,12 @@ export function OrphansCard({ orphans, error }: { orphans: OrphanRow[]; error?: 
           </div>
           {canDelete && (
             <div className="actions">
-              <button type="button" className="danger" disabled={pending || !storageOk} onClick={() => dialog.current?.showModal()}>
+              <button
+                type="button"
+                className="danger"
+                disabled={pending || !storageOk}
+                onClick={() => dialog.current?.showModal()}
+              >
                 Delete {orphans.length} orphan objects…
               </button>
             </div>
@@ -87,7 +97,8 @@ export function OrphansCard({ orphans, error }: { orphans: OrphanRow[]; error?: 
       <dialog ref={dialog} className="dialog" aria-labelledby="orphans-confirm">
         <h2 id="orphans-confirm">Delete {orphans.length} orphan objects?</h2>
         <p>
-          {formatBytes(total)} in {orphans.length} objects listed above are removed from backup storage. No snapshot in the manifest uses them. This cannot be undone.
+          {formatBytes(total)} in {orphans.length} objects listed above are removed from backup storage. No snapshot in
+          the manifest uses them. This cannot be undone.
         </p>
         <div className="actions">
           <button type="button" onClick={() => dialog.current?.close()} autoFocus>

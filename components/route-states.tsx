@@ -15,7 +15,15 @@ export function PageSkeleton({ title }: { title: string }) {
   );
 }
 
-export function RouteError({ error, reset, what }: { error: Error & { digest?: string }; reset: () => void; what: string }) {
+export function RouteError({
+  error,
+  reset,
+  what,
+}: {
+  error: Error & { digest?: string };
+  reset: () => void;
+  what: string;
+}) {
   useEffect(() => {
     console.error(error);
   }, [error]);

@@ -11,13 +11,23 @@ const SCHEMES = /^(s3:\/\/|minio:\/\/|fs:\/\/|memory$)/;
 
 function validate(url: string, directory: string): Record<string, string> {
   const errors: Record<string, string> = {};
-  if (url && !SCHEMES.test(url.trim())) errors.url = 'Use s3://bucket, minio://key:secret@host:port/bucket, fs://path or memory.';
+  if (url && !SCHEMES.test(url.trim()))
+    errors.url = 'Use s3://bucket, minio://key:secret@host:port/bucket, fs://path or memory.';
   if (!directory.trim()) errors.directory = 'The directory must not be blank.';
-  else if (directory.split('/').some((p) => p === '..' || p === '.')) errors.directory = "The directory must not contain '.' or '..'.";
+  else if (directory.split('/').some((p) => p === '..' || p === '.'))
+    errors.directory = "The directory must not contain '.' or '..'.";
   return errors;
 }
 
-export function SettingsForm({ currentUrl, currentDirectory, snapshotCount }: { currentUrl: string; currentDirectory: string; snapshotCount: number }) {
+export function SettingsForm({
+  currentUrl,
+  currentDirectory,
+  snapshotCount,
+}: {
+  currentUrl: string;
+  currentDirectory: string;
+  snapshotCount: number;
+}) {
   const allowed = useCan('admin');
   const router = useRouter();
   const storageOk = useStorageOk();
@@ -46,7 +56,11 @@ export function SettingsForm({ currentUrl, currentDirectory, snapshotCount }: { 
       const target = location();
       // A blank URL tests the current one, which stays on the server.
       const result = await probeStorageAction({ url: target.url, directory: target.directory });
-      setStatus(result.ok ? { tone: 'ok', text: 'Connection works: a probe object was written, read back and deleted.' } : { tone: 'bad', text: result.message });
+      setStatus(
+        result.ok
+          ? { tone: 'ok', text: 'Connection works: a probe object was written, read back and deleted.' }
+          : { tone: 'bad', text: result.message },
+      );
     });
   }
 
@@ -54,9 +68,15 @@ export function SettingsForm({ currentUrl, currentDirectory, snapshotCount }: { 
     confirmDialog.current?.close();
     startTransition(async () => {
       const target = location();
-      const result = await saveStorageConfigAction({ ...(target.url ? { url: target.url } : {}), directory: target.directory });
+      const result = await saveStorageConfigAction({
+        ...(target.url ? { url: target.url } : {}),
+        directory: target.directory,
+      });
       if (result.ok) {
-        setStatus({ tone: 'ok', text: `Saved. Backup storage is now ${result.data.displayUrl} ${result.data.directory}, holding ${result.data.snapshots} snapshot${result.data.snapshots === 1 ? '' : 's'}.` });
+        setStatus({
+          tone: 'ok',
+          text: `Saved. Backup storage is now ${result.data.displayUrl} ${result.data.directory}, holding ${result.data.snapshots} snapshot${result.data.snapshots === 1 ? '' : 's'}.`,
+        });
         setUrl('');
         router.refresh();
       } else {
@@ -105,7 +125,14 @@ export function SettingsForm({ currentUrl, currentDirectory, snapshotCount }: { 
         error={fieldErrors.url}
         placeholder="s3://bucket · minio://key:secret@host:port/bucket · fs://path"
       />
-      <TextField id="storage-directory" name="directory" label="Backup storage directory" value={directory} onChange={setDirectory} error={fieldErrors.directory} />
+      <TextField
+        id="storage-directory"
+        name="directory"
+        label="Backup storage directory"
+        value={directory}
+        onChange={setDirectory}
+        error={fieldErrors.directory}
+      />
       <div className="actions">
         <button type="button" onClick={testConnection} disabled={pending}>
           Test connection
@@ -115,15 +142,20 @@ export function SettingsForm({ currentUrl, currentDirectory, snapshotCount }: { 
         </button>
       </div>
       {status && (
-        <p role={status.tone === 'bad' ? 'alert' : 'status'} className={status.tone === 'bad' ? 'error-text' : 'ok-text'} data-testid="settings-status">
+        <p
+          role={status.tone === 'bad' ? 'alert' : 'status'}
+          className={status.tone === 'bad' ? 'error-text' : 'ok-text'}
+          data-testid="settings-status"
+        >
           {status.text}
         </p>
       )}
       <dialog ref={confirmDialog} className="dialog" aria-labelledby="confirm-title">
         <h2 id="confirm-title">Change the backup storage?</h2>
         <p>
-          The {snapshotCount} snapshot{snapshotCount === 1 ? '' : 's'} in the current location stop being listed here, and the SSTs they pin are no longer protected from garbage collection.
-          The new location is checked (its store built and its manifest read) before anything is saved.
+          The {snapshotCount} snapshot{snapshotCount === 1 ? '' : 's'} in the current location stop being listed here,
+          and the SSTs they pin are no longer protected from garbage collection. The new location is checked (its store
+          built and its manifest read) before anything is saved.
         </p>
         <div className="actions">
           <button type="button" onClick={() => confirmDialog.current?.close()} autoFocus>
@@ -139,7 +171,16 @@ export function SettingsForm({ currentUrl, currentDirectory, snapshotCount }: { 
 }
 
 /** A labelled text input whose hint and error are tied to it with aria-describedby. */
-function TextField(props: { id: string; name: string; label: string; hint?: ReactNode; value: string; onChange: (value: string) => void; error?: string; placeholder?: string }) {
+function TextField(props: {
+  id: string;
+  name: string;
+  label: string;
+  hint?: ReactNode;
+  value: string;
+  onChange: (value: string) => void;
+  error?: string;
+  placeholder?: string;
+}) {
   const { id, error, hint } = props;
   const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
   return (

@@ -5,7 +5,8 @@ import { useState, type FormEvent } from 'react';
 async function errorMessage(response: Response): Promise<string> {
   if (response.status === 429) return 'Too many sign-in attempts. Wait a few minutes and try again.';
   const body = (await response.json().catch(() => null)) as { message?: string; code?: string } | null;
-  if (response.status === 401 || body?.code === 'INVALID_USERNAME_OR_PASSWORD') return 'The user name or password is wrong.';
+  if (response.status === 401 || body?.code === 'INVALID_USERNAME_OR_PASSWORD')
+    return 'The user name or password is wrong.';
   if (response.status === 403) return body?.message ?? 'This user may not sign in.';
   return body?.message ?? `Sign-in failed (${response.status}).`;
 }

@@ -2,7 +2,15 @@
 import { SstList } from './sst-list';
 
 export function SnapshotSsts({ id }: { id: string }) {
-  return <SstList<string> source={`/api/snapshots/${id}/ssts`} columns={['Object id']} row={(sst) => [sst]} label="Pinned SSTs of this snapshot" />;
+  return (
+    <SstList<string>
+      source={`/api/snapshots/${id}/ssts`}
+      columns={['Object id']}
+      row={(sst) => [sst]}
+      rowKey={(sst) => sst}
+      label="Pinned SSTs of this snapshot"
+    />
+  );
 }
 
 export function PinnedSsts() {
@@ -11,6 +19,7 @@ export function PinnedSsts() {
       source="/api/pinned-ssts"
       columns={['Object id', 'Pinned by snapshots']}
       row={(p) => [p.objectId, p.snapshotIds.join(', ')]}
+      rowKey={(p) => p.objectId}
       label="Pinned SSTs"
     />
   );

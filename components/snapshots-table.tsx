@@ -30,7 +30,8 @@ function compare(a: SnapshotRow, b: SnapshotRow, key: SortKey): number {
   const x = a[key];
   const y = b[key];
   if (x === null || y === null) return x === y ? 0 : x === null ? -1 : 1;
-  if (key === 'id' || key === 'hummockVersionId' || key === 'sizeBytes') return BigInt(x) < BigInt(y) ? -1 : BigInt(x) > BigInt(y) ? 1 : 0;
+  if (key === 'id' || key === 'hummockVersionId' || key === 'sizeBytes')
+    return BigInt(x) < BigInt(y) ? -1 : BigInt(x) > BigInt(y) ? 1 : 0;
   if (typeof x === 'number' && typeof y === 'number') return x - y;
   return String(x).localeCompare(String(y));
 }
@@ -49,7 +50,9 @@ export function SnapshotsTable({ rows }: { rows: SnapshotRow[] }) {
     return (
       <div className="empty" data-testid="snapshots-empty">
         <h2>No snapshots yet</h2>
-        <p className="muted">Back up the meta store to create the first one. Snapshots in another storage location are not listed here.</p>
+        <p className="muted">
+          Back up the meta store to create the first one. Snapshots in another storage location are not listed here.
+        </p>
       </div>
     );
   }
@@ -64,7 +67,11 @@ export function SnapshotsTable({ rows }: { rows: SnapshotRow[] }) {
           {formatCount(rows.length)} snapshot{rows.length === 1 ? '' : 's'}
           {visibleSelected.length ? `, ${visibleSelected.length} selected` : ''}
         </span>
-        <DeleteSnapshotsButton ids={visibleSelected} label={visibleSelected.length ? `Delete ${visibleSelected.length} selected…` : 'Delete selected…'} onDeleted={() => setSelected(new Set())} />
+        <DeleteSnapshotsButton
+          ids={visibleSelected}
+          label={visibleSelected.length ? `Delete ${visibleSelected.length} selected…` : 'Delete selected…'}
+          onDeleted={() => setSelected(new Set())}
+        />
         {canCompare && visibleSelected.length === 2 && (
           <Link className="button" href={`/snapshots/diff?from=${pair[0]}&to=${pair[1]}`}>
             Compare the 2 selected
@@ -77,11 +84,30 @@ export function SnapshotsTable({ rows }: { rows: SnapshotRow[] }) {
           <thead>
             <tr>
               <th scope="col">
-                <input type="checkbox" aria-label="Select all snapshots" checked={allSelected} onChange={() => setSelected(allSelected ? new Set() : new Set(rows.map((r) => r.id)))} />
+                <input
+                  type="checkbox"
+                  aria-label="Select all snapshots"
+                  checked={allSelected}
+                  onChange={() => setSelected(allSelected ? new Set() : new Set(rows.map((r) => r.id)))}
+                />
               </th>
               {COLUMNS.map((column) => (
-                <th key={column.key} scope="col" aria-sort={sort.key === column.key ? (sort.descending ? 'descending' : 'ascending') : 'none'} className={column.numeric ? 'num' : undefined}>
-                  <button type="button" className="sort" onClick={() => setSort((s) => ({ key: column.key, descending: s.key === column.key ? !s.descending : column.key !== 'remarks' }))}>
+                <th
+                  key={column.key}
+                  scope="col"
+                  aria-sort={sort.key === column.key ? (sort.descending ? 'descending' : 'ascending') : 'none'}
+                  className={column.numeric ? 'num' : undefined}
+                >
+                  <button
+                    type="button"
+                    className="sort"
+                    onClick={() =>
+                      setSort((s) => ({
+                        key: column.key,
+                        descending: s.key === column.key ? !s.descending : column.key !== 'remarks',
+                      }))
+                    }
+                  >
                     {column.label}
                     <span aria-hidden="true">{sort.key === column.key ? (sort.descending ? ' ▼' : ' ▲') : ''}</span>
                   </button>
@@ -94,7 +120,12 @@ export function SnapshotsTable({ rows }: { rows: SnapshotRow[] }) {
             {sorted.map((row) => (
               <tr key={row.id} data-snapshot-id={row.id}>
                 <td>
-                  <input type="checkbox" aria-label={`Select snapshot ${row.id}`} checked={selected.has(row.id)} onChange={() => toggle(row.id)} />
+                  <input
+                    type="checkbox"
+                    aria-label={`Select snapshot ${row.id}`}
+                    checked={selected.has(row.id)}
+                    onChange={() => toggle(row.id)}
+                  />
                 </td>
                 <td className="num">
                   <Link href={`/snapshots/${row.id}`}>{row.id}</Link>

@@ -10,7 +10,21 @@ interface Page<T> {
   next: string | null;
 }
 
-export function SstList<T>({ source, columns, row, pageSize = 100, label }: { source: string; columns: string[]; row: (item: T) => React.ReactNode[]; pageSize?: number; label: string }) {
+export function SstList<T>({
+  source,
+  columns,
+  row,
+  rowKey,
+  pageSize = 100,
+  label,
+}: {
+  source: string;
+  columns: string[];
+  row: (item: T) => React.ReactNode[];
+  rowKey: (item: T) => string;
+  pageSize?: number;
+  label: string;
+}) {
   const [search, setSearch] = useState('');
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const after = cursors.at(-1) ?? null;
@@ -57,8 +71,8 @@ export function SstList<T>({ source, columns, row, pageSize = 100, label }: { so
       {page && page.items.length === 0 && <p className="muted">{search ? 'No object id matches.' : 'None.'}</p>}
       {page && page.items.length > 0 && columns.length === 1 && (
         <ol className="id-grid" aria-label={label}>
-          {page.items.map((item, i) => (
-            <li key={i} className="mono">
+          {page.items.map((item) => (
+            <li key={rowKey(item)} className="mono">
               {row(item)[0]}
             </li>
           ))}
@@ -77,10 +91,10 @@ export function SstList<T>({ source, columns, row, pageSize = 100, label }: { so
               </tr>
             </thead>
             <tbody>
-              {page.items.map((item, i) => (
-                <tr key={i}>
+              {page.items.map((item) => (
+                <tr key={rowKey(item)}>
                   {row(item).map((cell, j) => (
-                    <td key={j} className={j === 0 ? 'num mono' : undefined}>
+                    <td key={columns[j]} className={j === 0 ? 'num mono' : undefined}>
                       {cell}
                     </td>
                   ))}

@@ -7,7 +7,17 @@ import type { HealthResponse } from '@/app/api/storage/health/route';
 
 const HealthContext = createContext<{ ok: boolean; message: string | null }>({ ok: true, message: null });
 
-export function StorageHealthProvider({ children, initialOk, initialMessage, enabled }: { children: ReactNode; initialOk: boolean; initialMessage: string | null; enabled: boolean }) {
+export function StorageHealthProvider({
+  children,
+  initialOk,
+  initialMessage,
+  enabled,
+}: {
+  children: ReactNode;
+  initialOk: boolean;
+  initialMessage: string | null;
+  enabled: boolean;
+}) {
   const { data, isError } = useQuery({
     queryKey: ['health'],
     queryFn: async (): Promise<HealthResponse> => {
@@ -15,11 +25,17 @@ export function StorageHealthProvider({ children, initialOk, initialMessage, ena
       if (!response.ok) throw new Error(`health check answered ${response.status}`);
       return response.json();
     },
-    initialData: { storage: initialOk ? { ok: true as const } : { ok: false as const, message: initialMessage ?? 'unreachable' } },
+    initialData: {
+      storage: initialOk ? { ok: true as const } : { ok: false as const, message: initialMessage ?? 'unreachable' },
+    },
     refetchInterval: 10_000,
     enabled, // only a signed-in user may ask
   });
-  const value = isError ? { ok: false, message: 'the console server does not answer' } : data.storage.ok ? { ok: true, message: null } : { ok: false, message: data.storage.message };
+  const value = isError
+    ? { ok: false, message: 'the console server does not answer' }
+    : data.storage.ok
+      ? { ok: true, message: null }
+      : { ok: false, message: data.storage.message };
   return <HealthContext.Provider value={value}>{children}</HealthContext.Provider>;
 }
 
@@ -32,7 +48,8 @@ export function StorageBanner() {
   if (ok) return null;
   return (
     <div role="alert" className="banner banner-error" data-testid="storage-banner">
-      <strong>Backup storage unreachable.</strong> Backups, deletions and setting changes are disabled until it answers again. <span className="banner-detail">{message}</span>
+      <strong>Backup storage unreachable.</strong> Backups, deletions and setting changes are disabled until it answers
+      again. <span className="banner-detail">{message}</span>
     </div>
   );
 }

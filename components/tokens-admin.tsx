@@ -7,13 +7,19 @@ import { TOKEN_SCOPES, type TokenScope } from '@/lib/auth/roles';
 export function CreateTokenForm() {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
-  const [result, setResult] = useState<{ ok: true; name: string; token: string } | { ok: false; message: string } | null>(null);
+  const [result, setResult] = useState<
+    { ok: true; name: string; token: string } | { ok: false; message: string } | null
+  >(null);
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const formElement = event.currentTarget;
     const form = new FormData(formElement);
     startTransition(async () => {
-      const response = await createTokenAction({ name: String(form.get('name')), scope: String(form.get('scope')) as TokenScope, expiresIn: String(form.get('expiresIn') ?? '') });
+      const response = await createTokenAction({
+        name: String(form.get('name')),
+        scope: String(form.get('scope')) as TokenScope,
+        expiresIn: String(form.get('expiresIn') ?? ''),
+      });
       if (response.ok) {
         formElement.reset();
         setResult({ ok: true, name: response.data.name, token: response.data.token });
@@ -35,7 +41,13 @@ export function CreateTokenForm() {
           ))}
         </select>
         <label htmlFor="token-expires">Expires in</label>
-        <input id="token-expires" name="expiresIn" maxLength={10} placeholder="30d, 12h, or never" style={{ flex: '0 1 9rem' }} />
+        <input
+          id="token-expires"
+          name="expiresIn"
+          maxLength={10}
+          placeholder="30d, 12h, or never"
+          style={{ flex: '0 1 9rem' }}
+        />
         <button type="submit" className="primary" disabled={pending}>
           Create token
         </button>

@@ -10,7 +10,11 @@ export function UserMenu() {
   if (!user) return null;
   async function signOut() {
     setPending(true);
-    await fetch('/api/auth/sign-out', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).catch(() => null);
+    await fetch('/api/auth/sign-out', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    }).catch(() => null);
     window.location.assign('/sign-in');
   }
   return (

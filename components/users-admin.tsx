@@ -18,13 +18,18 @@ function OneTimeSecret({ label, value }: { label: string; value: string }) {
 export function AddUserForm() {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
-  const [result, setResult] = useState<{ ok: true; username: string; password: string } | { ok: false; message: string } | null>(null);
+  const [result, setResult] = useState<
+    { ok: true; username: string; password: string } | { ok: false; message: string } | null
+  >(null);
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const formElement = event.currentTarget;
     startTransition(async () => {
-      const response = await addUserAction({ username: String(form.get('username')), role: String(form.get('role')) as Role });
+      const response = await addUserAction({
+        username: String(form.get('username')),
+        role: String(form.get('role')) as Role,
+      });
       if (response.ok) {
         formElement.reset();
         setResult({ ok: true, username: response.data.username ?? '', password: response.data.password });
@@ -36,7 +41,14 @@ export function AddUserForm() {
     <>
       <form onSubmit={submit} className="inline-form">
         <label htmlFor="new-username">User name</label>
-        <input id="new-username" name="username" required maxLength={30} pattern="[A-Za-z0-9_.]{3,30}" title="3 to 30 letters, digits, dots or underscores" />
+        <input
+          id="new-username"
+          name="username"
+          required
+          maxLength={30}
+          pattern="[A-Za-z0-9_.]{3,30}"
+          title="3 to 30 letters, digits, dots or underscores"
+        />
         <label htmlFor="new-role">Role</label>
         <select id="new-role" name="role" defaultValue="viewer">
           {ROLES.map((r) => (
@@ -60,11 +72,26 @@ export function AddUserForm() {
 }
 
 /** A user's controls; a single sign-on user's role and password belong to its provider. */
-export function UserRowActions({ login: username, role, disabled, self, sso }: { login: string; role: Role; disabled: boolean; self: boolean; sso: boolean }) {
+export function UserRowActions({
+  login: username,
+  role,
+  disabled,
+  self,
+  sso,
+}: {
+  login: string;
+  role: Role;
+  disabled: boolean;
+  self: boolean;
+  sso: boolean;
+}) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const [message, setMessage] = useState<{ ok: boolean; text: string; secret?: string } | null>(null);
-  const run = (work: () => Promise<{ ok: true; data?: unknown } | { ok: false; message: string }>, done: (data: never) => { text: string; secret?: string }) =>
+  const run = (
+    work: () => Promise<{ ok: true; data?: unknown } | { ok: false; message: string }>,
+    done: (data: never) => { text: string; secret?: string },
+  ) =>
     startTransition(async () => {
       const response = await work();
       setMessage(response.ok ? { ok: true, ...done(response.data as never) } : { ok: false, text: response.message });
@@ -78,21 +105,35 @@ export function UserRowActions({ login: username, role, disabled, self, sso }: {
         </label>
       )}
       {!sso && (
-      <select
-        id={`role-${username}`}
-        value={role}
-        disabled={pending || self}
-        onChange={(e) => run(() => setUserRoleAction({ username, role: e.target.value as Role }), () => ({ text: 'Role changed.' }))}
-      >
-        {ROLES.map((r) => (
-          <option key={r} value={r}>
-            {r}
-          </option>
-        ))}
-      </select>
+        <select
+          id={`role-${username}`}
+          value={role}
+          disabled={pending || self}
+          onChange={(e) =>
+            run(
+              () => setUserRoleAction({ username, role: e.target.value as Role }),
+              () => ({ text: 'Role changed.' }),
+            )
+          }
+        >
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {r}
+            </option>
+          ))}
+        </select>
       )}
       {!self && (
-        <button type="button" disabled={pending} onClick={() => run(() => setUserDisabledAction({ username, disabled: !disabled }), () => ({ text: disabled ? 'Enabled.' : 'Disabled; their sessions ended.' }))}>
+        <button
+          type="button"
+          disabled={pending}
+          onClick={() =>
+            run(
+              () => setUserDisabledAction({ username, disabled: !disabled }),
+              () => ({ text: disabled ? 'Enabled.' : 'Disabled; their sessions ended.' }),
+            )
+          }
+        >
           {disabled ? `Enable ${username}` : `Disable ${username}`}
         </button>
       )}
@@ -100,7 +141,12 @@ export function UserRowActions({ login: username, role, disabled, self, sso }: {
         <button
           type="button"
           disabled={pending}
-          onClick={() => run(() => resetPasswordAction({ username }), (data: { password: string }) => ({ text: 'New password', secret: data.password }))}
+          onClick={() =>
+            run(
+              () => resetPasswordAction({ username }),
+              (data: { password: string }) => ({ text: 'New password', secret: data.password }),
+            )
+          }
         >
           Reset password
         </button>

@@ -38,7 +38,8 @@ export function VerifyPanel({ id, last }: { id: string; last: VerificationView |
           <p>
             <span className={last.ok ? 'verify-ok' : 'verify-bad'}>{last.ok ? 'Verified' : 'Verification failed'}</span>{' '}
             <span className="muted">
-              {formatTime(last.verifiedAt)} · {formatCount(last.rows)} rows, {formatBytes(last.bytes)} read back · checksum {last.ok || !last.problems.some((p) => /checksum/.test(p)) ? 'checked' : 'wrong'}
+              {formatTime(last.verifiedAt)} · {formatCount(last.rows)} rows, {formatBytes(last.bytes)} read back ·
+              checksum {last.ok || !last.problems.some((p) => /checksum/.test(p)) ? 'checked' : 'wrong'}
               {last.integrityChecked ? ' · every pinned SST checked in the data store' : ''}
             </span>
           </p>
@@ -51,17 +52,20 @@ export function VerifyPanel({ id, last }: { id: string; last: VerificationView |
           )}
         </div>
       ) : (
-        <p className="muted">Not verified yet. Verifying reads the snapshot back, checks its checksum, decodes every table and compares it with its manifest entry.</p>
+        <p className="muted">
+          Not verified yet. Verifying reads the snapshot back, checks its checksum, decodes every table and compares it
+          with its manifest entry.
+        </p>
       )}
       {canVerify && (
-      <div className="actions">
-        <button type="button" onClick={() => verify(false)} disabled={pending || !storageOk}>
-          {pending ? 'Verifying…' : 'Verify'}
-        </button>
-        <button type="button" onClick={() => verify(true)} disabled={pending || !storageOk}>
-          Verify with SST integrity
-        </button>
-      </div>
+        <div className="actions">
+          <button type="button" onClick={() => verify(false)} disabled={pending || !storageOk}>
+            {pending ? 'Verifying…' : 'Verify'}
+          </button>
+          <button type="button" onClick={() => verify(true)} disabled={pending || !storageOk}>
+            Verify with SST integrity
+          </button>
+        </div>
       )}
       {error && (
         <p role="alert" className="error-text">

@@ -6,7 +6,6 @@
 // outcome.
 import { expect, request as playwrightRequest, test, type APIRequestContext } from '@playwright/test';
 import fs from 'node:fs';
-import path from 'node:path';
 import { createToken } from '../lib/auth/tokens.ts';
 import { createUser } from '../lib/auth/users.ts';
 import { openMetaStore } from '../lib/meta/client.ts';
@@ -57,8 +56,18 @@ interface Call {
 
 function routeCalls(consolePort: number, outside: string): Call[] {
   const calls: Call[] = [];
-  const add = (what: string, method: string, p: string, body?: unknown, extra: Partial<Call> & { contentType?: string } = {}) =>
-    calls.push({ what, route: { method, path: p, body, contentType: extra.contentType }, noOpAllowed: extra.noOpAllowed });
+  const add = (
+    what: string,
+    method: string,
+    p: string,
+    body?: unknown,
+    extra: Partial<Call> & { contentType?: string } = {},
+  ) =>
+    calls.push({
+      what,
+      route: { method, path: p, body, contentType: extra.contentType },
+      noOpAllowed: extra.noOpAllowed,
+    });
   for (const id of BAD_IDS) {
     add(`job id ${id}`, 'GET', `/api/jobs/${id}`);
     add(`cancel job ${id}`, 'POST', `/api/jobs/${id}/cancel`);
@@ -71,7 +80,17 @@ function routeCalls(consolePort: number, outside: string): Call[] {
   add('an unknown job id', 'POST', '/api/jobs/999999/cancel');
   add('an unknown snapshot id', 'GET', '/api/snapshots/999999');
   add('an unknown snapshot download', 'GET', '/api/snapshots/999999/download');
-  for (const body of [{ remarks: 'x'.repeat(501) }, { remarks: 'bad \ud800 surrogate' }, { remarks: 5 }, { remarks: ['a'] }, [], null, 'null', '{"remarks":', '{"remarks":"a"}{}']) {
+  for (const body of [
+    { remarks: 'x'.repeat(501) },
+    { remarks: 'bad \ud800 surrogate' },
+    { remarks: 5 },
+    { remarks: ['a'] },
+    [],
+    null,
+    'null',
+    '{"remarks":',
+    '{"remarks":"a"}{}',
+  ]) {
     add(`start a job with ${JSON.stringify(body)?.slice(0, 40)}`, 'POST', '/api/jobs', body);
   }
   add('start a job with a text/plain body', 'POST', '/api/jobs', '{"remarks":"x"}', { contentType: 'text/plain' });
@@ -82,12 +101,25 @@ function routeCalls(consolePort: number, outside: string): Call[] {
     add(`delete snapshots ${JSON.stringify(ids)}`, 'POST', '/api/snapshots/delete', { ids });
   }
   add('delete snapshots with no ids field', 'POST', '/api/snapshots/delete', {});
-  add('delete an id the manifest does not have', 'POST', '/api/snapshots/delete', { ids: ['999999'] }, { noOpAllowed: true });
-  add('delete ids sent as JSON numbers beyond 2^53, none in the manifest', 'POST', '/api/snapshots/delete', '{"ids":[9007199254740993]}', { noOpAllowed: true });
+  add(
+    'delete an id the manifest does not have',
+    'POST',
+    '/api/snapshots/delete',
+    { ids: ['999999'] },
+    { noOpAllowed: true },
+  );
+  add(
+    'delete ids sent as JSON numbers beyond 2^53, none in the manifest',
+    'POST',
+    '/api/snapshots/delete',
+    '{"ids":[9007199254740993]}',
+    { noOpAllowed: true },
+  );
   for (const candidates of [['x'], [-1], 5, [U64_PLUS_ONE], [1.5], null]) {
     add(`GC filter on ${JSON.stringify(candidates)}`, 'POST', '/api/gc/deletable', { candidates });
   }
-  for (const q of ['after=abc', 'limit=0', 'limit=100001', 'search=12a', `after=${U64_PLUS_ONE}`]) add(`pinned SSTs ?${q}`, 'GET', `/api/pinned-ssts?${q}`);
+  for (const q of ['after=abc', 'limit=0', 'limit=100001', 'search=12a', `after=${U64_PLUS_ONE}`])
+    add(`pinned SSTs ?${q}`, 'GET', `/api/pinned-ssts?${q}`);
   for (const q of ['from=yesterday', 'to=2026-13-01', 'limit=0', 'before=-1', `actor=${'x'.repeat(300)}`]) {
     add(`audit ?${q}`, 'GET', `/api/audit?${q}`);
     add(`audit CSV ?${q}`, 'GET', `/api/audit/csv?${q}`);
@@ -103,8 +135,13 @@ function routeCalls(consolePort: number, outside: string): Call[] {
 function actionCalls(consolePort: number, outside: string): Call[] {
   const calls: Call[] = [];
   const add = (key: string, input: unknown, extra: Partial<Call> = {}) =>
-    calls.push({ what: `${key.split('#')[1]}(${JSON.stringify(input)?.slice(0, 60)})`, action: { key: `app/${key}`, input }, ...extra });
-  for (const input of [{ remarks: 'x'.repeat(501) }, { remarks: 'bad \ud800' }, { remarks: 5 }, null, 'text', []]) add('actions.ts#startBackupAction', input);
+    calls.push({
+      what: `${key.split('#')[1]}(${JSON.stringify(input)?.slice(0, 60)})`,
+      action: { key: `app/${key}`, input },
+      ...extra,
+    });
+  for (const input of [{ remarks: 'x'.repeat(501) }, { remarks: 'bad \ud800' }, { remarks: 5 }, null, 'text', []])
+    add('actions.ts#startBackupAction', input);
   for (const id of [...BAD_IDS, '999999']) {
     add('actions.ts#cancelJobAction', { id });
     add('actions.ts#verifySnapshotAction', { id });
@@ -115,12 +152,19 @@ function actionCalls(consolePort: number, outside: string): Call[] {
   }
   add('actions.ts#deleteSnapshotsAction', { ids: ['999999'] }, { noOpAllowed: true });
   for (const keys of [[], [''], 'all', null]) add('actions.ts#deleteOrphansAction', { keys });
-  for (const keys of [['../../etc/passwd'], ['/etc/passwd'], ['.mbc-tmp/../../x'], ['x [upload y]']]) add('actions.ts#deleteOrphansAction', { keys }, { noOpAllowed: true });
+  for (const keys of [['../../etc/passwd'], ['/etc/passwd'], ['.mbc-tmp/../../x'], ['x [upload y]']])
+    add('actions.ts#deleteOrphansAction', { keys }, { noOpAllowed: true });
   for (const location of badLocations(consolePort, outside)) {
     add('settings/actions.ts#probeStorageAction', location);
     add('settings/actions.ts#saveStorageConfigAction', location);
   }
-  for (const input of [{ username: '', role: 'viewer' }, { username: 'x!', role: 'viewer' }, { username: 'a'.repeat(200), role: 'viewer' }, { username: 'new-one', role: 'king' }, null]) {
+  for (const input of [
+    { username: '', role: 'viewer' },
+    { username: 'x!', role: 'viewer' },
+    { username: 'a'.repeat(200), role: 'viewer' },
+    { username: 'new-one', role: 'king' },
+    null,
+  ]) {
     add('users/actions.ts#addUserAction', input);
   }
   add('users/actions.ts#setUserRoleAction', { username: 'no-such-user', role: 'viewer' });
@@ -129,7 +173,12 @@ function actionCalls(consolePort: number, outside: string): Call[] {
   add('users/actions.ts#setUserDisabledAction', { username: 'no-such-user', disabled: 'yes' });
   add('users/actions.ts#resetPasswordAction', { username: '' });
   add('users/actions.ts#resetPasswordAction', { username: 'no-such-user' });
-  for (const input of [{ name: '', scope: 'read' }, { name: 'x', scope: 'root' }, { name: 'x', scope: 'read', expiresIn: 'soon' }, { name: 'x'.repeat(300), scope: 'read' }]) {
+  for (const input of [
+    { name: '', scope: 'read' },
+    { name: 'x', scope: 'root' },
+    { name: 'x', scope: 'read', expiresIn: 'soon' },
+    { name: 'x'.repeat(300), scope: 'read' },
+  ]) {
     add('tokens/actions.ts#createTokenAction', input);
   }
   add('tokens/actions.ts#revokeTokenAction', { name: '' });
@@ -145,8 +194,14 @@ async function stateOf(target: Target, api: APIRequestContext, outside: string):
     const objects: string[] = [];
     for await (const o of listAll(store, '')) objects.push(`${o.key} ${o.size} ${o.etag}`);
     const unfinished = await store.listIncompleteUploads('bad-input/backup/', { idleMs: 0 });
-    const users = await meta.prisma.consoleUser.findMany({ select: { username: true, role: true, disabled: true }, orderBy: { username: 'asc' } });
-    const tokens = await meta.prisma.consoleApiToken.findMany({ select: { name: true, revoked_at: true, expires_at: true }, orderBy: { name: 'asc' } });
+    const users = await meta.prisma.consoleUser.findMany({
+      select: { username: true, role: true, disabled: true },
+      orderBy: { username: 'asc' },
+    });
+    const tokens = await meta.prisma.consoleApiToken.findMany({
+      select: { name: true, revoked_at: true, expires_at: true },
+      orderBy: { name: 'asc' },
+    });
     const params = await meta.prisma.systemParameter.findMany({ orderBy: { name: 'asc' } });
     const jobs = await meta.prisma.backupJob.findMany({ select: { id: true, state: true }, orderBy: { id: 'asc' } });
     const state: Record<string, unknown> = {
@@ -160,14 +215,18 @@ async function stateOf(target: Target, api: APIRequestContext, outside: string):
       outside: fs.readdirSync(outside),
       etcTmp: fs.existsSync('/etc/.mbc-tmp') || fs.existsSync('/etc/.mbc-locks'),
     };
-    return Object.fromEntries(Object.entries(state).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+    return Object.fromEntries(
+      Object.entries(state).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+    );
   } finally {
     await store.close();
     await meta.close();
   }
 }
 
-test('every route and action refuses bad input with a 4xx and a clear message, and changes nothing', async ({ baseURL }, info) => {
+test('every route and action refuses bad input with a 4xx and a clear message, and changes nothing', async ({
+  baseURL,
+}, info) => {
   test.setTimeout(600_000);
   const target = targetOf(info);
   const origin = baseURL!;
@@ -179,11 +238,21 @@ test('every route and action refuses bad input with a 4xx and a clear message, a
   const suffix = Date.now().toString(36);
   const username = `bad_admin_${suffix}`;
   const { password } = await createUser(meta.prisma, { username, role: 'admin' }, { actor: 'bad-input-suite' });
-  const { token } = await createToken(meta.prisma, { name: `bad-input-${suffix}`, scope: 'admin' }, { actor: 'bad-input-suite' });
+  const { token } = await createToken(
+    meta.prisma,
+    { name: `bad-input-${suffix}`, scope: 'admin' },
+    { actor: 'bad-input-suite' },
+  );
   await meta.close();
-  const api = await playwrightRequest.newContext({ baseURL: origin, maxRedirects: 0, extraHTTPHeaders: { authorization: `Bearer ${token}` } });
+  const api = await playwrightRequest.newContext({
+    baseURL: origin,
+    maxRedirects: 0,
+    extraHTTPHeaders: { authorization: `Bearer ${token}` },
+  });
   const session = await playwrightRequest.newContext({ baseURL: origin, maxRedirects: 0 });
-  expect((await session.post('/api/auth/sign-in/username', { data: { username, password }, headers: { origin } })).status()).toBe(200);
+  expect(
+    (await session.post('/api/auth/sign-in/username', { data: { username, password }, headers: { origin } })).status(),
+  ).toBe(200);
 
   // A storage directory of its own (the other specs expect theirs as they left it), with
   // something to leave alone in it: a snapshot, written directly so that no job id is used up.
@@ -192,7 +261,11 @@ test('every route and action refuses bad input with a 4xx and a clear message, a
   const snapshotId = '900001';
   const store = openObjectStore(target.backupUrl);
   try {
-    await (await MetaSnapshotStorage.open(store, 'bad-input/backup')).create(BigInt(snapshotId), snapshotBody(BigInt(snapshotId)), snapshotMetadata(BigInt(snapshotId)));
+    await (await MetaSnapshotStorage.open(store, 'bad-input/backup')).create(
+      BigInt(snapshotId),
+      snapshotBody(BigInt(snapshotId)),
+      snapshotMetadata(BigInt(snapshotId)),
+    );
   } finally {
     await store.close();
   }
@@ -204,10 +277,23 @@ test('every route and action refuses bad input with a 4xx and a clear message, a
     const shape = new RegExp(`^${pattern.replace(/\[\w+\]/g, '[^/]+')}$`);
     return calls.some((c) => c.route?.method === method && shape.test(c.route.path.split('?')[0]!));
   };
-  const inputless = ['GET /api/health', 'GET /api/storage/health', 'GET /api/metrics', 'GET /api/snapshots', 'GET /api/pinned-ssts/csv', 'GET /api/config'];
-  expect(routesInApp().filter((r) => !inputless.includes(r) && !routeCalled(r)), 'routes without bad inputs here').toEqual([]);
+  const inputless = [
+    'GET /api/health',
+    'GET /api/storage/health',
+    'GET /api/metrics',
+    'GET /api/snapshots',
+    'GET /api/pinned-ssts/csv',
+    'GET /api/config',
+  ];
+  expect(
+    routesInApp().filter((r) => !inputless.includes(r) && !routeCalled(r)),
+    'routes without bad inputs here',
+  ).toEqual([]);
   const actionsCovered = new Set(calls.flatMap((c) => (c.action ? [c.action.key] : [])));
-  expect(actionsInApp().filter((a) => !actionsCovered.has(a)), 'actions without bad inputs here').toEqual([]);
+  expect(
+    actionsInApp().filter((a) => !actionsCovered.has(a)),
+    'actions without bad inputs here',
+  ).toEqual([]);
   const actionIds = actionsInBuild();
 
   const before = await stateOf(target, api, outside);
@@ -242,7 +328,12 @@ test('every route and action refuses bad input with a 4xx and a clear message, a
     } else {
       const { key, input } = call.action!;
       const response = await session.post('/', {
-        headers: { 'next-action': actionIds.get(key)!, 'content-type': 'text/plain;charset=UTF-8', accept: 'text/x-component', origin },
+        headers: {
+          'next-action': actionIds.get(key)!,
+          'content-type': 'text/plain;charset=UTF-8',
+          accept: 'text/x-component',
+          origin,
+        },
         data: JSON.stringify([input]),
         timeout: 30_000,
       });
@@ -257,17 +348,22 @@ test('every route and action refuses bad input with a 4xx and a clear message, a
     const problems: string[] = [];
     if (ok && !call.noOpAllowed) problems.push('accepted');
     if (!ok && !(status >= 400 && status < 500)) problems.push(`HTTP ${status}`);
-    if (!ok && (code === 'INTERNAL' || code.startsWith('HTTP') || message.trim() === '')) problems.push(`no clear error (${code}: "${message}")`);
+    if (!ok && (code === 'INTERNAL' || code.startsWith('HTTP') || message.trim() === ''))
+      problems.push(`no clear error (${code}: "${message}")`);
     if (message.includes('TOPSECRET')) problems.push(`a secret in the message: ${message}`);
     const after = await stateOf(target, api, outside);
     const changed = Object.keys(before).filter((k) => after[k] !== before[k]);
     if (changed.length) problems.push(`the state changed: ${changed.join(', ')}`);
     if (ok) noOps++;
     else refused++;
-    rows.push(`${problems.length ? 'FAIL' : 'ok  '} ${call.what.padEnd(72).slice(0, 72)} ${String(status).padStart(3)} ${code.padEnd(20)} ${String(ms).padStart(5)} ms  ${message.slice(0, 110)}`);
+    rows.push(
+      `${problems.length ? 'FAIL' : 'ok  '} ${call.what.padEnd(72).slice(0, 72)} ${String(status).padStart(3)} ${code.padEnd(20)} ${String(ms).padStart(5)} ms  ${message.slice(0, 110)}`,
+    );
     if (problems.length) wrong.push(`${call.what}: ${problems.join('; ')}`);
   }
-  console.log(`bad-input suite (${info.project.name}): ${calls.length} calls; ${refused} refused with a 4xx, ${noOps} changed nothing and said so; ${wrong.length} wrong`);
+  console.log(
+    `bad-input suite (${info.project.name}): ${calls.length} calls; ${refused} refused with a 4xx, ${noOps} changed nothing and said so; ${wrong.length} wrong`,
+  );
   console.log(rows.join('\n'));
 
   // Pages: a snapshot that is not there is a 404, not a 200 with a not-found text.

@@ -120,7 +120,9 @@ test('back up, inspect, delete, move the storage and see an outage', async ({ pa
     await page.getByLabel('Backup storage URL').fill('minio://key:secret@127.0.0.1:1/nowhere');
     await page.getByRole('button', { name: 'Save…' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Change storage' }).click();
-    await expect(page.getByTestId('settings-status')).toContainText('Not saved; the previous location stays. this storage location cannot be used: cannot list e2e/elsewhere/ in minio://key:****@127.0.0.1:1/nowhere: no S3 server answered');
+    await expect(page.getByTestId('settings-status')).toContainText(
+      'Not saved; the previous location stays. this storage location cannot be used: cannot list e2e/elsewhere/ in minio://key:****@127.0.0.1:1/nowhere: no S3 server answered',
+    );
     await page.getByLabel('Backup storage URL').fill('');
     await page.getByLabel('Backup storage directory').fill('hummock_001/backup');
     await page.getByRole('button', { name: 'Save…' }).click();
@@ -168,7 +170,10 @@ test('back up, inspect, delete, move the storage and see an outage', async ({ pa
     await page.getByRole('link', { name: 'Settings' }).click();
     await expect(page.getByRole('table', { name: 'Orphan objects' })).toContainText('hummock_001/backup/4242.snapshot');
     await page.getByRole('button', { name: 'Delete 1 orphan objects…' }).click();
-    await page.getByRole('dialog', { name: 'Delete 1 orphan objects?' }).getByRole('button', { name: 'Delete orphans' }).click();
+    await page
+      .getByRole('dialog', { name: 'Delete 1 orphan objects?' })
+      .getByRole('button', { name: 'Delete orphans' })
+      .click();
     await expect(page.getByTestId('orphans-none')).toBeVisible();
   });
 

@@ -30,7 +30,17 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'preferred_username', 'groups'] },
     findAccount: async (_ctx, id) =>
       PEOPLE[id]
-        ? { accountId: id, claims: async () => ({ sub: id, name: id, preferred_username: id, email: `${id}@example.test`, email_verified: true, groups: PEOPLE[id] }) }
+        ? {
+            accountId: id,
+            claims: async () => ({
+              sub: id,
+              name: id,
+              preferred_username: id,
+              email: `${id}@example.test`,
+              email_verified: true,
+              groups: PEOPLE[id],
+            }),
+          }
         : undefined,
     cookies: { keys: ['e2e-oidc-cookie-key'] },
     features: { devInteractions: { enabled: true } },

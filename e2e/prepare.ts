@@ -20,13 +20,30 @@ admin.pathname = '/e2e';
 
 // Each target keeps its console files (the first admin's password, the auth secret) apart.
 const targets = [
-  { name: 'sqlite-fs', port: 3101, databaseUrl: `file:${path.join(work, 'e2e-meta.db')}`, backupUrl: `fs://${path.join(work, 'e2e-backup')}`, dataDir: path.join(work, 'e2e-data-sqlite') },
-  { name: 'postgresql-s3', port: 3102, databaseUrl: admin.toString(), backupUrl: await freshBucketUrl(), dataDir: path.join(work, 'e2e-data-postgresql') },
+  {
+    name: 'sqlite-fs',
+    port: 3101,
+    databaseUrl: `file:${path.join(work, 'e2e-meta.db')}`,
+    backupUrl: `fs://${path.join(work, 'e2e-backup')}`,
+    dataDir: path.join(work, 'e2e-data-sqlite'),
+  },
+  {
+    name: 'postgresql-s3',
+    port: 3102,
+    databaseUrl: admin.toString(),
+    backupUrl: await freshBucketUrl(),
+    dataDir: path.join(work, 'e2e-data-postgresql'),
+  },
 ];
 for (const target of targets) {
   await migrateMetaStore(target.databaseUrl);
   const meta = openMetaStore(target.databaseUrl);
-  await seedDemoCluster(meta.prisma, { relations: 120, ssts: 800, backupStorageUrl: target.backupUrl, backupStorageDirectory: 'hummock_001/backup' });
+  await seedDemoCluster(meta.prisma, {
+    relations: 120,
+    ssts: 800,
+    backupStorageUrl: target.backupUrl,
+    backupStorageDirectory: 'hummock_001/backup',
+  });
   await meta.close();
 }
 fs.writeFileSync(path.join(import.meta.dirname, '.targets.json'), JSON.stringify(targets, null, 2));

@@ -6,7 +6,10 @@ import { firstAdminPassword, screenshot, signIn, targetOf } from './support';
 test.describe.configure({ mode: 'serial' });
 
 async function signedInPage(browser: Browser, info: TestInfo, username: string, password: string): Promise<Page> {
-  const context = await browser.newContext({ baseURL: info.project.use.baseURL, viewport: { width: 1366, height: 900 } });
+  const context = await browser.newContext({
+    baseURL: info.project.use.baseURL,
+    viewport: { width: 1366, height: 900 },
+  });
   const page = await context.newPage();
   await page.goto('/');
   await signIn(page, username, password);
@@ -40,7 +43,12 @@ test('an admin adds an operator and a viewer, and each sees what their role allo
     await ops.getByRole('button', { name: 'Back up now' }).click();
     await expect(ops.getByTestId('job-status')).toHaveText('SUCCEEDED', { timeout: 60_000 });
     await expect(ops.getByRole('button', { name: /Delete/ })).toHaveCount(0);
-    await ops.getByTestId('snapshots-table').locator('tbody tr', { hasText: 'by the operator' }).getByRole('link').first().click();
+    await ops
+      .getByTestId('snapshots-table')
+      .locator('tbody tr', { hasText: 'by the operator' })
+      .getByRole('link')
+      .first()
+      .click();
     await expect(ops.getByRole('button', { name: 'Verify', exact: true })).toBeVisible();
     await expect(ops.getByRole('link', { name: 'Download snapshot file' })).toHaveCount(0);
     await ops.goto('/settings');
@@ -58,12 +66,20 @@ test('an admin adds an operator and a viewer, and each sees what their role allo
     await expect(viewer.getByText('Backing up needs the operator role.')).toBeVisible();
     await expect(viewer.getByRole('button', { name: 'Back up now' })).toHaveCount(0);
     await expect(viewer.getByTestId('snapshots-table')).toContainText('by the operator');
-    await viewer.getByTestId('snapshots-table').locator('tbody tr', { hasText: 'by the operator' }).getByRole('link').first().click();
+    await viewer
+      .getByTestId('snapshots-table')
+      .locator('tbody tr', { hasText: 'by the operator' })
+      .getByRole('link')
+      .first()
+      .click();
     await expect(viewer.getByRole('heading', { name: /^Snapshot \d+$/ })).toBeVisible();
     await expect(viewer.getByRole('button', { name: 'Verify', exact: true })).toHaveCount(0);
     await expect(viewer.getByRole('link', { name: 'Download snapshot file' })).toHaveCount(0);
     await screenshot(viewer, info, '13-viewer-snapshot');
-    const refused = await viewer.request.post('/api/jobs', { data: {}, headers: { origin: new URL(viewer.url()).origin } });
+    const refused = await viewer.request.post('/api/jobs', {
+      data: {},
+      headers: { origin: new URL(viewer.url()).origin },
+    });
     expect(refused.status()).toBe(403);
 
     await test.step('disabled by the admin, the viewer is signed out at the next click', async () => {
@@ -84,7 +100,10 @@ test('an admin adds an operator and a viewer, and each sees what their role allo
     await admin.getByRole('button', { name: 'Create token' }).click();
     const token = (await admin.getByTestId('secret-value').textContent())!.trim();
     await screenshot(admin, info, '14-tokens');
-    const api = await playwrightRequest.newContext({ baseURL: info.project.use.baseURL, extraHTTPHeaders: { authorization: `Bearer ${token}` } });
+    const api = await playwrightRequest.newContext({
+      baseURL: info.project.use.baseURL,
+      extraHTTPHeaders: { authorization: `Bearer ${token}` },
+    });
     expect((await api.get('/api/snapshots')).status()).toBe(200);
     expect((await api.post('/api/jobs', { data: {} })).status()).toBe(403);
     admin.once('dialog', (dialog) => dialog.accept());

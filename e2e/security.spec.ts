@@ -80,9 +80,13 @@ test('every page, route and action refuses or allows each caller as its role say
   const origin = baseURL!;
 
   // The tables cover exactly what the app has.
-  expect(routesInApp().sort(), 'a route handler without an expected role (add it to ROUTES)').toEqual(Object.keys(ROUTES).sort());
+  expect(routesInApp().sort(), 'a route handler without an expected role (add it to ROUTES)').toEqual(
+    Object.keys(ROUTES).sort(),
+  );
   expect(pagesInApp().sort(), 'a page without an expected role (add it to PAGES)').toEqual(Object.keys(PAGES).sort());
-  expect(actionsInApp().sort(), 'a server action without an expected role (add it to ACTIONS)').toEqual(Object.keys(ACTIONS).sort());
+  expect(actionsInApp().sort(), 'a server action without an expected role (add it to ACTIONS)').toEqual(
+    Object.keys(ACTIONS).sort(),
+  );
   const actionIds = actionsInBuild();
   for (const key of Object.keys(ACTIONS)) expect(actionIds.has(key), `${key} is in the build`).toBe(true);
 
@@ -90,29 +94,57 @@ test('every page, route and action refuses or allows each caller as its role say
   const meta = openMetaStore(target.databaseUrl);
   const suffix = Date.now().toString(36);
   const passwords: Record<string, string> = {};
-  for (const [who, role] of [['viewer', 'viewer'], ['operator', 'operator'], ['admin', 'admin'], ['expired', 'viewer']] as const) {
+  for (const [who, role] of [
+    ['viewer', 'viewer'],
+    ['operator', 'operator'],
+    ['admin', 'admin'],
+    ['expired', 'viewer'],
+  ] as const) {
     const username = `sec_${who}_${suffix}`;
     passwords[username] = (await createUser(meta.prisma, { username, role }, { actor: 'security-suite' })).password;
   }
-  const { token } = await createToken(meta.prisma, { name: `sec-revoked-${suffix}`, scope: 'admin' }, { actor: 'security-suite' });
+  const { token } = await createToken(
+    meta.prisma,
+    { name: `sec-revoked-${suffix}`, scope: 'admin' },
+    { actor: 'security-suite' },
+  );
   await revokeToken(meta.prisma, `sec-revoked-${suffix}`, { actor: 'security-suite' });
 
   const signedIn = async (username: string): Promise<APIRequestContext> => {
     const context = await playwrightRequest.newContext({ baseURL: origin, maxRedirects: 0 });
-    const response = await context.post('/api/auth/sign-in/username', { data: { username, password: passwords[username] }, headers: { origin } });
+    const response = await context.post('/api/auth/sign-in/username', {
+      data: { username, password: passwords[username] },
+      headers: { origin },
+    });
     expect(response.status(), `sign-in of ${username}`).toBe(200);
     return context;
   };
   const expiredContext = await signedIn(`sec_expired_${suffix}`);
-  await meta.prisma.consoleSession.updateMany({ where: { user: { username: `sec_expired_${suffix}` } }, data: { expiresAt: new Date(Date.now() - 1000) } });
+  await meta.prisma.consoleSession.updateMany({
+    where: { user: { username: `sec_expired_${suffix}` } },
+    data: { expiresAt: new Date(Date.now() - 1000) },
+  });
   const callers: Caller[] = [
     { name: 'nobody', role: null, context: await playwrightRequest.newContext({ baseURL: origin, maxRedirects: 0 }) },
     { name: 'viewer', role: 'viewer', context: await signedIn(`sec_viewer_${suffix}`) },
     { name: 'operator', role: 'operator', context: await signedIn(`sec_operator_${suffix}`) },
     { name: 'admin', role: 'admin', context: await signedIn(`sec_admin_${suffix}`) },
-    { name: 'revoked token', role: null, context: await playwrightRequest.newContext({ baseURL: origin, maxRedirects: 0, extraHTTPHeaders: { authorization: `Bearer ${token}` } }) },
+    {
+      name: 'revoked token',
+      role: null,
+      context: await playwrightRequest.newContext({
+        baseURL: origin,
+        maxRedirects: 0,
+        extraHTTPHeaders: { authorization: `Bearer ${token}` },
+      }),
+    },
     { name: 'expired session', role: null, context: expiredContext },
-    { name: 'admin, foreign Origin', role: 'admin', context: await signedIn(`sec_admin_${suffix}`), origin: 'http://evil.example' },
+    {
+      name: 'admin, foreign Origin',
+      role: 'admin',
+      context: await signedIn(`sec_admin_${suffix}`),
+      origin: 'http://evil.example',
+    },
   ];
   await meta.close();
 
@@ -133,12 +165,16 @@ test('every page, route and action refuses or allows each caller as its role say
     for (const caller of callers) {
       const response = await caller.context.fetch(spec.path ?? route, {
         method,
-        headers: { origin: caller.origin ?? origin, ...(spec.body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          origin: caller.origin ?? origin,
+          ...(spec.body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         data: spec.body === undefined ? undefined : JSON.stringify(spec.body),
       });
       const status = response.status();
       const actual: Outcome = status === 401 || status === 403 ? 'refused' : 'allowed';
-      if (actual === 'refused') expect((await response.json()).error.code, `${key} by ${caller.name}`).toMatch(/^(UNAUTHORIZED|FORBIDDEN)$/);
+      if (actual === 'refused')
+        expect((await response.json()).error.code, `${key} by ${caller.name}`).toMatch(/^(UNAUTHORIZED|FORBIDDEN)$/);
       check(key, caller, expectedFor(caller, spec.need, method !== 'GET'), actual, `HTTP ${status}`);
     }
   }
@@ -147,29 +183,46 @@ test('every page, route and action refuses or allows each caller as its role say
     for (const caller of callers) {
       const response = await caller.context.get(spec.path ?? key, { headers: { origin: caller.origin ?? origin } });
       const location = response.headers().location ?? '';
-      const refused = response.status() >= 300 && response.status() < 400 && /^\/(sign-in|forbidden)/.test(location.replace(origin, ''));
+      const refused =
+        response.status() >= 300 &&
+        response.status() < 400 &&
+        /^\/(sign-in|forbidden)/.test(location.replace(origin, ''));
       const expected = key === '/sign-in' ? 'allowed' : expectedFor(caller, spec.need, false);
       // The sign-in page sends a signed-in user on; for it "allowed" means it answers at all.
-      check(`GET ${key}`, caller, expected, key === '/sign-in' ? 'allowed' : refused ? 'refused' : 'allowed', `HTTP ${response.status()} ${location}`);
+      check(
+        `GET ${key}`,
+        caller,
+        expected,
+        key === '/sign-in' ? 'allowed' : refused ? 'refused' : 'allowed',
+        `HTTP ${response.status()} ${location}`,
+      );
     }
   }
 
   for (const [key, spec] of Object.entries(ACTIONS)) {
     for (const caller of callers) {
       const response = await caller.context.post('/', {
-        headers: { 'next-action': actionIds.get(key)!, 'content-type': 'text/plain;charset=UTF-8', accept: 'text/x-component', origin: caller.origin ?? origin },
+        headers: {
+          'next-action': actionIds.get(key)!,
+          'content-type': 'text/plain;charset=UTF-8',
+          accept: 'text/x-component',
+          origin: caller.origin ?? origin,
+        },
         data: JSON.stringify([spec.input]),
       });
       const text = await response.text();
       const code = /"code":"([A-Z_]+)"/.exec(text)?.[1] ?? `HTTP ${response.status()}`;
       // Past the role check an action answers with its own error (invalid input, config, not found).
-      const actual: Outcome = code === 'UNAUTHORIZED' || code === 'FORBIDDEN' || code.startsWith('HTTP') ? 'refused' : 'allowed';
+      const actual: Outcome =
+        code === 'UNAUTHORIZED' || code === 'FORBIDDEN' || code.startsWith('HTTP') ? 'refused' : 'allowed';
       check(key, caller, expectedFor(caller, spec.need, true), actual, code);
     }
   }
 
   const total = counts.refused + counts.allowed + wrong.length;
-  console.log(`security suite (${info.project.name}): ${total} calls; ${counts.refused} refused and ${counts.allowed} allowed as expected; ${wrong.length} not`);
+  console.log(
+    `security suite (${info.project.name}): ${total} calls; ${counts.refused} refused and ${counts.allowed} allowed as expected; ${wrong.length} not`,
+  );
   expect(wrong).toEqual([]);
   for (const caller of callers) await caller.context.dispose();
 });

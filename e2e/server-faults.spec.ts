@@ -24,7 +24,9 @@ const table: string[] = [];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function record(fault: string, outcome: string, started: number) {
-  table.push(`${fault.padEnd(52)} ${outcome.slice(0, 130).padEnd(130)} ${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s`);
+  table.push(
+    `${fault.padEnd(52)} ${outcome.slice(0, 130).padEnd(130)} ${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s`,
+  );
 }
 
 async function freePort(): Promise<number> {
@@ -49,18 +51,32 @@ class Server {
   }
 
   async start(): Promise<void> {
-    this.child = spawn(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(this.port)], {
-      cwd: root,
-      env: { ...process.env, ...this.env, NEXT_MANUAL_SIG_HANDLE: '1', NEXT_TELEMETRY_DISABLED: '1', BACKUP_JOB_LEASE_MS: String(LEASE_MS) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    this.child = spawn(
+      process.execPath,
+      [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(this.port)],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          ...this.env,
+          NEXT_MANUAL_SIG_HANDLE: '1',
+          NEXT_TELEMETRY_DISABLED: '1',
+          BACKUP_JOB_LEASE_MS: String(LEASE_MS),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     this.child.stdout!.on('data', (d: Buffer) => (this.output += d.toString()));
     this.child.stderr!.on('data', (d: Buffer) => (this.output += d.toString()));
     const until = Date.now() + 60_000;
     for (;;) {
-      const ok = await fetch(`${this.origin}/api/health`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${this.origin}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) return;
-      if (this.child.exitCode !== null || Date.now() > until) throw new Error(`the server on ${this.port} did not start:\n${this.output}`);
+      if (this.child.exitCode !== null || Date.now() > until)
+        throw new Error(`the server on ${this.port} did not start:\n${this.output}`);
       await sleep(200);
     }
   }
@@ -85,7 +101,10 @@ class Api {
   async call(method: string, p: string, body?: unknown): Promise<{ status: number; json: any }> {
     const response = await fetch(`${this.server.origin}${p}`, {
       method,
-      headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${this.token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
@@ -107,24 +126,38 @@ class Api {
 async function checkInvariants(fault: string, api: Api, meta: MetaStore, last: { manifestId: bigint }): Promise<void> {
   const manifest = (await api.call('GET', '/api/snapshots')).json;
   const manifestId = BigInt(manifest.manifest_id);
-  expect(manifestId >= last.manifestId, `${fault}: manifest_id went from ${last.manifestId} to ${manifestId}`).toBe(true);
+  expect(manifestId >= last.manifestId, `${fault}: manifest_id went from ${last.manifestId} to ${manifestId}`).toBe(
+    true,
+  );
   last.manifestId = manifestId;
   const config = (await api.call('GET', '/api/config')).json;
   const listed = new Set((manifest.snapshot_metadata as { id: string }[]).map((s) => s.id));
   for (const job of await meta.prisma.backupJob.findMany()) {
-    expect(job.state === 'RUNNING' && job.heartbeat_at.getTime() < Date.now() - LEASE_MS - 1_000, `${fault}: job ${job.id} RUNNING past the lease`).toBe(false);
-    if (job.state === 'SUCCEEDED' && job.storage_url === config.displayUrl && job.storage_directory === config.directory) {
+    expect(
+      job.state === 'RUNNING' && job.heartbeat_at.getTime() < Date.now() - LEASE_MS - 1_000,
+      `${fault}: job ${job.id} RUNNING past the lease`,
+    ).toBe(false);
+    if (
+      job.state === 'SUCCEEDED' &&
+      job.storage_url === config.displayUrl &&
+      job.storage_directory === config.directory
+    ) {
       expect(listed.has(String(job.id)), `${fault}: succeeded job ${job.id} is not in the manifest`).toBe(true);
     }
   }
-  expect((await api.call('POST', '/api/gc/deletable', { candidates: ['1'] })).status, `${fault}: the GC filter answers`).toBe(200);
-  for (const id of listed) expect((await api.call('GET', `/api/snapshots/${id}`)).status, `${fault}: snapshot ${id} answers`).toBe(200);
+  expect(
+    (await api.call('POST', '/api/gc/deletable', { candidates: ['1'] })).status,
+    `${fault}: the GC filter answers`,
+  ).toBe(200);
+  for (const id of listed)
+    expect((await api.call('GET', `/api/snapshots/${id}`)).status, `${fault}: snapshot ${id} answers`).toBe(200);
   for (const page of ['/', '/jobs', '/settings', '/pinned']) {
     const response = await fetch(`${api.server.origin}${page}`, { redirect: 'manual' });
     expect([200, 307], `${fault}: ${page} answers`).toContain(response.status);
   }
 }
 
+// biome-ignore lint/correctness/noEmptyPattern: Playwright reads the fixtures a test uses from this pattern.
 test('the console server under SIGTERM, SIGKILL and a second server racing it', async ({}, info) => {
   test.setTimeout(600_000);
   test.skip(info.project.name !== 'postgresql-s3', 'one run is enough: it starts its own servers on PostgreSQL and S3');
@@ -133,9 +166,18 @@ test('the console server under SIGTERM, SIGKILL and a second server racing it', 
   const backupUrl = `minio://${direct.username}:${direct.password}@127.0.0.1:${proxy.port}${direct.pathname}`;
   const databaseUrl = await freshPostgresUrl();
   const meta = openMetaStore(databaseUrl);
-  await seedDemoCluster(meta.prisma, { relations: 20, ssts: 100, backupStorageUrl: backupUrl, backupStorageDirectory: 'server-faults/backup' });
+  await seedDemoCluster(meta.prisma, {
+    relations: 20,
+    ssts: 100,
+    backupStorageUrl: backupUrl,
+    backupStorageDirectory: 'server-faults/backup',
+  });
   await installSstWindow(meta, 80_000);
-  const { token } = await createToken(meta.prisma, { name: 'server-faults', scope: 'admin' }, { actor: 'server-faults-suite' });
+  const { token } = await createToken(
+    meta.prisma,
+    { name: 'server-faults', scope: 'admin' },
+    { actor: 'server-faults-suite' },
+  );
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mbc-server-faults-'));
   const env = { DATABASE_URL: databaseUrl, CONSOLE_DATA_DIR: dataDir, CONSOLE_ADMIN_PASSWORD: 'server-faults-admin-1' };
   const a = new Server(await freePort(), env);
@@ -158,7 +200,12 @@ test('the console server under SIGTERM, SIGKILL and a second server racing it', 
       proxy.setMode({ delayMs: 25 });
       job = await apiA.call('POST', '/api/jobs', { remarks: `${signal} mid-job` });
       const id = job.json.job_id as string;
-      await expect.poll(async () => BigInt((await apiA.call('GET', `/api/jobs/${id}`)).json.bytesWritten ?? 0) > 8n * 1024n * 1024n, { timeout: 30_000 }).toBe(true);
+      await expect
+        .poll(
+          async () => BigInt((await apiA.call('GET', `/api/jobs/${id}`)).json.bytesWritten ?? 0) > 8n * 1024n * 1024n,
+          { timeout: 30_000 },
+        )
+        .toBe(true);
       const exitSeconds = await a.stop(signal);
       proxy.setMode('forward');
       proxy.cutAll();
@@ -173,7 +220,11 @@ test('the console server under SIGTERM, SIGKILL and a second server racing it', 
       const next = await apiA.call('POST', '/api/jobs', { remarks: `after ${signal}` });
       expect((await apiA.waitForJob(next.json.job_id)).status).toBe('SUCCEEDED');
       await checkInvariants(`${signal} mid-job`, apiA, meta, last);
-      record(`console server ${signal} mid-job, then restarted`, `exited in ${exitSeconds.toFixed(1)} s; the job ${row.state === 'FAILED' ? 'was FAILED at once' : `was reaped after the lease`}: ${ended.error}`, started);
+      record(
+        `console server ${signal} mid-job, then restarted`,
+        `exited in ${exitSeconds.toFixed(1)} s; the job ${row.state === 'FAILED' ? 'was FAILED at once' : `was reaped after the lease`}: ${ended.error}`,
+        started,
+      );
     }
 
     // Two servers on one meta store, racing.
@@ -182,7 +233,10 @@ test('the console server under SIGTERM, SIGKILL and a second server racing it', 
     let oneJobEachTime = 0;
     started = performance.now();
     for (let round = 0; round < rounds; round++) {
-      const [x, y] = await Promise.all([apiA.call('POST', '/api/jobs', { remarks: `race ${round} a` }), apiB.call('POST', '/api/jobs', { remarks: `race ${round} b` })]);
+      const [x, y] = await Promise.all([
+        apiA.call('POST', '/api/jobs', { remarks: `race ${round} a` }),
+        apiB.call('POST', '/api/jobs', { remarks: `race ${round} b` }),
+      ]);
       const statuses = [x.status, y.status].sort();
       expect(statuses, `round ${round}: one job starts, the other is refused`).toEqual([202, 409]);
       oneJobEachTime++;
@@ -190,20 +244,38 @@ test('the console server under SIGTERM, SIGKILL and a second server racing it', 
       expect((await apiA.waitForJob(winner.json.job_id)).status).toBe('SUCCEEDED');
     }
     await checkInvariants('racing starts', apiB, meta, last);
-    record(`two servers racing to start a job, ${rounds} rounds`, `exactly one job each round (${oneJobEachTime}/${rounds}), the other 409`, started);
+    record(
+      `two servers racing to start a job, ${rounds} rounds`,
+      `exactly one job each round (${oneJobEachTime}/${rounds}), the other 409`,
+      started,
+    );
 
     started = performance.now();
-    const ids = ((await apiA.call('GET', '/api/snapshots')).json.snapshot_metadata as { id: string }[]).map((s) => s.id);
+    const ids = ((await apiA.call('GET', '/api/snapshots')).json.snapshot_metadata as { id: string }[]).map(
+      (s) => s.id,
+    );
     let deletes = 0;
     for (const id of ids.slice(0, 6)) {
-      const [x, y] = await Promise.all([apiA.call('DELETE', `/api/snapshots/${id}`), apiB.call('DELETE', `/api/snapshots/${id}`)]);
-      expect([x.status, y.status].every((s) => s === 200 || s === 404), `delete ${id}: ${x.status} ${y.status}`).toBe(true);
+      const [x, y] = await Promise.all([
+        apiA.call('DELETE', `/api/snapshots/${id}`),
+        apiB.call('DELETE', `/api/snapshots/${id}`),
+      ]);
+      expect(
+        [x.status, y.status].every((s) => s === 200 || s === 404),
+        `delete ${id}: ${x.status} ${y.status}`,
+      ).toBe(true);
       deletes++;
     }
-    const after = ((await apiB.call('GET', '/api/snapshots')).json.snapshot_metadata as { id: string }[]).map((s) => s.id);
+    const after = ((await apiB.call('GET', '/api/snapshots')).json.snapshot_metadata as { id: string }[]).map(
+      (s) => s.id,
+    );
     expect(after).toEqual(ids.slice(6));
     await checkInvariants('racing deletes', apiA, meta, last);
-    record(`two servers deleting the same snapshot, ${deletes} rounds`, `each deleted once, the rest kept (${after.length} left)`, started);
+    record(
+      `two servers deleting the same snapshot, ${deletes} rounds`,
+      `each deleted once, the rest kept (${after.length} left)`,
+      started,
+    );
 
     started = performance.now();
     for (let round = 0; round < 4; round++) {
@@ -220,9 +292,15 @@ test('the console server under SIGTERM, SIGKILL and a second server racing it', 
       last.manifestId = 0n; // another location, its own manifest ids
       await checkInvariants(`config race ${round}`, apiA, meta, last);
     }
-    record('two servers changing the storage at once, 4 rounds', 'both agree on one location each round, and back it up', started);
+    record(
+      'two servers changing the storage at once, 4 rounds',
+      'both agree on one location each round, and back it up',
+      started,
+    );
   } finally {
-    console.log(`server fault suite: ${table.length} faults, each followed by the invariant checker\n${table.join('\n')}`);
+    console.log(
+      `server fault suite: ${table.length} faults, each followed by the invariant checker\n${table.join('\n')}`,
+    );
     for (const server of [a, b]) if (server.child && server.child.exitCode === null) await server.stop('SIGKILL');
     await proxy.close();
     await meta.close();

@@ -36,7 +36,10 @@ export async function setSystemParameter(target: Target, name: string, value: st
 
 /** Saves a screenshot; those of the first target go to docs/screenshots for the README. */
 export async function screenshot(page: Page, info: TestInfo, name: string): Promise<void> {
-  const file = info.project.name === 'sqlite-fs' ? path.join(import.meta.dirname, '..', 'docs', 'screenshots', `${name}.png`) : info.outputPath(`${name}.png`);
+  const file =
+    info.project.name === 'sqlite-fs'
+      ? path.join(import.meta.dirname, '..', 'docs', 'screenshots', `${name}.png`)
+      : info.outputPath(`${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
 }
 

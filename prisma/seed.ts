@@ -14,7 +14,12 @@ function count(name: string, value: string | undefined, fallback: number): numbe
 
 async function main() {
   const { values } = parseArgs({
-    options: { relations: { type: 'string' }, ssts: { type: 'string' }, 'backup-url': { type: 'string' }, 'backup-dir': { type: 'string' } },
+    options: {
+      relations: { type: 'string' },
+      ssts: { type: 'string' },
+      'backup-url': { type: 'string' },
+      'backup-dir': { type: 'string' },
+    },
     strict: true,
   });
   const relations = count('relations', values.relations, 60);
@@ -24,9 +29,18 @@ async function main() {
   const store = openMetaStore(url);
   try {
     const started = performance.now();
-    const result = await seedDemoCluster(store.prisma, { relations, ssts, backupStorageUrl: values['backup-url'], backupStorageDirectory: values['backup-dir'] });
+    const result = await seedDemoCluster(store.prisma, {
+      relations,
+      ssts,
+      backupStorageUrl: values['backup-url'],
+      backupStorageDirectory: values['backup-dir'],
+    });
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    console.log(result.seeded ? `seeded ${result.relations} relations and ${result.ssts} SSTs in ${seconds} s` : `meta store already holds a cluster (${result.relations} relations, ${result.ssts} SSTs): left as it is`);
+    console.log(
+      result.seeded
+        ? `seeded ${result.relations} relations and ${result.ssts} SSTs in ${seconds} s`
+        : `meta store already holds a cluster (${result.relations} relations, ${result.ssts} SSTs): left as it is`,
+    );
   } finally {
     await store.close();
   }

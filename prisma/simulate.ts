@@ -11,10 +11,19 @@ function count(name: string, value: string | undefined, fallback: number): numbe
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { steps: { type: 'string' }, relations: { type: 'string' }, flush: { type: 'string' }, compact: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    options: {
+      steps: { type: 'string' },
+      relations: { type: 'string' },
+      flush: { type: 'string' },
+      compact: { type: 'string' },
+    },
+    strict: true,
+  });
   const store = openMetaStore();
   try {
-    if ((await store.prisma.cluster.count()) === 0) throw new Error('the meta store holds no cluster: run `npm run seed` first');
+    if ((await store.prisma.cluster.count()) === 0)
+      throw new Error('the meta store holds no cluster: run `npm run seed` first');
     const steps = count('steps', values.steps, 1);
     for (let i = 0; i < steps; i++) {
       const step = await simulateStep(store.prisma, {
@@ -22,7 +31,9 @@ async function main() {
         flush: count('flush', values.flush, 3),
         compact: count('compact', values.compact, 4),
       });
-      console.log(`version ${step.versionId}: +${step.newRelations.length} relations, +${step.added.length} SSTs, -${step.removed.length} SSTs`);
+      console.log(
+        `version ${step.versionId}: +${step.newRelations.length} relations, +${step.added.length} SSTs, -${step.removed.length} SSTs`,
+      );
     }
   } finally {
     await store.close();

@@ -18,22 +18,39 @@ const committed = execFileSync('git', ['show', 'HEAD:prisma/schema.prisma'], { c
 const current = fs.readFileSync(path.join(projectRoot, 'prisma/schema.prisma'), 'utf8');
 const schemas = {
   sqlite: { old: committed, new: current, folder: 'prisma/migrations' },
-  postgresql: { old: derivePostgresSchema(committed), new: derivePostgresSchema(current), folder: 'prisma/postgresql/migrations' },
+  postgresql: {
+    old: derivePostgresSchema(committed),
+    new: derivePostgresSchema(current),
+    folder: 'prisma/postgresql/migrations',
+  },
 };
 for (const [kind, { old, new: next, folder }] of Object.entries(schemas)) {
   const from = path.join(tmp, `${kind}-old.prisma`);
   const to = path.join(tmp, `${kind}-new.prisma`);
   fs.writeFileSync(from, old);
   fs.writeFileSync(to, next);
-  const sql = execFileSync(process.execPath, [prismaCliPath, 'migrate', 'diff', '--from-schema-datamodel', from, '--to-schema-datamodel', to, '--script'], {
-    cwd: projectRoot,
-    env: prismaCliEnv(),
-    encoding: 'utf8',
-  });
-  const existing = fs.readdirSync(path.join(projectRoot, folder)).filter((d) => /^\d{4}_/.test(d)).sort();
+  const sql = execFileSync(
+    process.execPath,
+    [prismaCliPath, 'migrate', 'diff', '--from-schema-datamodel', from, '--to-schema-datamodel', to, '--script'],
+    {
+      cwd: projectRoot,
+      env: prismaCliEnv(),
+      encoding: 'utf8',
+    },
+  );
+  const existing = fs
+    .readdirSync(path.join(projectRoot, folder))
+    .filter((d) => /^\d{4}_/.test(d))
+    .sort();
   const number = String(existing.length + 1).padStart(4, '0');
   const dir = path.join(projectRoot, folder, `${number}_${name}`);
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'migration.sql'), sql.split('\n').filter((l) => !l.startsWith('Loaded Prisma config')).join('\n'));
+  fs.writeFileSync(
+    path.join(dir, 'migration.sql'),
+    sql
+      .split('\n')
+      .filter((l) => !l.startsWith('Loaded Prisma config'))
+      .join('\n'),
+  );
   console.log(`wrote ${path.relative(projectRoot, dir)}/migration.sql`);
 }

@@ -12,5 +12,9 @@ const derived = path.join(root, 'prisma/postgresql/schema.prisma');
 fs.mkdirSync(path.dirname(derived), { recursive: true });
 fs.writeFileSync(derived, derivePostgresSchema(fs.readFileSync(canonical, 'utf8')));
 for (const schema of [canonical, derived]) {
-  execFileSync(process.execPath, [prismaCliPath, 'generate', '--schema', schema], { stdio: 'inherit', env: prismaCliEnv(), cwd: root });
+  execFileSync(process.execPath, [prismaCliPath, 'generate', '--schema', schema], {
+    stdio: 'inherit',
+    env: prismaCliEnv(),
+    cwd: root,
+  });
 }

@@ -26,6 +26,34 @@ fail_setup() {
 
 [[ -d node_modules ]] || npm install --no-audit --no-fund || fail_setup "npm install"
 
+# Temporary directories the tests make (meta stores, fs:// stores) go where cleanup removes them.
+export TMPDIR=$WORK/tmp
+mkdir -p "$TMPDIR"
+# fs:// stores of the tests live there too, and the demo cluster's Hummock store under ./data.
+export FS_STORAGE_ROOTS=$WORK:$ROOT/data
+
+# The checks that need no service come first, so a type error, a lint finding or a unit failure
+# is named in seconds instead of after the browser suite.
+checks_failed=()
+log "typecheck (tsc)"
+npx tsc --noEmit || checks_failed+=(typecheck)
+log "lint and format (biome)"
+npx biome check . || checks_failed+=(lint)
+log "unit tests (no services)"
+mapfile -t unit_files < <(bash scripts/test-unit.sh --list)
+node --import tsx --test --test-reporter=tap "${unit_files[@]}" 2>&1 | tee "$WORK/unit-tests.tap"
+unit_pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$WORK/unit-tests.tap" | tail -1)
+unit_fail=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$WORK/unit-tests.tap" | tail -1)
+[[ ${unit_fail:-1} == 0 && -n $unit_pass ]] || checks_failed+=(unit)
+if ((${#checks_failed[@]} > 0)); then
+  echo "failed before the full suite: ${checks_failed[*]}" >&2
+  echo
+  checks_fail=${#checks_failed[@]}
+  [[ " ${checks_failed[*]} " == *" unit "* && ${unit_fail:-0} -gt 1 ]] && checks_fail=$((checks_fail - 1 + unit_fail))
+  echo "${unit_pass:-0} passed, $checks_fail failed"
+  exit 1
+fi
+
 if [[ ! -x /usr/bin/chromium ]]; then
   log "installing Debian's Chromium for the browser tests"
   { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; } >&2 || fail_setup "installing chromium"
@@ -41,17 +69,12 @@ export TEST_SQLITE_TEMPLATE=$WORK/template.db
 DATABASE_URL=${PG_URL%/*}/mbc_template node --import tsx scripts/migrate.ts || fail_setup "migrating the PostgreSQL template"
 DATABASE_URL=file:$TEST_SQLITE_TEMPLATE node --import tsx scripts/migrate.ts || fail_setup "migrating the SQLite template"
 
-passed=0
+passed=$unit_pass
 failed=0
 
-# Temporary directories the tests make (meta stores, fs:// stores) go where cleanup removes them.
-export TMPDIR=$WORK/tmp
-mkdir -p "$TMPDIR"
-# fs:// stores of the tests live there too, and the demo cluster's Hummock store under ./data.
-export FS_STORAGE_ROOTS=$WORK:$ROOT/data
 
-log "unit and integration tests (node --test): SQLite, PostgreSQL, fs://, memory, S3"
-mapfile -t test_files < <(find lib test -name '*.test.ts' -not -path '*/generated/*' | sort)
+log "integration tests (node --test): SQLite, PostgreSQL, fs://, S3"
+mapfile -t test_files < <(find lib test -name '*.test.ts' -not -path '*/generated/*' | sort | grep -vxFf <(printf '%s\n' "${unit_files[@]}"))
 node --import tsx --test --test-reporter=tap --test-timeout=180000 "${test_files[@]}" 2>&1 | tee "$WORK/node-tests.tap"
 node_pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$WORK/node-tests.tap" | tail -1)
 node_fail=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$WORK/node-tests.tap" | tail -1)

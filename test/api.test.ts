@@ -30,20 +30,29 @@ type Handler<P> = (request: Request, context: { params: Promise<P> }) => Promise
 process.env.CONSOLE_ORIGIN = 'http://console.test';
 let token = '';
 
-async function call<P = Record<string, never>>(handler: Handler<P>, options: { method?: string; path?: string; body?: unknown; rawBody?: string; params?: P } = {}) {
+async function call<P = Record<string, never>>(
+  handler: Handler<P>,
+  options: { method?: string; path?: string; body?: unknown; rawBody?: string; params?: P } = {},
+) {
   const headers: Record<string, string> = { authorization: `Bearer ${token}` };
   const init: RequestInit = { method: options.method ?? 'GET', headers };
   if (options.body !== undefined || options.rawBody !== undefined) {
     init.body = options.rawBody ?? JSON.stringify(options.body);
     headers['content-type'] = 'application/json';
   }
-  const response = await handler(new Request(`http://console.test${options.path ?? '/'}`, init), { params: Promise.resolve((options.params ?? {}) as P) });
+  const response = await handler(new Request(`http://console.test${options.path ?? '/'}`, init), {
+    params: Promise.resolve((options.params ?? {}) as P),
+  });
   return response;
 }
 
 async function json<P = Record<string, never>>(handler: Handler<P>, options: Parameters<typeof call<P>>[1] = {}) {
   const response = await call(handler, options);
-  return { status: response.status, body: (await response.json()) as any, requestId: response.headers.get('x-request-id') };
+  return {
+    status: response.status,
+    body: (await response.json()) as any,
+    requestId: response.headers.get('x-request-id'),
+  };
 }
 
 async function waitUntilDone(id: string) {
@@ -54,12 +63,19 @@ async function waitUntilDone(id: string) {
   }
 }
 
-for (const [kind, storage] of [['sqlite', 'fs'], ['postgresql', 's3']] as const) {
+for (const [kind, storage] of [
+  ['sqlite', 'fs'],
+  ['postgresql', 's3'],
+] as const) {
   describe(`JSON API: ${kind} + ${storage}`, () => {
     let backupUrl: string;
     before(async () => {
       backupUrl = storage === 'fs' ? `fs://${freshDirectory()}` : await freshBucketUrl();
-      const meta = await seededMetaStore(kind, { url: backupUrl, directory: 'hummock_001/backup' }, { relations: 10, ssts: 40 });
+      const meta = await seededMetaStore(
+        kind,
+        { url: backupUrl, directory: 'hummock_001/backup' },
+        { relations: 10, ssts: 40 },
+      );
       process.env.DATABASE_URL = meta.url;
       token = (await createToken(meta.prisma, { name: 'test-admin', scope: 'admin' }, { actor: 'test' })).token;
       await meta.close();
@@ -86,7 +102,10 @@ for (const [kind, storage] of [['sqlite', 'fs'], ['postgresql', 's3']] as const)
       assert.deepEqual((await json(snapshot.GET, { params: { id: '1' } })).body, entry);
 
       const list = await json(jobs.GET, { path: '/api/jobs?limit=5' });
-      assert.deepEqual(list.body.jobs.map((j: { id: string }) => j.id), ['1']);
+      assert.deepEqual(
+        list.body.jobs.map((j: { id: string }) => j.id),
+        ['1'],
+      );
     });
 
     it('streams the snapshot file for download', async () => {
@@ -107,7 +126,10 @@ for (const [kind, storage] of [['sqlite', 'fs'], ['postgresql', 's3']] as const)
       assert.equal(second.body.items.length, 25);
       assert.equal(second.body.next, null);
       const pinnedId = first.body.items[3].objectId;
-      const gcAnswer = await json(gc.POST, { method: 'POST', body: { candidates: [pinnedId, '18446744073709551615'] } });
+      const gcAnswer = await json(gc.POST, {
+        method: 'POST',
+        body: { candidates: [pinnedId, '18446744073709551615'] },
+      });
       assert.deepEqual(gcAnswer.body, { deletable: ['18446744073709551615'] });
       const csv = await (await call(pinnedCsv.GET)).text();
       const lines = csv.trimEnd().split('\n');
@@ -120,7 +142,10 @@ for (const [kind, storage] of [['sqlite', 'fs'], ['postgresql', 's3']] as const)
     });
 
     it('takes ids beyond 2^53 sent as JSON numbers exactly, never rounded to another id', async () => {
-      const gcAnswer = await json(gc.POST, { method: 'POST', rawBody: '{"candidates":[9007199254742491, 18446744073709551615]}' });
+      const gcAnswer = await json(gc.POST, {
+        method: 'POST',
+        rawBody: '{"candidates":[9007199254742491, 18446744073709551615]}',
+      });
       assert.equal(gcAnswer.status, 200);
       assert.deepEqual(gcAnswer.body, { deletable: ['9007199254742491', '18446744073709551615'] });
       const deleted = await json(deleteMany.POST, { method: 'POST', rawBody: '{"ids":[9007199254740993]}' });
@@ -131,7 +156,12 @@ for (const [kind, storage] of [['sqlite', 'fs'], ['postgresql', 's3']] as const)
     });
 
     it('keeps fs:// storage inside FS_STORAGE_ROOTS: /etc, / and /proc are refused at once, writing nothing', async () => {
-      for (const [url, directory] of [['fs:///etc', 'x'], ['fs:///', 'etc/ssh'], ['fs:///proc/self', 'x'], [`fs://${process.env.TMPDIR}/../../../etc`, 'x']] as const) {
+      for (const [url, directory] of [
+        ['fs:///etc', 'x'],
+        ['fs:///', 'etc/ssh'],
+        ['fs:///proc/self', 'x'],
+        [`fs://${process.env.TMPDIR}/../../../etc`, 'x'],
+      ] as const) {
         const probed = await json(probe.POST, { method: 'POST', body: { url, directory } });
         assert.equal(probed.status, 400, url);
         assert.equal(probed.body.error.code, 'INVALID_CONFIG');
@@ -144,10 +174,20 @@ for (const [kind, storage] of [['sqlite', 'fs'], ['postgresql', 's3']] as const)
 
     it('takes JSON bodies only, of at most 1 MiB', async () => {
       const form = await call(jobs.POST, { method: 'POST' });
-      const plain = await jobs.POST(new Request('http://console.test/api/jobs', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain' }, body: '{}' }), { params: Promise.resolve({}) });
+      const plain = await jobs.POST(
+        new Request('http://console.test/api/jobs', {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain' },
+          body: '{}',
+        }),
+        { params: Promise.resolve({}) },
+      );
       assert.equal(plain.status, 415);
       assert.equal(form.status, 415, 'no content type at all');
-      const huge = await json(deleteMany.POST, { method: 'POST', rawBody: JSON.stringify({ ids: ['1'], padding: 'x'.repeat(1024 * 1024) }) });
+      const huge = await json(deleteMany.POST, {
+        method: 'POST',
+        rawBody: JSON.stringify({ ids: ['1'], padding: 'x'.repeat(1024 * 1024) }),
+      });
       assert.equal(huge.status, 413);
       assert.equal(huge.body.error.code, 'PAYLOAD_TOO_LARGE');
     });
@@ -158,7 +198,10 @@ for (const [kind, storage] of [['sqlite', 'fs'], ['postgresql', 's3']] as const)
         assert.equal((await json(job.GET, { params: { id } })).status, 404, `job ${id}`);
         assert.equal((await json(cancel.POST, { method: 'POST', params: { id } })).status, 404, `cancel ${id}`);
       }
-      const loneSurrogate = await json(jobs.POST, { method: 'POST', rawBody: '{"remarks":"before \\ud800 the upgrade"}' });
+      const loneSurrogate = await json(jobs.POST, {
+        method: 'POST',
+        rawBody: '{"remarks":"before \\ud800 the upgrade"}',
+      });
       assert.equal(loneSurrogate.status, 400);
       assert.equal(loneSurrogate.body.error.message, 'remarks: remarks must be valid Unicode text');
       const badId = await json(job.GET, { params: { id: '-1' } });
@@ -197,7 +240,10 @@ for (const [kind, storage] of [['sqlite', 'fs'], ['postgresql', 's3']] as const)
       const bad = await json(config.POST, { method: 'POST', body: { url: 'gcs://bucket' } });
       assert.equal(bad.status, 400);
       assert.equal(bad.body.error.code, 'INVALID_CONFIG');
-      const unreachable = await json(config.POST, { method: 'POST', body: { url: 'minio://k:hunter2@127.0.0.1:1/bucket' } });
+      const unreachable = await json(config.POST, {
+        method: 'POST',
+        body: { url: 'minio://k:hunter2@127.0.0.1:1/bucket' },
+      });
       assert.equal(unreachable.status, 400, 'a location that cannot be used is bad input, not an outage');
       assert.equal(unreachable.body.error.code, 'INVALID_CONFIG');
       assert.doesNotMatch(JSON.stringify(unreachable.body), /hunter2/);
@@ -205,12 +251,18 @@ for (const [kind, storage] of [['sqlite', 'fs'], ['postgresql', 's3']] as const)
       assert.equal(blank.status, 400);
       assert.deepEqual((await json(config.GET)).body, before.body);
 
-      assert.equal((await json(probe.POST, { method: 'POST', body: { url: backupUrl, directory: 'probe' } })).status, 200);
+      assert.equal(
+        (await json(probe.POST, { method: 'POST', body: { url: backupUrl, directory: 'probe' } })).status,
+        200,
+      );
       const moved = await json(config.POST, { method: 'POST', body: { directory: 'other/backup' } });
       assert.equal(moved.status, 200);
       assert.equal(moved.body.snapshots, 0);
       assert.equal((await json(snapshots.GET)).body.snapshot_metadata.length, 0);
-      assert.equal((await json(config.POST, { method: 'POST', body: { directory: 'hummock_001/backup' } })).body.snapshots, 1);
+      assert.equal(
+        (await json(config.POST, { method: 'POST', body: { directory: 'hummock_001/backup' } })).body.snapshots,
+        1,
+      );
       assert.deepEqual((await json(storageHealth.GET)).body, { storage: { ok: true } });
       assert.deepEqual((await json(health.GET)).body, { ok: true });
     });

@@ -24,11 +24,21 @@ import { freshDirectory, freshMetaStoreUrls } from './support/services.ts';
 const ORIGIN = 'http://console.test';
 const origins: ConsoleOrigins = { hosts: ['console.test'], https: false, origins: [] };
 const policy = sessionPolicy({ CONSOLE_SESSION_IDLE_MINUTES: '60', CONSOLE_SESSION_MAX_HOURS: '12' });
-const by = (actor = 'test'): PendingAudit => ({ actor, address: '192.0.2.1', userAgent: 'auth.test', requestId: 'req-1' });
+const by = (actor = 'test'): PendingAudit => ({
+  actor,
+  address: '192.0.2.1',
+  userAgent: 'auth.test',
+  requestId: 'req-1',
+});
 /** An audit context whose row the database refuses: the change it goes with must roll back. */
 const poisoned = (): PendingAudit => ({ actor: 'test', requestId: 42 as unknown as string });
 
-async function signIn(auth: ConsoleAuth, username: string, password: string, address = '198.51.100.7'): Promise<{ status: number; cookie: string | null; body: any }> {
+async function signIn(
+  auth: ConsoleAuth,
+  username: string,
+  password: string,
+  address = '198.51.100.7',
+): Promise<{ status: number; cookie: string | null; body: any }> {
   const response = await auth.handler(
     new Request(`${ORIGIN}/api/auth/sign-in/username`, {
       method: 'POST',
@@ -37,7 +47,11 @@ async function signIn(auth: ConsoleAuth, username: string, password: string, add
     }),
   );
   const cookie = response.headers.getSetCookie().find((c) => c.startsWith('mbc.session_token='));
-  return { status: response.status, cookie: cookie ? cookie.split(';')[0]! : null, body: await response.json().catch(() => null) };
+  return {
+    status: response.status,
+    cookie: cookie ? cookie.split(';')[0]! : null,
+    body: await response.json().catch(() => null),
+  };
 }
 
 const cookieHeaders = (cookie: string) => new Headers({ cookie, host: 'console.test' });
@@ -45,7 +59,14 @@ const cookieHeaders = (cookie: string) => new Headers({ cookie, host: 'console.t
 /** Every text value in the console's tables and the audit log, to look for a secret in clear. */
 async function everyStoredText(meta: MetaStore): Promise<string> {
   const p = meta.prisma;
-  const rows = await Promise.all([p.consoleUser.findMany(), p.consoleAccount.findMany(), p.consoleSession.findMany(), p.consoleApiToken.findMany(), p.auditEvent.findMany(), p.consoleVerification.findMany()]);
+  const rows = await Promise.all([
+    p.consoleUser.findMany(),
+    p.consoleAccount.findMany(),
+    p.consoleSession.findMany(),
+    p.consoleApiToken.findMany(),
+    p.auditEvent.findMany(),
+    p.consoleVerification.findMany(),
+  ]);
   return JSON.stringify(rows, (_, v) => (typeof v === 'bigint' ? v.toString() : v));
 }
 
@@ -74,7 +95,10 @@ for (const { kind, url } of await freshMetaStoreUrls()) {
       assert.equal(right.status, 200);
       assert.ok(right.cookie);
       const resolved = await resolveActor(cookieHeaders(right.cookie!), { auth, prisma: meta.prisma, policy });
-      assert.deepEqual(resolved.actor && { name: resolved.actor.name, role: resolved.actor.role, kind: resolved.actor.kind }, { name: 'alice', role: 'operator', kind: 'user' });
+      assert.deepEqual(
+        resolved.actor && { name: resolved.actor.name, role: resolved.actor.role, kind: resolved.actor.kind },
+        { name: 'alice', role: 'operator', kind: 'user' },
+      );
       const audit = await listAuditEvents(meta.prisma, { action: 'auth.sign-in' });
       assert.deepEqual(
         audit.map((e) => [e.actor, e.result, e.address]),
@@ -111,22 +135,29 @@ for (const { kind, url } of await freshMetaStoreUrls()) {
       const idle = await signIn(auth, 'carol', password);
       const start = Date.now();
       const at = (minutes: number) => new Date(start + minutes * 60_000);
-      const resolveAt = (cookie: string, minutes: number) => resolveActor(cookieHeaders(cookie), { auth, prisma: meta.prisma, policy, now: at(minutes) });
+      const resolveAt = (cookie: string, minutes: number) =>
+        resolveActor(cookieHeaders(cookie), { auth, prisma: meta.prisma, policy, now: at(minutes) });
       // Used every 50 minutes, it lives on; then 61 minutes without use end it.
       assert.ok((await resolveAt(idle.cookie!, 50)).actor);
       assert.ok((await resolveAt(idle.cookie!, 100)).actor);
       assert.deepEqual(await resolveAt(idle.cookie!, 162), { actor: null, refusal: 'session-idle' });
-      assert.deepEqual(await resolveAt(idle.cookie!, 163), { actor: null, refusal: 'none' }, 'the ended session is gone');
+      assert.deepEqual(
+        await resolveAt(idle.cookie!, 163),
+        { actor: null, refusal: 'none' },
+        'the ended session is gone',
+      );
 
       const busy = await signIn(auth, 'carol', password);
-      for (let minutes = 50; minutes < 12 * 60; minutes += 50) assert.ok((await resolveAt(busy.cookie!, minutes)).actor, `in use at ${minutes} min`);
+      for (let minutes = 50; minutes < 12 * 60; minutes += 50)
+        assert.ok((await resolveAt(busy.cookie!, minutes)).actor, `in use at ${minutes} min`);
       const late = await resolveAt(busy.cookie!, 12 * 60 + 1);
       assert.equal(late.actor, null);
     });
 
     it('locks a user name after repeated failures, whatever the address', async () => {
       const { password } = await createUser(meta.prisma, { username: 'dave', role: 'viewer' }, by());
-      for (let i = 0; i < USER_SIGN_IN_LIMIT.failures; i++) assert.equal((await signIn(auth, 'dave', `guess-number-${i}`, `203.0.113.${i}`)).status, 401);
+      for (let i = 0; i < USER_SIGN_IN_LIMIT.failures; i++)
+        assert.equal((await signIn(auth, 'dave', `guess-number-${i}`, `203.0.113.${i}`)).status, 401);
       const locked = await signIn(auth, 'dave', password, '203.0.113.99');
       assert.equal(locked.status, 429);
       assert.equal(locked.cookie, null);
@@ -141,10 +172,15 @@ for (const { kind, url } of await freshMetaStoreUrls()) {
     it('limits sign-in attempts per address, whatever the user name', async () => {
       const address = '203.0.113.250';
       const statuses: number[] = [];
-      for (let i = 0; i < 31; i++) statuses.push((await signIn(auth, `nobody${i}`, 'wrong-password-here', address)).status);
+      for (let i = 0; i < 31; i++)
+        statuses.push((await signIn(auth, `nobody${i}`, 'wrong-password-here', address)).status);
       assert.deepEqual(statuses.slice(0, 30), Array(30).fill(401));
       assert.equal(statuses[30], 429);
-      assert.equal((await signIn(auth, 'nobody99', 'wrong-password-here', '203.0.113.251')).status, 401, 'another address is not limited');
+      assert.equal(
+        (await signIn(auth, 'nobody99', 'wrong-password-here', '203.0.113.251')).status,
+        401,
+        'another address is not limited',
+      );
     });
 
     it('stores API tokens only as hashes; a revoked or expired token is refused and its use audited', async () => {
@@ -158,19 +194,30 @@ for (const { kind, url } of await freshMetaStoreUrls()) {
       assert.ok((await meta.prisma.consoleApiToken.findUniqueOrThrow({ where: { name: 'gc' } })).last_used_at);
       assert.deepEqual(await checkToken(meta.prisma, `${token}x`), { ok: false, name: null, reason: 'unknown' });
 
-      const short = await createToken(meta.prisma, { name: 'short', scope: 'admin', expiresInMs: 60_000 }, by('admin'), now);
-      assert.deepEqual(await checkToken(meta.prisma, short.token, new Date(now.getTime() + 61_000)), { ok: false, name: 'short', reason: 'expired' });
+      const short = await createToken(
+        meta.prisma,
+        { name: 'short', scope: 'admin', expiresInMs: 60_000 },
+        by('admin'),
+        now,
+      );
+      assert.deepEqual(await checkToken(meta.prisma, short.token, new Date(now.getTime() + 61_000)), {
+        ok: false,
+        name: 'short',
+        reason: 'expired',
+      });
 
       await revokeToken(meta.prisma, 'gc', by('admin'));
       const headers = new Headers({ authorization: `Bearer ${token}`, host: 'console.test' });
-      assert.deepEqual(await resolveActor(headers, { auth, prisma: meta.prisma, policy }), { actor: null, refusal: 'token-revoked', tokenName: 'gc' });
-      await assert.rejects(
-        createToken(meta.prisma, { name: 'short', scope: 'read' }, by('admin')),
-        (e) => isBackupError(e, 'CONFLICT'),
+      assert.deepEqual(await resolveActor(headers, { auth, prisma: meta.prisma, policy }), {
+        actor: null,
+        refusal: 'token-revoked',
+        tokenName: 'gc',
+      });
+      await assert.rejects(createToken(meta.prisma, { name: 'short', scope: 'read' }, by('admin')), (e) =>
+        isBackupError(e, 'CONFLICT'),
       );
-      await assert.rejects(
-        createToken(meta.prisma, { name: 'bad name!', scope: 'read' }, by('admin')),
-        (e) => isBackupError(e, 'INVALID_INPUT'),
+      await assert.rejects(createToken(meta.prisma, { name: 'bad name!', scope: 'read' }, by('admin')), (e) =>
+        isBackupError(e, 'INVALID_INPUT'),
       );
     });
 
@@ -180,23 +227,38 @@ for (const { kind, url } of await freshMetaStoreUrls()) {
       await assert.rejects(createToken(meta.prisma, { name: 'ghost', scope: 'admin' }, poisoned()));
       assert.equal(await meta.prisma.consoleApiToken.count({ where: { name: 'ghost' } }), 0);
       await assert.rejects(setUserRole(meta.prisma, 'alice', 'admin', poisoned()));
-      assert.equal((await meta.prisma.consoleUser.findUniqueOrThrow({ where: { username: 'alice' } })).role, 'operator');
-      const hashBefore = (await meta.prisma.consoleAccount.findFirstOrThrow({ where: { user: { username: 'alice' } } })).password;
+      assert.equal(
+        (await meta.prisma.consoleUser.findUniqueOrThrow({ where: { username: 'alice' } })).role,
+        'operator',
+      );
+      const hashBefore = (await meta.prisma.consoleAccount.findFirstOrThrow({ where: { user: { username: 'alice' } } }))
+        .password;
       await assert.rejects(resetPassword(meta.prisma, 'alice', poisoned()));
-      assert.equal((await meta.prisma.consoleAccount.findFirstOrThrow({ where: { user: { username: 'alice' } } })).password, hashBefore);
+      assert.equal(
+        (await meta.prisma.consoleAccount.findFirstOrThrow({ where: { user: { username: 'alice' } } })).password,
+        hashBefore,
+      );
 
       // And the other way round: a change that commits has exactly one ok row with it.
       const audit = by('admin');
       await setUserRole(meta.prisma, 'alice', 'viewer', audit);
       assert.equal(audit.recorded, true);
       const [row] = await listAuditEvents(meta.prisma, { action: 'user.set-role', limit: 1 });
-      assert.deepEqual([row!.actor, row!.target, row!.result, row!.address, row!.requestId], ['admin', 'alice (operator -> viewer)', 'ok', '192.0.2.1', 'req-1']);
+      assert.deepEqual(
+        [row!.actor, row!.target, row!.result, row!.address, row!.requestId],
+        ['admin', 'alice (operator -> viewer)', 'ok', '192.0.2.1', 'req-1'],
+      );
     });
 
     it('starts a backup job, cancels it and changes the storage in the same transaction as their audit rows', async () => {
       const store = openMetaStore(url);
       const backupDir = freshDirectory();
-      await seedDemoCluster(store.prisma, { relations: 5, ssts: 10, backupStorageUrl: `fs://${backupDir}`, backupStorageDirectory: 'backup' });
+      await seedDemoCluster(store.prisma, {
+        relations: 5,
+        ssts: 10,
+        backupStorageUrl: `fs://${backupDir}`,
+        backupStorageDirectory: 'backup',
+      });
       const manager = new BackupManager({ meta: store });
       try {
         await assert.rejects(manager.startBackupJob({ detach: true, audit: poisoned() }));
@@ -216,7 +278,10 @@ for (const { kind, url } of await freshMetaStoreUrls()) {
         assert.deepEqual(await readBackupStorageParams(store.prisma), before);
         await manager.setConfig({ directory: 'elsewhere' }, { ...by('admin'), action: 'storage.set' });
         assert.equal((await readBackupStorageParams(store.prisma)).directory, 'elsewhere');
-        assert.equal((await listAuditEvents(store.prisma, { action: 'storage.set' }))[0]!.target, `fs://${backupDir} elsewhere`);
+        assert.equal(
+          (await listAuditEvents(store.prisma, { action: 'storage.set' }))[0]!.target,
+          `fs://${backupDir} elsewhere`,
+        );
       } finally {
         await manager.close({ cancelRunning: true });
         await store.close();
@@ -228,7 +293,8 @@ for (const { kind, url } of await freshMetaStoreUrls()) {
       assert.ok(count > 0);
       await assert.rejects(meta.prisma.auditEvent.updateMany({ data: { result: 'ok' } }), /append-only/);
       await assert.rejects(meta.prisma.auditEvent.deleteMany({}), /append-only/);
-      if (kind === 'postgresql') await assert.rejects(meta.prisma.$executeRawUnsafe('TRUNCATE audit_event'), /append-only/);
+      if (kind === 'postgresql')
+        await assert.rejects(meta.prisma.$executeRawUnsafe('TRUNCATE audit_event'), /append-only/);
       assert.equal(await meta.prisma.auditEvent.count(), count);
     });
 
@@ -237,15 +303,26 @@ for (const { kind, url } of await freshMetaStoreUrls()) {
       const dataDir = path.join(freshDirectory(), 'data');
       const printed: string[] = [];
       try {
-        assert.deepEqual(await ensureFirstAdmin(fresh.prisma, { CONSOLE_DATA_DIR: dataDir }, (line) => printed.push(line)), { created: true });
+        assert.deepEqual(
+          await ensureFirstAdmin(fresh.prisma, { CONSOLE_DATA_DIR: dataDir }, (line) => printed.push(line)),
+          { created: true },
+        );
         const file = path.join(dataDir, 'admin-password');
         const password = fs.readFileSync(file, 'utf8').trim();
         assert.equal(fs.statSync(file).mode & 0o777, 0o600);
         assert.ok(printed.join('\n').includes(password), 'the password is printed once');
-        const freshAuth = createConsoleAuth({ meta: fresh, secret: 'a-test-secret-of-at-least-thirty-two-characters', origins, policy });
+        const freshAuth = createConsoleAuth({
+          meta: fresh,
+          secret: 'a-test-secret-of-at-least-thirty-two-characters',
+          origins,
+          policy,
+        });
         const session = await signIn(freshAuth, 'admin', password);
         assert.equal(session.status, 200);
-        assert.deepEqual(await ensureFirstAdmin(fresh.prisma, { CONSOLE_DATA_DIR: dataDir }, (line) => printed.push(line)), { created: false });
+        assert.deepEqual(
+          await ensureFirstAdmin(fresh.prisma, { CONSOLE_DATA_DIR: dataDir }, (line) => printed.push(line)),
+          { created: false },
+        );
         assert.equal(printed.length, 1);
         // Once the admin chose a password, the printed one's file goes.
         process.env.CONSOLE_DATA_DIR = dataDir;
@@ -254,7 +331,11 @@ for (const { kind, url } of await freshMetaStoreUrls()) {
             new Request(`${ORIGIN}/api/auth/change-password`, {
               method: 'POST',
               headers: { 'content-type': 'application/json', origin: ORIGIN, cookie: session.cookie! },
-              body: JSON.stringify({ currentPassword: password, newPassword: 'a-password-of-my-own', revokeOtherSessions: true }),
+              body: JSON.stringify({
+                currentPassword: password,
+                newPassword: 'a-password-of-my-own',
+                revokeOtherSessions: true,
+              }),
             }),
           );
           assert.equal(changed.status, 200);
@@ -263,17 +344,29 @@ for (const { kind, url } of await freshMetaStoreUrls()) {
         }
         assert.ok(!fs.existsSync(file));
         assert.equal((await signIn(freshAuth, 'admin', 'a-password-of-my-own')).status, 200);
-        assert.deepEqual((await listAuditEvents(fresh.prisma, { action: 'auth.change-password' })).map((e) => [e.actor, e.result]), [['admin', 'ok']]);
+        assert.deepEqual(
+          (await listAuditEvents(fresh.prisma, { action: 'auth.change-password' })).map((e) => [e.actor, e.result]),
+          [['admin', 'ok']],
+        );
       } finally {
         await fresh.close();
       }
       const configured = openMetaStore((await freshMetaStoreUrls()).find((s) => s.kind === kind)!.url);
       try {
         const quiet: string[] = [];
-        await ensureFirstAdmin(configured.prisma, { CONSOLE_DATA_DIR: dataDir + '2', CONSOLE_ADMIN_PASSWORD: 'chosen-by-the-operator' }, (line) => quiet.push(line));
+        await ensureFirstAdmin(
+          configured.prisma,
+          { CONSOLE_DATA_DIR: `${dataDir}2`, CONSOLE_ADMIN_PASSWORD: 'chosen-by-the-operator' },
+          (line) => quiet.push(line),
+        );
         assert.ok(!quiet.join('\n').includes('chosen-by-the-operator'));
-        assert.ok(!fs.existsSync(path.join(dataDir + '2', 'admin-password')));
-        const configuredAuth = createConsoleAuth({ meta: configured, secret: 'a-test-secret-of-at-least-thirty-two-characters', origins, policy });
+        assert.ok(!fs.existsSync(path.join(`${dataDir}2`, 'admin-password')));
+        const configuredAuth = createConsoleAuth({
+          meta: configured,
+          secret: 'a-test-secret-of-at-least-thirty-two-characters',
+          origins,
+          policy,
+        });
         assert.equal((await signIn(configuredAuth, 'admin', 'chosen-by-the-operator')).status, 200);
       } finally {
         await configured.close();
@@ -290,8 +383,15 @@ for (const { kind, url } of await freshMetaStoreUrls()) {
       assert.equal((await ctl('user', 'add', 'frank', '--role', 'viewer')).code, 1, 'a second frank is refused');
       assert.equal((await ctl('user', 'add', 'grace')).code, 2, '--role is needed');
       assert.equal((await ctl('user', 'add', 'x!', '--role', 'viewer')).code, 1);
-      const users = JSON.parse((await ctl('user', 'list', '--json')).stdout) as { username: string; role: string; disabled: boolean }[];
-      assert.deepEqual(users.find((u) => u.username === 'frank'), { ...users.find((u) => u.username === 'frank'), role: 'operator', disabled: false });
+      const users = JSON.parse((await ctl('user', 'list', '--json')).stdout) as {
+        username: string;
+        role: string;
+        disabled: boolean;
+      }[];
+      assert.deepEqual(
+        users.find((u) => u.username === 'frank'),
+        { ...users.find((u) => u.username === 'frank'), role: 'operator', disabled: false },
+      );
       assert.equal((await ctl('user', 'disable', 'frank')).code, 0);
       assert.notEqual((await signIn(auth, 'frank', password)).status, 200);
       assert.equal((await ctl('user', 'enable', 'frank')).code, 0);
@@ -307,14 +407,23 @@ for (const { kind, url } of await freshMetaStoreUrls()) {
       assert.deepEqual(await checkToken(meta.prisma, token), { ok: true, name: 'ci-token', role: 'operator' });
       assert.equal((await ctl('token', 'create', '--name', 'x', '--scope', 'root')).code, 1);
       assert.equal((await ctl('token', 'create', '--name', 'y', '--scope', 'read', '--expires-in', 'soon')).code, 1);
-      const listed = JSON.parse((await ctl('token', 'list', '--json')).stdout) as { name: string; scope: string; revokedAt: string | null }[];
+      const listed = JSON.parse((await ctl('token', 'list', '--json')).stdout) as {
+        name: string;
+        scope: string;
+        revokedAt: string | null;
+      }[];
       assert.equal(listed.find((t) => t.name === 'ci-token')?.scope, 'operate');
       assert.ok(!JSON.stringify(listed).includes(token));
       assert.equal((await ctl('token', 'revoke', 'ci-token')).code, 0);
       assert.equal((await ctl('token', 'revoke', 'ci-token')).code, 1);
       assert.deepEqual(await checkToken(meta.prisma, token), { ok: false, name: 'ci-token', reason: 'revoked' });
 
-      const audit = JSON.parse((await ctl('audit', '--limit', '200', '--json')).stdout) as { actor: string; action: string; result: string; target: string }[];
+      const audit = JSON.parse((await ctl('audit', '--limit', '200', '--json')).stdout) as {
+        actor: string;
+        action: string;
+        result: string;
+        target: string;
+      }[];
       const mine = audit.filter((e) => e.actor.startsWith('cli:')).map((e) => `${e.action} ${e.result}`);
       assert.deepEqual(mine.reverse(), [
         'user.create ok',
@@ -330,7 +439,10 @@ for (const { kind, url } of await freshMetaStoreUrls()) {
         'token.revoke ok',
         'token.revoke INVALID_INPUT',
       ]);
-      assert.ok(!JSON.stringify(audit).includes(reset.password) && !JSON.stringify(audit).includes(token), 'no secret in the audit log');
+      assert.ok(
+        !JSON.stringify(audit).includes(reset.password) && !JSON.stringify(audit).includes(token),
+        'no secret in the audit log',
+      );
     });
   });
 }

@@ -25,11 +25,17 @@ const COMBOS: { kind: MetaKind; storage: 'fs' | 's3' }[] = [
 ];
 
 async function backupLocation(storage: 'fs' | 's3') {
-  return { url: storage === 'fs' ? `fs://${freshDirectory()}` : await freshBucketUrl(), directory: 'hummock_001/backup' };
+  return {
+    url: storage === 'fs' ? `fs://${freshDirectory()}` : await freshBucketUrl(),
+    directory: 'hummock_001/backup',
+  };
 }
 
 async function expectCode(promise: Promise<unknown>, code: string, message?: RegExp) {
-  await assert.rejects(promise, (e: unknown) => isBackupError(e, code as never) && (!message || message.test(e.message)));
+  await assert.rejects(
+    promise,
+    (e: unknown) => isBackupError(e, code as never) && (!message || message.test(e.message)),
+  );
 }
 
 async function safePoints(meta: MetaStore) {
@@ -65,7 +71,9 @@ for (const { kind, storage } of COMBOS) {
       assert.equal(entry.hummock_version_id, versionBefore);
       assert.equal(entry.remarks, 'nightly ü');
       assert.equal(entry.size_bytes, job.snapshotBytes);
-      const current = (await meta.prisma.hummockSstableInfo.findMany({ select: { object_id: true }, orderBy: { object_id: 'asc' } })).map((s) => s.object_id);
+      const current = (
+        await meta.prisma.hummockSstableInfo.findMany({ select: { object_id: true }, orderBy: { object_id: 'asc' } })
+      ).map((s) => s.object_id);
       assert.deepEqual(Array.from(entry.ssts), current);
       assert.equal(Object.keys(entry.state_table_info).length, await meta.prisma.hummockStateTableInfo.count());
       assert.equal((await meta.prisma.hummockSequence.findUniqueOrThrow({ where: { name: 'meta_backup' } })).seq, 2n);
@@ -77,22 +85,41 @@ for (const { kind, storage } of COMBOS) {
       const id = await manager.startBackupJob({ remarks: 'rows' });
       await manager.waitForJob(id, { pollMs: 20 });
       const rows = new Map<string, unknown[]>();
-      await decodeSnapshotTables(await (await manager.storage()).stream(id), { row: (table, json) => void (rows.get(table) ?? rows.set(table, []).get(table)!).push(parseJson64(json)) });
+      await decodeSnapshotTables(await (await manager.storage()).stream(id), {
+        row: (table, json) => void (rows.get(table) ?? rows.set(table, []).get(table)!).push(parseJson64(json)),
+      });
       const ssts = await meta.prisma.hummockSstableInfo.findMany({ orderBy: { sst_id: 'asc' } });
       assert.deepEqual(
         rows.get('hummock_sstable_info'),
-        ssts.map((s) => ({ ...s, object_id: s.object_id, sst_id: s.sst_id, file_size: Number(s.file_size), compaction_group_id: Number(s.compaction_group_id) })),
+        ssts.map((s) => ({
+          ...s,
+          object_id: s.object_id,
+          sst_id: s.sst_id,
+          file_size: Number(s.file_size),
+          compaction_group_id: Number(s.compaction_group_id),
+        })),
       );
       const workers = await meta.prisma.worker.findMany({ orderBy: { worker_id: 'asc' } });
-      assert.deepEqual(rows.get('worker'), workers.map((w) => ({ ...w, started_at: w.started_at?.toISOString() ?? null })));
+      assert.deepEqual(
+        rows.get('worker'),
+        workers.map((w) => ({ ...w, started_at: w.started_at?.toISOString() ?? null })),
+      );
       assert.equal(rows.get('user')!.length, 2);
       assert.equal((rows.get('relation') as { relation_id: number }[]).length, await meta.prisma.relation.count());
     });
 
     it('refuses a second job while one runs, and bad remarks', async () => {
-      const slow = new BackupManager({ meta, heartbeatMs: 100, wrapStore: (s) => new FaultInjectingObjectStore(s).inject({ operation: 'upload', delayMs: 150 }) });
+      const slow = new BackupManager({
+        meta,
+        heartbeatMs: 100,
+        wrapStore: (s) => new FaultInjectingObjectStore(s).inject({ operation: 'upload', delayMs: 150 }),
+      });
       const id = await slow.startBackupJob({ remarks: 'slow' });
-      await expectCode(manager.startBackupJob(), 'CONCURRENT_JOB', new RegExp(`^concurrent backup job is not supported: existent job ${id}$`));
+      await expectCode(
+        manager.startBackupJob(),
+        'CONCURRENT_JOB',
+        new RegExp(`^concurrent backup job is not supported: existent job ${id}$`),
+      );
       await expectCode(slow.startBackupJob(), 'CONCURRENT_JOB');
       assert.equal((await slow.waitForJob(id, { pollMs: 20 })).status, 'SUCCEEDED');
       await slow.close();
@@ -101,7 +128,11 @@ for (const { kind, storage } of COMBOS) {
     });
 
     it('cancels a running job: no manifest entry, no object, safe point released', async () => {
-      const slow = new BackupManager({ meta, heartbeatMs: 50, wrapStore: (s) => new FaultInjectingObjectStore(s).inject({ operation: 'upload', delayMs: 400 }) });
+      const slow = new BackupManager({
+        meta,
+        heartbeatMs: 50,
+        wrapStore: (s) => new FaultInjectingObjectStore(s).inject({ operation: 'upload', delayMs: 400 }),
+      });
       const before = await manager.manifest();
       const id = await slow.startBackupJob({ remarks: 'cancel me' });
       assert.equal((await safePoints(meta)).length, 1);
@@ -113,7 +144,10 @@ for (const { kind, storage } of COMBOS) {
       assert.match(job.error!, /cancelled/);
       await slow.close();
       const afterCancel = await manager.manifest();
-      assert.deepEqual(afterCancel.snapshot_metadata.map((s) => s.id), before.snapshot_metadata.map((s) => s.id));
+      assert.deepEqual(
+        afterCancel.snapshot_metadata.map((s) => s.id),
+        before.snapshot_metadata.map((s) => s.id),
+      );
       assert.equal(await (await manager.storage()).store.head(`hummock_001/backup/${id}.snapshot`), null);
       assert.deepEqual(await safePoints(meta), []);
       await expectCode(manager.cancelJob(id), 'INVALID_INPUT', /not running \(CANCELLED\)/);
@@ -122,9 +156,18 @@ for (const { kind, storage } of COMBOS) {
 
     it('keeps every job as history, newest first', async () => {
       const jobs = await manager.listJobs();
-      assert.deepEqual(jobs.map((j) => j.status), ['CANCELLED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
-      assert.deepEqual(jobs.map((j) => j.id), [4n, 3n, 2n, 1n]);
-      assert.deepEqual((await manager.listJobs({ before: 3n, limit: 1 })).map((j) => j.id), [2n]);
+      assert.deepEqual(
+        jobs.map((j) => j.status),
+        ['CANCELLED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED'],
+      );
+      assert.deepEqual(
+        jobs.map((j) => j.id),
+        [4n, 3n, 2n, 1n],
+      );
+      assert.deepEqual(
+        (await manager.listJobs({ before: 3n, limit: 1 })).map((j) => j.id),
+        [2n],
+      );
     });
 
     it('lists pinned SSTs as the exact union over the manifest, and releases them on delete', async () => {
@@ -143,7 +186,10 @@ for (const { kind, storage } of COMBOS) {
         all.push(...page.items);
         next = page.next;
       }
-      assert.deepEqual(all.map((p) => p.objectId), [...union].sort((a, b) => (a < b ? -1 : 1)));
+      assert.deepEqual(
+        all.map((p) => p.objectId),
+        [...union].sort((a, b) => (a < b ? -1 : 1)),
+      );
       for (const removed of step.removed) assert.deepEqual(all.find((p) => p.objectId === removed)!.snapshotIds, first);
       for (const added of step.added) assert.deepEqual(all.find((p) => p.objectId === added)!.snapshotIds, [id]);
 
@@ -153,7 +199,10 @@ for (const { kind, storage } of COMBOS) {
       await manager.deleteSnapshots([...first, 777777n]);
       assert.deepEqual(await manager.gcDeletableSsts(candidates), [...step.removed, 12345n]);
       const after = await manager.listPinnedSsts({ limit: 100_000 });
-      assert.deepEqual(after.items.map((p) => p.objectId), [...manifest.snapshot_metadata.find((s) => s.id === id)!.ssts]);
+      assert.deepEqual(
+        after.items.map((p) => p.objectId),
+        [...manifest.snapshot_metadata.find((s) => s.id === id)!.ssts],
+      );
       await expectCode(manager.deleteSnapshots([]), 'INVALID_INPUT');
     });
 
@@ -199,7 +248,9 @@ for (const { kind, storage } of COMBOS.slice(0, 2)) {
       const meta = await seededMetaStore(kind, await backupLocation(storage));
       const size = 30_000;
       await installSstWindow(meta, size);
-      const writer = spawn(process.execPath, ['--import', 'tsx', support('window-writer.ts'), meta.url, String(size)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const writer = spawn(process.execPath, ['--import', 'tsx', support('window-writer.ts'), meta.url, String(size)], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       const lines = readline.createInterface({ input: writer.stdout! })[Symbol.asyncIterator]();
       assert.equal((await lines.next()).value, 'ready');
       const manager = new BackupManager({ meta, heartbeatMs: 100 });
@@ -226,7 +277,11 @@ for (const { kind, storage } of COMBOS.slice(0, 2)) {
             },
           });
           assert.equal(catalog, version, `snapshot ${id}: catalog and Hummock versions come from one state`);
-          assert.deepEqual(ssts, windowIds(version!, size), `snapshot ${id}: the SSTs are exactly those of version ${version}`);
+          assert.deepEqual(
+            ssts,
+            windowIds(version!, size),
+            `snapshot ${id}: the SSTs are exactly those of version ${version}`,
+          );
           const entry = await manager.getSnapshot(id);
           assert.equal(entry.hummock_version_id, version);
           assert.deepEqual(Array.from(entry.ssts), ssts);
@@ -242,7 +297,11 @@ for (const { kind, storage } of COMBOS.slice(0, 2)) {
     it('a job whose process gets SIGTERM mid-upload ends FAILED at once, with no manifest entry and its safe point released', async () => {
       const meta = await seededMetaStore(kind, await backupLocation(storage));
       await installSstWindow(meta, 20_000);
-      const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', support('slow-backup.ts'), meta.url, 'sigterm'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child: ChildProcess = spawn(
+        process.execPath,
+        ['--import', 'tsx', support('slow-backup.ts'), meta.url, 'sigterm'],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
       const lines = readline.createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
       const id = BigInt(String((await lines.next()).value).replace('started ', ''));
       const manager = new BackupManager({ meta }); // the default 30 s lease: no waiting it out
@@ -273,7 +332,9 @@ for (const { kind, storage } of COMBOS.slice(0, 2)) {
     it('a job killed with SIGKILL mid-upload leaves no manifest entry and is FAILED with its safe point released after the lease', async () => {
       const meta = await seededMetaStore(kind, await backupLocation(storage));
       await installSstWindow(meta, 20_000);
-      const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', support('slow-backup.ts'), meta.url], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', support('slow-backup.ts'), meta.url], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       const lines = readline.createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
       const started = String((await lines.next()).value);
       const id = BigInt(started.replace('started ', ''));
@@ -295,7 +356,10 @@ for (const { kind, storage } of COMBOS.slice(0, 2)) {
         assert.equal(job.status, 'FAILED');
         assert.match(job.error!, /interrupted/);
         assert.equal(job.finishedAt!.getTime(), job.heartbeatAt.getTime(), 'a reaped job ends at its last heartbeat');
-        assert.ok(job.durationMs < Date.now() - job.startedAt.getTime() - 2_000, `its duration (${job.durationMs} ms) stopped when its process did`);
+        assert.ok(
+          job.durationMs < Date.now() - job.startedAt.getTime() - 2_000,
+          `its duration (${job.durationMs} ms) stopped when its process did`,
+        );
         assert.deepEqual(await safePoints(meta), []);
         assert.deepEqual((await manager.manifest()).snapshot_metadata, []);
         // The next job runs normally.
@@ -315,14 +379,18 @@ for (const kind of ['postgresql', 'sqlite'] as const) {
     it('get exactly one job each time, 50 times', async () => {
       const meta = await seededMetaStore(kind, await backupLocation('fs'), { relations: 5, ssts: 20 });
       const racers = [0, 1].map(() => {
-        const child = spawn(process.execPath, ['--import', 'tsx', support('start-racer.ts'), meta.url], { stdio: ['pipe', 'pipe', 'inherit'] });
+        const child = spawn(process.execPath, ['--import', 'tsx', support('start-racer.ts'), meta.url], {
+          stdio: ['pipe', 'pipe', 'inherit'],
+        });
         return { child, answers: readline.createInterface({ input: child.stdout! })[Symbol.asyncIterator]() };
       });
       const manager = new BackupManager({ meta, maxSnapshots: 100 });
       try {
         for (let round = 1; round <= 50; round++) {
           for (const racer of racers) racer.child.stdin!.write('start\n');
-          const answers = await Promise.all(racers.map(async (r) => JSON.parse(String((await r.answers.next()).value))));
+          const answers = await Promise.all(
+            racers.map(async (r) => JSON.parse(String((await r.answers.next()).value))),
+          );
           const winners = answers.filter((a) => a.won);
           assert.equal(winners.length, 1, `round ${round}: ${JSON.stringify(answers)}`);
           const loser = answers.find((a) => !a.won);
@@ -333,7 +401,10 @@ for (const kind of ['postgresql', 'sqlite'] as const) {
         }
         const jobs = await manager.listJobs({ limit: 100 });
         assert.equal(jobs.length, 50);
-        assert.deepEqual(jobs.map((j) => j.id).reverse(), Array.from({ length: 50 }, (_, i) => BigInt(i + 1)));
+        assert.deepEqual(
+          jobs.map((j) => j.id).reverse(),
+          Array.from({ length: 50 }, (_, i) => BigInt(i + 1)),
+        );
         assert.equal((await manager.manifest()).snapshot_metadata.length, 50);
       } finally {
         for (const racer of racers) racer.child.stdin!.end();
@@ -355,7 +426,11 @@ describe('backup manager: the snapshot limit', () => {
       const hundredth = await manager.startBackupJob({ remarks: 'the 100th' });
       assert.equal((await manager.waitForJob(hundredth, { pollMs: 5 })).status, 'SUCCEEDED');
       assert.equal((await manager.manifest()).snapshot_metadata.length, 100);
-      await expectCode(manager.startBackupJob(), 'TOO_MANY_SNAPSHOTS', /^too many existent meta snapshots, expect at most 100$/);
+      await expectCode(
+        manager.startBackupJob(),
+        'TOO_MANY_SNAPSHOTS',
+        /^too many existent meta snapshots, expect at most 100$/,
+      );
       assert.equal((await manager.listJobs({ limit: 1 }))[0]!.id, 100n, 'a refused start leaves no job behind');
       await manager.deleteSnapshots([1n]);
       const next = await manager.startBackupJob();
@@ -380,25 +455,42 @@ for (const { kind, storage } of COMBOS.slice(0, 2)) {
         assert.equal((await b.manifest()).snapshot_metadata.length, 1);
 
         const swapped = await a.setConfig({ directory: 'elsewhere/backup' });
-        assert.deepEqual(swapped, { displayUrl: location.url.replace(/:[^:@/]+@/, ':****@'), directory: 'elsewhere/backup', snapshots: 0 });
+        assert.deepEqual(swapped, {
+          displayUrl: location.url.replace(/:[^:@/]+@/, ':****@'),
+          directory: 'elsewhere/backup',
+          snapshots: 0,
+        });
         assert.equal((await b.manifest()).snapshot_metadata.length, 0, 'the other instance picked the change up');
         assert.equal((await b.listPinnedSsts()).total, 0, 'snapshots in the old location are no longer pinned');
         await b.waitForJob(await b.startBackupJob({ remarks: 'in the second location' }), { pollMs: 20 });
-        assert.deepEqual((await a.manifest()).snapshot_metadata.map((s) => s.remarks), ['in the second location']);
+        assert.deepEqual(
+          (await a.manifest()).snapshot_metadata.map((s) => s.remarks),
+          ['in the second location'],
+        );
 
         await expectCode(a.setConfig({ url: 'minio://key:secret@127.0.0.1:1/bucket' }), 'INVALID_CONFIG');
         await expectCode(a.setConfig({ url: 'gcs://bucket' }), 'INVALID_CONFIG', /unsupported storage scheme/);
         await expectCode(a.setConfig({ directory: '../escape' }), 'INVALID_CONFIG');
         const config = await b.getConfig();
         // As stored: the secret sealed, the same location.
-        assert.deepEqual({ ...config, url: unsealStorageUrl(config.url) }, { url: location.url, displayUrl: location.url.replace(/:[^:@/]+@/, ':****@'), directory: 'elsewhere/backup' });
-        if (storage === 's3') assert.ok(!config.url.includes(process.env.S3_SECRET_KEY!), 'the secret is not stored in clear');
+        assert.deepEqual(
+          { ...config, url: unsealStorageUrl(config.url) },
+          { url: location.url, displayUrl: location.url.replace(/:[^:@/]+@/, ':****@'), directory: 'elsewhere/backup' },
+        );
+        if (storage === 's3')
+          assert.ok(!config.url.includes(process.env.S3_SECRET_KEY!), 'the secret is not stored in clear');
         assert.equal((await a.manifest()).snapshot_metadata.length, 1, 'the old store stays');
 
         await a.setConfig({ directory: location.directory });
-        assert.deepEqual((await b.manifest()).snapshot_metadata.map((s) => s.remarks), ['in the first location']);
+        assert.deepEqual(
+          (await b.manifest()).snapshot_metadata.map((s) => s.remarks),
+          ['in the first location'],
+        );
         await a.probeStorage({ url: location.url, directory: 'probe/dir' });
-        await expectCode(a.probeStorage({ url: 'minio://key:secret@127.0.0.1:1/bucket', directory: 'x' }), 'INVALID_CONFIG');
+        await expectCode(
+          a.probeStorage({ url: 'minio://key:secret@127.0.0.1:1/bucket', directory: 'x' }),
+          'INVALID_CONFIG',
+        );
       } finally {
         await a.close();
         await b.close();
@@ -437,13 +529,19 @@ describe('ctl', () => {
     }
 
     const snapshots = JSON.parse((await ctl('snapshots', '--json')).stdout);
-    assert.deepEqual(snapshots.snapshot_metadata.map((s: { id: string }) => s.id), ['1', '2', '3']);
+    assert.deepEqual(
+      snapshots.snapshot_metadata.map((s: { id: string }) => s.id),
+      ['1', '2', '3'],
+    );
     assert.equal(typeof snapshots.snapshot_metadata[0].ssts[0], 'string');
     const show = await ctl('show', '1', '--json');
     assert.equal(JSON.parse(show.stdout).remarks, 'from the cli');
     const pinned = JSON.parse((await ctl('pinned-ssts', '--json')).stdout);
     assert.equal(pinned.total, 10);
-    assert.deepEqual(JSON.parse((await ctl('jobs', '--json')).stdout).map((j: { id: string }) => j.id), ['3', '2', '1']);
+    assert.deepEqual(
+      JSON.parse((await ctl('jobs', '--json')).stdout).map((j: { id: string }) => j.id),
+      ['3', '2', '1'],
+    );
     const config = JSON.parse((await ctl('config', 'get', '--json')).stdout);
     assert.equal(config.directory, 'hummock_001/backup');
 
@@ -452,7 +550,9 @@ describe('ctl', () => {
     assert.equal(JSON.parse(missing.stdout).status, 'NOT_FOUND');
     const notFound = await ctl('show', '99', '--json');
     assert.equal(notFound.code, 1);
-    assert.deepEqual(JSON.parse(notFound.stderr), { error: { code: 'NOT_FOUND', message: 'snapshot id 99 not found' } });
+    assert.deepEqual(JSON.parse(notFound.stderr), {
+      error: { code: 'NOT_FOUND', message: 'snapshot id 99 not found' },
+    });
     assert.equal(notFound.stdout, '');
     const badConfig = await ctl('config', 'set', '--url', 'minio://k:hunter2@127.0.0.1:1/b');
     assert.equal(badConfig.code, 1);
@@ -473,14 +573,22 @@ for (const kind of ['sqlite', 'postgresql'] as const) {
   describe(`backup manager: storage secrets at rest, ${kind}`, () => {
     it('keeps the storage secret sealed in the meta store and out of every snapshot, and a restore carries the sealed reference', async () => {
       const secret = process.env.S3_SECRET_KEY!;
-      const meta = await seededMetaStore(kind, { url: `fs://${freshDirectory()}`, directory: 'backup' }, { relations: 3, ssts: 10 });
+      const meta = await seededMetaStore(
+        kind,
+        { url: `fs://${freshDirectory()}`, directory: 'backup' },
+        { relations: 3, ssts: 10 },
+      );
       const manager = new BackupManager({ meta });
       try {
         // The state store holds a secret too, as a cluster on MinIO has it.
         const bucketUrl = await freshBucketUrl();
-        await meta.prisma.systemParameter.update({ where: { name: 'state_store' }, data: { value: `hummock+${bucketUrl}` } });
+        await meta.prisma.systemParameter.update({
+          where: { name: 'state_store' },
+          data: { value: `hummock+${bucketUrl}` },
+        });
         await manager.setConfig({ url: bucketUrl, directory: 'secrets/backup' });
-        const stored = (await meta.prisma.systemParameter.findUniqueOrThrow({ where: { name: 'backup_storage_url' } })).value!;
+        const stored = (await meta.prisma.systemParameter.findUniqueOrThrow({ where: { name: 'backup_storage_url' } }))
+          .value!;
         assert.ok(!stored.includes(secret), `the meta store holds ${stored}`);
         assert.match(stored, /^minio:\/\/[^:]+:mbcsealed\.v1\./);
         // It still works, here and for another process reading the same parameters.

@@ -36,7 +36,9 @@ after(() => {
 function record(fault: string, outcome: string, started: number) {
   // The cause matters in a table, not the job id or the (masked) location before it.
   const short = outcome.replace(/failed backup job \d+: /g, '').replace(/ in (?:minio|fs|s3):\/\/\S+?: /g, ': ');
-  table.push(`${fault.padEnd(54)} ${short.slice(0, 150).padEnd(150)} ${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s`);
+  table.push(
+    `${fault.padEnd(54)} ${short.slice(0, 150).padEnd(150)} ${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s`,
+  );
 }
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
@@ -59,19 +61,25 @@ class InvariantChecker {
 
   async check(fault: string): Promise<string[]> {
     const manifest = await this.manager.manifest();
-    assert.ok(manifest.manifest_id >= this.lastManifestId, `${fault}: manifest_id went from ${this.lastManifestId} to ${manifest.manifest_id}`);
+    assert.ok(
+      manifest.manifest_id >= this.lastManifestId,
+      `${fault}: manifest_id went from ${this.lastManifestId} to ${manifest.manifest_id}`,
+    );
     this.lastManifestId = manifest.manifest_id;
     for (const entry of manifest.snapshot_metadata) {
       const result = await this.manager.verifySnapshot(entry.id);
       assert.ok(result.ok, `${fault}: snapshot ${entry.id} does not verify: ${result.problems.join('; ')}`);
     }
-    const jobs = await this.meta.prisma.backupJob.findMany({ select: { id: true, state: true, storage_url: true, storage_directory: true } });
+    const jobs = await this.meta.prisma.backupJob.findMany({
+      select: { id: true, state: true, storage_url: true, storage_directory: true },
+    });
     const listed = new Set(manifest.snapshot_metadata.map((s) => s.id));
     const here = await this.manager.getConfig();
     for (const job of jobs) {
       assert.notEqual(job.state, 'RUNNING', `${fault}: job ${job.id} is left RUNNING`);
       const inThisLocation = job.storage_url === here.displayUrl && job.storage_directory === here.directory;
-      if (job.state === 'SUCCEEDED' && inThisLocation) assert.ok(listed.has(job.id), `${fault}: succeeded job ${job.id} is not in the manifest (a lost update)`);
+      if (job.state === 'SUCCEEDED' && inThisLocation)
+        assert.ok(listed.has(job.id), `${fault}: succeeded job ${job.id} is not in the manifest (a lost update)`);
     }
     // What the pages read.
     await this.manager.listJobs();
@@ -104,7 +112,11 @@ describe('fault suite: the S3 server (radosgw behind a TCP proxy), PostgreSQL me
       const direct = new URL((await freshBucketUrl()).replace(/^minio:/, 'http:'));
       const proxy = await TcpProxy.start({ host: direct.hostname, port: Number(direct.port) });
       const url = `minio://${direct.username}:${direct.password}@127.0.0.1:${proxy.port}${direct.pathname}`;
-      const meta = await seededMetaStore('postgresql', { url, directory: 'faults/backup' }, { relations: 20, ssts: 100 });
+      const meta = await seededMetaStore(
+        'postgresql',
+        { url, directory: 'faults/backup' },
+        { relations: 20, ssts: 100 },
+      );
       // About 20 MB per snapshot: several 8 MiB parts, so a fault can land mid-upload.
       await installSstWindow(meta, 80_000);
       const manager = new BackupManager({ meta, heartbeatMs: 200 });
@@ -120,14 +132,20 @@ describe('fault suite: the S3 server (radosgw behind a TCP proxy), PostgreSQL me
         proxy.setMode('refuse');
         proxy.cutAll(); // kept-alive connections too
         const jobsBefore = await meta.prisma.backupJob.count();
-        await assert.rejects(manager.startBackupJob({ remarks: 'storage down' }), (e: unknown) => isBackupError(e, 'STORAGE_UNAVAILABLE'));
+        await assert.rejects(manager.startBackupJob({ remarks: 'storage down' }), (e: unknown) =>
+          isBackupError(e, 'STORAGE_UNAVAILABLE'),
+        );
         assert.equal(await meta.prisma.backupJob.count(), jobsBefore, 'no job was started');
         const health = await checkStorageHealth(manager);
         assert.equal(health.ok, false);
         proxy.setMode('forward');
         await backupOk(manager, 'after the restart');
         await checker.check('stopped before a job');
-        record('S3 stopped before a job, then started', `refused at start (STORAGE_UNAVAILABLE), no job; health: down`, started);
+        record(
+          'S3 stopped before a job, then started',
+          `refused at start (STORAGE_UNAVAILABLE), no job; health: down`,
+          started,
+        );
 
         // Stopped during the upload.
         started = performance.now();
@@ -141,7 +159,11 @@ describe('fault suite: the S3 server (radosgw behind a TCP proxy), PostgreSQL me
         proxy.setMode('forward');
         await backupOk(manager, 'after the restart');
         let orphans = await checker.check('stopped during the upload');
-        record('S3 stopped during the upload, then started', `FAILED after ${failedAfter.toFixed(1)} s: ${job.error}; orphans: ${orphans.join(', ') || 'none'}`, started);
+        record(
+          'S3 stopped during the upload, then started',
+          `FAILED after ${failedAfter.toFixed(1)} s: ${job.error}; orphans: ${orphans.join(', ') || 'none'}`,
+          started,
+        );
 
         // Stopped between the upload and the manifest write.
         started = performance.now();
@@ -153,7 +175,8 @@ describe('fault suite: the S3 server (radosgw behind a TCP proxy), PostgreSQL me
             new Proxy(store, {
               get(target, prop, receiver) {
                 const value = Reflect.get(target, prop, receiver);
-                if (prop !== 'put' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+                if (prop !== 'put' || typeof value !== 'function')
+                  return typeof value === 'function' ? value.bind(target) : value;
                 return async (key: string, ...rest: unknown[]) => {
                   if (armed.on && key.endsWith('manifest.json')) {
                     armed.on = false;
@@ -177,7 +200,11 @@ describe('fault suite: the S3 server (radosgw behind a TCP proxy), PostgreSQL me
         orphans = await checker.check('stopped between upload and manifest write');
         assert.ok(orphans.includes('object'), 'the uploaded object is named by the orphan sweep');
         await manager.deleteOrphans((await manager.listOrphans()).map((o) => o.key));
-        record('S3 stopped between upload and manifest write', `FAILED: ${job.error}; its object left as an orphan, swept`, started);
+        record(
+          'S3 stopped between upload and manifest write',
+          `FAILED: ${job.error}; its object left as an orphan, swept`,
+          started,
+        );
 
         // Stalled (accepts, never answers) mid-upload: the deadlines end the job.
         started = performance.now();
@@ -198,7 +225,11 @@ describe('fault suite: the S3 server (radosgw behind a TCP proxy), PostgreSQL me
         proxy.cutAll();
         await backupOk(manager, 'after the stall');
         await checker.check('stalled mid-upload');
-        record('S3 stalled mid-upload (connections held silent)', `FAILED ${stallSeconds.toFixed(1)} s into the stall; health down in ${healthSeconds.toFixed(1)} s: ${job.error}`, started);
+        record(
+          'S3 stalled mid-upload (connections held silent)',
+          `FAILED ${stallSeconds.toFixed(1)} s into the stall; health down in ${healthSeconds.toFixed(1)} s: ${job.error}`,
+          started,
+        );
 
         // Stalled, and cancelled: cancel ends it at once.
         started = performance.now();
@@ -215,13 +246,20 @@ describe('fault suite: the S3 server (radosgw behind a TCP proxy), PostgreSQL me
         proxy.setMode('forward');
         proxy.cutAll();
         await checker.check('stalled, then cancelled');
-        record('S3 stalled mid-upload, job cancelled', `CANCELLED ${cancelSeconds.toFixed(1)} s after the cancel`, started);
+        record(
+          'S3 stalled mid-upload, job cancelled',
+          `CANCELLED ${cancelSeconds.toFixed(1)} s after the cancel`,
+          started,
+        );
 
         // Answering 500s.
         started = performance.now();
         proxy.setMode('http500');
         proxy.cutAll();
-        await assert.rejects(manager.startBackupJob({ remarks: '500s' }), (e: unknown) => isBackupError(e, 'STORAGE_UNAVAILABLE') && /500|Internal/i.test((e as Error).message));
+        await assert.rejects(
+          manager.startBackupJob({ remarks: '500s' }),
+          (e: unknown) => isBackupError(e, 'STORAGE_UNAVAILABLE') && /500|Internal/i.test((e as Error).message),
+        );
         proxy.setMode({ delayMs: 2 });
         id = await startMidUpload(manager, '500s mid-upload');
         proxy.setMode('http500');
@@ -231,7 +269,11 @@ describe('fault suite: the S3 server (radosgw behind a TCP proxy), PostgreSQL me
         proxy.setMode('forward');
         await backupOk(manager, 'after the 500s');
         await checker.check('answering 500s');
-        record('S3 answering HTTP 500 (before and mid-upload)', `refused at start; mid-upload FAILED: ${job.error}`, started);
+        record(
+          'S3 answering HTTP 500 (before and mid-upload)',
+          `refused at start; mid-upload FAILED: ${job.error}`,
+          started,
+        );
 
         // Slow.
         started = performance.now();
@@ -249,7 +291,11 @@ describe('fault suite: the S3 server (radosgw behind a TCP proxy), PostgreSQL me
         proxy.setMode('forward');
         job = await manager.waitForJob(id, { pollMs: 20 });
         await checker.check('connections cut');
-        record('S3 connections cut once mid-upload', job.status === 'SUCCEEDED' ? 'SUCCEEDED (parts retried)' : `${job.status}: ${job.error}`, started);
+        record(
+          'S3 connections cut once mid-upload',
+          job.status === 'SUCCEEDED' ? 'SUCCEEDED (parts retried)' : `${job.status}: ${job.error}`,
+          started,
+        );
       } finally {
         proxy.setMode('forward');
         await manager.close();
@@ -263,17 +309,26 @@ describe('fault suite: the S3 server (radosgw behind a TCP proxy), PostgreSQL me
 describe('fault suite: PostgreSQL', () => {
   it('a backend killed mid-read fails the job, names the database, and leaves the process alive', async () => {
     const started = performance.now();
-    const meta = await seededMetaStore('postgresql', { url: `fs://${freshDirectory()}`, directory: 'backup' }, { relations: 20, ssts: 100 });
+    const meta = await seededMetaStore(
+      'postgresql',
+      { url: `fs://${freshDirectory()}`, directory: 'backup' },
+      { relations: 20, ssts: 100 },
+    );
     await installSstWindow(meta, 80_000);
     // Slow uploads keep the COPY open long enough to kill its backend.
     const { FaultInjectingObjectStore } = await import('../lib/object-store/fault-injecting-store.ts');
-    const manager = new BackupManager({ meta, wrapStore: (store) => new FaultInjectingObjectStore(store).inject({ operation: 'upload', delayMs: 20 }) });
+    const manager = new BackupManager({
+      meta,
+      wrapStore: (store) => new FaultInjectingObjectStore(store).inject({ operation: 'upload', delayMs: 20 }),
+    });
     const checker = new InvariantChecker(new BackupManager({ meta }), meta);
     try {
       const id = await manager.startBackupJob({ remarks: 'backend killed' });
       const killed = await waitFor('the reader backend', async () => {
         const rows = await withPgClient(meta.url, (client) =>
-          client.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND query ILIKE 'COPY%'"),
+          client.query<{ pid: number }>(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND query ILIKE 'COPY%'",
+          ),
         );
         if (rows.rows.length === 0) return false;
         await withPgClient(meta.url, (client) => client.query('SELECT pg_terminate_backend($1)', [rows.rows[0]!.pid]));
@@ -301,7 +356,10 @@ describe('fault suite: PostgreSQL stopped', () => {
     fs.chmodSync(parent, 0o755); // the server runs as the postgres user
     const dir = path.join(parent, 'pg');
     const script = path.join(import.meta.dirname, '../scripts/services/postgres.sh');
-    const startPg = () => /DATABASE_URL=(\S+)/.exec(execFileSync('bash', [script, 'start', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }))![1]!;
+    const startPg = () =>
+      /DATABASE_URL=(\S+)/.exec(
+        execFileSync('bash', [script, 'start', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
+      )![1]!;
     const url = startPg();
     const { migrateMetaStore } = await import('../lib/meta/migrate.ts');
     const { openMetaStore } = await import('../lib/meta/client.ts');
@@ -310,9 +368,19 @@ describe('fault suite: PostgreSQL stopped', () => {
     await migrateMetaStore(url);
     const meta = openMetaStore(url);
     const location = { url: await freshBucketUrl(), directory: 'backup' };
-    await seedDemoCluster(meta.prisma, { relations: 20, ssts: 100, backupStorageUrl: location.url, backupStorageDirectory: location.directory });
+    await seedDemoCluster(meta.prisma, {
+      relations: 20,
+      ssts: 100,
+      backupStorageUrl: location.url,
+      backupStorageDirectory: location.directory,
+    });
     await installSstWindow(meta, 80_000);
-    const manager = new BackupManager({ meta, leaseMs: 1_500, heartbeatMs: 200, wrapStore: (store) => new FaultInjectingObjectStore(store).inject({ operation: 'upload', delayMs: 20 }) });
+    const manager = new BackupManager({
+      meta,
+      leaseMs: 1_500,
+      heartbeatMs: 200,
+      wrapStore: (store) => new FaultInjectingObjectStore(store).inject({ operation: 'upload', delayMs: 20 }),
+    });
     try {
       const id = await startMidUpload(manager, 'meta store stopped');
       const snapshotsBefore = (await manager.manifest()).snapshot_metadata.length;
@@ -353,10 +421,17 @@ describe('fault suite: the fs:// store', () => {
       record('fs store unwritable / full', 'SKIPPED: chattr is not supported on this file system', performance.now());
       return;
     }
-    const meta = await seededMetaStore('sqlite', { url: `fs://${root}`, directory: 'backup' }, { relations: 20, ssts: 100 });
+    const meta = await seededMetaStore(
+      'sqlite',
+      { url: `fs://${root}`, directory: 'backup' },
+      { relations: 20, ssts: 100 },
+    );
     await installSstWindow(meta, 80_000);
     const { FaultInjectingObjectStore } = await import('../lib/object-store/fault-injecting-store.ts');
-    const slowManager = new BackupManager({ meta, wrapStore: (store) => new FaultInjectingObjectStore(store).inject({ operation: 'upload', delayMs: 100 }) });
+    const slowManager = new BackupManager({
+      meta,
+      wrapStore: (store) => new FaultInjectingObjectStore(store).inject({ operation: 'upload', delayMs: 100 }),
+    });
     const manager = new BackupManager({ meta });
     const checker = new InvariantChecker(manager, meta);
     try {
@@ -370,7 +445,11 @@ describe('fault suite: the fs:// store', () => {
       assert.equal(job.status, 'FAILED');
       assert.match(job.error!, /EPERM|operation not permitted/i, 'the cause is named, not a failed cleanup');
       let orphans = await checker.check('unwritable mid-backup');
-      record('fs store made unwritable mid-backup (chattr +i)', `FAILED: ${job.error}; orphans: ${orphans.join(', ') || 'none'}`, started);
+      record(
+        'fs store made unwritable mid-backup (chattr +i)',
+        `FAILED: ${job.error}; orphans: ${orphans.join(', ') || 'none'}`,
+        started,
+      );
       // Unwritable before a job: noticed before the snapshot is streamed.
       started = performance.now();
       chattr('+i');
@@ -394,7 +473,11 @@ describe('fault suite: the fs:// store', () => {
     try {
       mount('-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', small);
     } catch (error) {
-      record('fs store full', `SKIPPED: cannot mount a tmpfs here (${(error as Error).message.split('\n')[0]})`, performance.now());
+      record(
+        'fs store full',
+        `SKIPPED: cannot mount a tmpfs here (${(error as Error).message.split('\n')[0]})`,
+        performance.now(),
+      );
       await manager.close();
       await slowManager.close();
       await meta.close();
@@ -411,7 +494,11 @@ describe('fault suite: the fs:// store', () => {
       assert.equal(leftovers, 0, 'the partial temp file was removed');
       // Another location: its manifest ids start again.
       const orphans = await new InvariantChecker(manager, meta).check('disk full');
-      record('fs store full (4 MiB tmpfs, ~20 MB snapshot)', `FAILED: ${job.error}; temp files left: ${leftovers}; orphans: ${orphans.length}`, started);
+      record(
+        'fs store full (4 MiB tmpfs, ~20 MB snapshot)',
+        `FAILED: ${job.error}; temp files left: ${leftovers}; orphans: ${orphans.length}`,
+        started,
+      );
     } finally {
       await manager.close();
       await slowManager.close();
@@ -427,15 +514,25 @@ describe('fault suite: processes', () => {
       const started = performance.now();
       const meta = await seededMetaStore('postgresql', { url: await freshBucketUrl(), directory: 'backup' });
       await installSstWindow(meta, 20_000);
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'support/slow-backup.ts'), meta.url, ...(signal === 'SIGTERM' ? ['sigterm'] : [])], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
+      const child = spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          path.join(import.meta.dirname, 'support/slow-backup.ts'),
+          meta.url,
+          ...(signal === 'SIGTERM' ? ['sigterm'] : []),
+        ],
+        {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
       const lines = readline.createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
       const id = BigInt(String((await lines.next()).value).replace('started ', ''));
       const manager = new BackupManager({ meta, leaseMs: 1_500 });
       const checker = new InvariantChecker(manager, meta);
       try {
-        await waitFor('bytes', async () => ((await manager.getJob(id))!.bytesWritten > 0n ? true : false));
+        await waitFor('bytes', async () => (await manager.getJob(id))!.bytesWritten > 0n);
         child.kill(signal);
         const exited = performance.now();
         await new Promise((resolve) => child.once('exit', resolve));
@@ -447,7 +544,11 @@ describe('fault suite: processes', () => {
         assert.equal(job.status, 'FAILED');
         await backupOk(manager, `after ${signal}`);
         const orphans = await checker.check(signal);
-        record(`backup process ${signal} mid-upload, then a new one`, `FAILED ${ended.toFixed(1)} s after the signal: ${job.error}; orphans: ${orphans.join(', ') || 'none'}`, started);
+        record(
+          `backup process ${signal} mid-upload, then a new one`,
+          `FAILED ${ended.toFixed(1)} s after the signal: ${job.error}; orphans: ${orphans.join(', ') || 'none'}`,
+          started,
+        );
       } finally {
         child.kill('SIGKILL');
         await manager.close();

@@ -17,7 +17,10 @@ async function tableNames(kind: 'sqlite' | 'postgresql', url: string): Promise<s
   if (kind === 'sqlite') {
     const db = new Database(sqliteFilePath(url), { readonly: true });
     try {
-      return db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all().map((r) => (r as { name: string }).name);
+      return db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        .all()
+        .map((r) => (r as { name: string }).name);
     } finally {
       db.close();
     }
@@ -37,7 +40,10 @@ for (const kind of ['sqlite', 'postgresql'] as const) {
 
     it('is fully migrated, and every table is backed up or excluded', async () => {
       assert.deepEqual(await pendingMigrations(url), []);
-      const listed = [...SNAPSHOT_SECTIONS.map((s) => s.table as string), ...Object.values(EXCLUDED_MODELS).map((e) => e.table)].sort();
+      const listed = [
+        ...SNAPSHOT_SECTIONS.map((s) => s.table as string),
+        ...Object.values(EXCLUDED_MODELS).map((e) => e.table),
+      ].sort();
       const tables = (await tableNames(kind, url)).filter((t) => t !== '_prisma_migrations').sort();
       assert.deepEqual(tables, listed);
     });
@@ -58,26 +64,41 @@ for (const kind of ['sqlite', 'postgresql'] as const) {
       assert.equal(params.backup_storage_url, params.state_store!.replace(/^hummock\+/, ''));
       assert.equal(params.backup_storage_directory, `${params.data_directory}/backup`);
       // Every relation's object sits in a schema of a database.
-      const orphanObjects = await store.prisma.object.count({ where: { obj_type: { notIn: ['DATABASE'] }, database_id: null } });
+      const orphanObjects = await store.prisma.object.count({
+        where: { obj_type: { notIn: ['DATABASE'] }, database_id: null },
+      });
       assert.equal(orphanObjects, 0);
     });
 
     it('advances the cluster: new relations, new SSTs, compacted SSTs leave the version', async () => {
-      const before = new Set((await store.prisma.hummockSstableInfo.findMany({ select: { object_id: true } })).map((s) => s.object_id));
+      const before = new Set(
+        (await store.prisma.hummockSstableInfo.findMany({ select: { object_id: true } })).map((s) => s.object_id),
+      );
       const versionBefore = (await store.prisma.hummockVersion.findUniqueOrThrow({ where: { id: 1 } })).version_id;
       const steps = [];
       for (let i = 0; i < 3; i++) steps.push(await simulateStep(store.prisma, { relations: 2, flush: 5, compact: 6 }));
-      const current = new Set((await store.prisma.hummockSstableInfo.findMany({ select: { object_id: true } })).map((s) => s.object_id));
+      const current = new Set(
+        (await store.prisma.hummockSstableInfo.findMany({ select: { object_id: true } })).map((s) => s.object_id),
+      );
       const version = await store.prisma.hummockVersion.findUniqueOrThrow({ where: { id: 1 } });
       assert.equal(version.version_id, versionBefore + 3n);
       for (const step of steps) {
         assert.equal(step.removed.length, 6);
-        for (const id of step.removed) assert.ok(before.has(id) && !current.has(id), `compacted SST ${id} left the version`);
-        for (const id of step.added) assert.ok(!before.has(id) && current.has(id) && id > FIRST_OBJECT_ID, `new SST ${id} joined the version`);
+        for (const id of step.removed)
+          assert.ok(before.has(id) && !current.has(id), `compacted SST ${id} left the version`);
+        for (const id of step.added)
+          assert.ok(!before.has(id) && current.has(id) && id > FIRST_OBJECT_ID, `new SST ${id} joined the version`);
       }
       assert.equal(current.size, before.size + 3 * (5 + 3 - 6));
       const deltas = await store.prisma.hummockVersionDelta.findMany({ orderBy: { id: 'asc' } });
-      assert.deepEqual(deltas.map((d) => [d.prev_id, d.id]), [[versionBefore, versionBefore + 1n], [versionBefore + 1n, versionBefore + 2n], [versionBefore + 2n, versionBefore + 3n]]);
+      assert.deepEqual(
+        deltas.map((d) => [d.prev_id, d.id]),
+        [
+          [versionBefore, versionBefore + 1n],
+          [versionBefore + 1n, versionBefore + 2n],
+          [versionBefore + 2n, versionBefore + 3n],
+        ],
+      );
       assert.equal(await store.prisma.relation.count(), 46);
       const epochs = await store.prisma.hummockStateTableInfo.findMany({ select: { committed_epoch: true } });
       assert.ok(epochs.every((e) => e.committed_epoch === version.max_committed_epoch));
@@ -93,7 +114,10 @@ describe('meta store: a file that is not one', () => {
       const { code, stdout, stderr } = await ctlOn(`file:${file}`)(...args);
       assert.equal(code, 1);
       assert.equal(stdout, '');
-      const message = args[0] === '--json' ? (JSON.parse(stderr) as { error: { code: string; message: string } }).error.message : stderr.trim();
+      const message =
+        args[0] === '--json'
+          ? (JSON.parse(stderr) as { error: { code: string; message: string } }).error.message
+          : stderr.trim();
       if (args[0] !== '--json') assert.equal(stderr.trim().split('\n').length, 1, stderr);
       assert.match(message, /^(error: )?cannot open the meta store .*meta\.db: file is not a database$/);
       assert.doesNotMatch(stderr, /\bat \S+:\d+|External error/);

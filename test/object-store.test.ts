@@ -42,8 +42,12 @@ for (const backend of storeBackends) {
       const first = await store.put('d/m.json', 'one');
       const second = await store.put('d/m.json', 'two', { ifMatch: first.etag });
       assert.notEqual(second.etag, first.etag);
-      await assert.rejects(store.put('d/m.json', 'stale', { ifMatch: first.etag }), (e: unknown) => isObjectStoreError(e, 'PRECONDITION_FAILED'));
-      await assert.rejects(store.put('d/none.json', 'x', { ifMatch: first.etag }), (e: unknown) => isObjectStoreError(e, 'PRECONDITION_FAILED'));
+      await assert.rejects(store.put('d/m.json', 'stale', { ifMatch: first.etag }), (e: unknown) =>
+        isObjectStoreError(e, 'PRECONDITION_FAILED'),
+      );
+      await assert.rejects(store.put('d/none.json', 'x', { ifMatch: first.etag }), (e: unknown) =>
+        isObjectStoreError(e, 'PRECONDITION_FAILED'),
+      );
       assert.equal(text((await store.get('d/m.json')).body), 'two');
       assert.equal((await store.get('d/m.json')).etag, second.etag);
     });
@@ -52,13 +56,21 @@ for (const backend of storeBackends) {
       // Above 16 MiB S3 takes it as a stream; the second body goes as one buffer.
       const bytes = randomBytes(17 * 1024 * 1024 + 17);
       // Chunks of odd sizes, made again for each pass the store takes over them.
-      const pieces = (source: Uint8Array) => ({ *chunks() { for (let at = 0; at < source.length; at += 700_001) yield source.subarray(at, at + 700_001); } });
+      const pieces = (source: Uint8Array) => ({
+        *chunks() {
+          for (let at = 0; at < source.length; at += 700_001) yield source.subarray(at, at + 700_001);
+        },
+      });
       const first = await store.put('d/pieces.bin', pieces(bytes));
       assert.ok(Buffer.from((await store.get('d/pieces.bin')).body).equals(bytes));
-      await assert.rejects(store.put('d/pieces.bin', pieces(bytes)), (e: unknown) => isObjectStoreError(e, 'ALREADY_EXISTS'));
+      await assert.rejects(store.put('d/pieces.bin', pieces(bytes)), (e: unknown) =>
+        isObjectStoreError(e, 'ALREADY_EXISTS'),
+      );
       const next = randomBytes(1_000_003);
       const second = await store.put('d/pieces.bin', pieces(next), { ifMatch: first.etag });
-      await assert.rejects(store.put('d/pieces.bin', pieces(bytes), { ifMatch: first.etag }), (e: unknown) => isObjectStoreError(e, 'PRECONDITION_FAILED'));
+      await assert.rejects(store.put('d/pieces.bin', pieces(bytes), { ifMatch: first.etag }), (e: unknown) =>
+        isObjectStoreError(e, 'PRECONDITION_FAILED'),
+      );
       const got = await store.get('d/pieces.bin');
       assert.ok(Buffer.from(got.body).equals(next));
       assert.equal(got.etag, second.etag);
@@ -72,7 +84,9 @@ for (const backend of storeBackends) {
       assert.equal(text(changed!.body), 'two');
       assert.equal(changed!.etag, second.etag);
       assert.equal(await store.getIfChanged('d/c.json', second.etag), null);
-      await assert.rejects(store.getIfChanged('d/gone.json', second.etag), (e: unknown) => isObjectStoreError(e, 'NOT_FOUND'));
+      await assert.rejects(store.getIfChanged('d/gone.json', second.etag), (e: unknown) =>
+        isObjectStoreError(e, 'NOT_FOUND'),
+      );
     });
 
     it('streams a large upload (multipart on S3) and reads it back whole, by range and as a stream', async () => {
@@ -83,14 +97,21 @@ for (const backend of storeBackends) {
       assert.equal((await store.head('d/big.snapshot'))?.size, body.length);
       assert.ok(Buffer.from((await store.get('d/big.snapshot')).body).equals(body));
       assert.ok(Buffer.from(await store.getRange('d/big.snapshot', 5, 1_000_005)).equals(body.subarray(5, 1_000_005)));
-      assert.ok(Buffer.from(await store.getRange('d/big.snapshot', body.length - 8, body.length)).equals(body.subarray(-8)));
+      assert.ok(
+        Buffer.from(await store.getRange('d/big.snapshot', body.length - 8, body.length)).equals(body.subarray(-8)),
+      );
       assert.ok((await readAll(await store.stream('d/big.snapshot'))).equals(body));
-      await assert.rejects(store.upload('d/big.snapshot', chunksOf(body.subarray(0, 10), 5)), (e: unknown) => isObjectStoreError(e, 'ALREADY_EXISTS'));
+      await assert.rejects(store.upload('d/big.snapshot', chunksOf(body.subarray(0, 10), 5)), (e: unknown) =>
+        isObjectStoreError(e, 'ALREADY_EXISTS'),
+      );
     });
 
     it('leaves nothing behind when an upload body fails midway', async () => {
       const faulty = new FaultInjectingObjectStore(store).inject({ operation: 'upload', afterBytes: 9 * 1024 * 1024 });
-      await assert.rejects(faulty.upload('d/cut.snapshot', chunksOf(randomBytes(12 * 1024 * 1024), 1 << 20)), /injected fault/);
+      await assert.rejects(
+        faulty.upload('d/cut.snapshot', chunksOf(randomBytes(12 * 1024 * 1024), 1 << 20)),
+        /injected fault/,
+      );
       assert.equal(await store.head('d/cut.snapshot'), null);
       const keys = (await store.listPage('d/')).objects.map((o) => o.key);
       assert.ok(!keys.includes('d/cut.snapshot'));
@@ -103,7 +124,9 @@ for (const backend of storeBackends) {
         controller.abort();
         yield randomBytes(1024);
       }
-      await assert.rejects(store.upload('d/aborted.snapshot', slow(), { signal: controller.signal }), (e: unknown) => isObjectStoreError(e, 'ABORTED'));
+      await assert.rejects(store.upload('d/aborted.snapshot', slow(), { signal: controller.signal }), (e: unknown) =>
+        isObjectStoreError(e, 'ABORTED'),
+      );
       assert.equal(await store.head('d/aborted.snapshot'), null);
     });
 
@@ -151,15 +174,23 @@ for (const backend of storeBackends) {
 describe('object store: unreachable S3 endpoint', () => {
   it('fails with UNAVAILABLE and a masked URL', async () => {
     const store = openObjectStore('minio://key:topsecret@127.0.0.1:1/bucket');
-    await assert.rejects(store.get('x'), (e: unknown) => isObjectStoreError(e, 'UNAVAILABLE') && e.message.includes('minio://key:****@127.0.0.1:1/bucket') && !e.message.includes('topsecret'));
+    await assert.rejects(
+      store.get('x'),
+      (e: unknown) =>
+        isObjectStoreError(e, 'UNAVAILABLE') &&
+        e.message.includes('minio://key:****@127.0.0.1:1/bucket') &&
+        !e.message.includes('topsecret'),
+    );
     await store.close();
   });
 });
 
 describe('object store: an endpoint that is not an S3 server', () => {
-  it('is refused, and a web page\'s 404 is never read as a missing object', async () => {
+  it("is refused, and a web page's 404 is never read as a missing object", async () => {
     // What the console's own port answers: an HTML 404 page to every path.
-    const web = http.createServer((_req, res) => res.writeHead(404, { 'content-type': 'text/html' }).end('<!DOCTYPE html><h1>404</h1>'));
+    const web = http.createServer((_req, res) =>
+      res.writeHead(404, { 'content-type': 'text/html' }).end('<!DOCTYPE html><h1>404</h1>'),
+    );
     await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
     // And one that accepts connections and resets them.
     const resetting = net.createServer((socket) => socket.resetAndDestroy());
@@ -172,12 +203,17 @@ describe('object store: an endpoint that is not an S3 server', () => {
       });
     });
     // And what an API answers without a session: a JSON 401 (the SDK fails parsing it as XML).
-    const api = http.createServer((_req, res) => res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":{"code":"UNAUTHORIZED"}}'));
+    const api = http.createServer((_req, res) =>
+      res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":{"code":"UNAUTHORIZED"}}'),
+    );
     await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
-    const stores = [portOf(web), portOf(resetting), closedPort, portOf(api)].map((port) => openObjectStore(`minio://k:secret@127.0.0.1:${port}/bucket`));
+    const stores = [portOf(web), portOf(resetting), closedPort, portOf(api)].map((port) =>
+      openObjectStore(`minio://k:secret@127.0.0.1:${port}/bucket`),
+    );
     const [page, reset, closed, json] = stores as [ObjectStore, ObjectStore, ObjectStore, ObjectStore];
     try {
-      const notS3 = (e: unknown) => isObjectStoreError(e, 'UNAVAILABLE') && /does not answer as an S3 server/.test((e as Error).message);
+      const notS3 = (e: unknown) =>
+        isObjectStoreError(e, 'UNAVAILABLE') && /does not answer as an S3 server/.test((e as Error).message);
       for (const store of [page, json]) {
         await assert.rejects(store.get('backup/manifest.json'), notS3);
         await assert.rejects(store.head('backup/manifest.json'), notS3);
@@ -186,7 +222,10 @@ describe('object store: an endpoint that is not an S3 server', () => {
       }
       // Refused and reset read the same: the errors do not map which ports are open.
       const messageOf = async (store: ObjectStore) => {
-        const error = await store.get('backup/manifest.json').then(() => assert.fail('read a manifest from nowhere'), (e: unknown) => e as Error);
+        const error = await store.get('backup/manifest.json').then(
+          () => assert.fail('read a manifest from nowhere'),
+          (e: unknown) => e as Error,
+        );
         assert.ok(isObjectStoreError(error, 'UNAVAILABLE'), error.message);
         return error.message.replace(/127\.0\.0\.1:\d+/, 'HOST');
       };
@@ -206,7 +245,10 @@ describe('object store: an S3 endpoint that stops answering', () => {
    * Runs `use` on a store whose server accepts connections and reads requests but never answers
    * (as a full Ceph cluster, or a SIGSTOPped radosgw, does); closes both afterwards.
    */
-  async function withSilentStore(deadlines: Partial<StorageDeadlines>, use: (store: S3ObjectStore, port: number) => Promise<void>) {
+  async function withSilentStore(
+    deadlines: Partial<StorageDeadlines>,
+    use: (store: S3ObjectStore, port: number) => Promise<void>,
+  ) {
     const sockets = new Set<net.Socket>();
     const server = net.createServer((socket) => {
       sockets.add(socket);
@@ -214,7 +256,13 @@ describe('object store: an S3 endpoint that stops answering', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as net.AddressInfo;
-    const store = new S3ObjectStore({ bucket: 'silent', displayUrl: `minio://127.0.0.1:${port}/silent`, endpoint: `http://127.0.0.1:${port}`, credentials: { accessKeyId: 'k', secretAccessKey: 's' }, deadlines });
+    const store = new S3ObjectStore({
+      bucket: 'silent',
+      displayUrl: `minio://127.0.0.1:${port}/silent`,
+      endpoint: `http://127.0.0.1:${port}`,
+      credentials: { accessKeyId: 'k', secretAccessKey: 's' },
+      deadlines,
+    });
     try {
       await use(store, port);
     } finally {
@@ -226,7 +274,12 @@ describe('object store: an S3 endpoint that stops answering', () => {
 
   it('fails the request once the connection has been silent for the idle timeout, instead of hanging', async () => {
     await withSilentStore({ idleMs: 300, callMs: 60_000 }, async (store, port) => {
-      await assert.rejects(store.put('manifest.json', 'x'), (e: unknown) => isObjectStoreError(e, 'UNAVAILABLE') && e.message.startsWith(`cannot write manifest.json in minio://127.0.0.1:${port}/silent: `));
+      await assert.rejects(
+        store.put('manifest.json', 'x'),
+        (e: unknown) =>
+          isObjectStoreError(e, 'UNAVAILABLE') &&
+          e.message.startsWith(`cannot write manifest.json in minio://127.0.0.1:${port}/silent: `),
+      );
     });
   });
 
@@ -240,8 +293,16 @@ describe('object store: an S3 endpoint that stops answering', () => {
         [() => store.put('manifest.json', 'x'), 'a write of manifest.json'],
       ] as const) {
         const started = performance.now();
-        await assert.rejects(call(), (e: unknown) => isObjectStoreError(e, 'UNAVAILABLE') && e.message.includes(`did not answer ${what} within 0.4 s`), what);
-        assert.ok(performance.now() - started < 3000, `${what} ended after ${Math.round(performance.now() - started)} ms`);
+        await assert.rejects(
+          call(),
+          (e: unknown) =>
+            isObjectStoreError(e, 'UNAVAILABLE') && e.message.includes(`did not answer ${what} within 0.4 s`),
+          what,
+        );
+        assert.ok(
+          performance.now() - started < 3000,
+          `${what} ended after ${Math.round(performance.now() - started)} ms`,
+        );
       }
     });
   });
@@ -256,8 +317,10 @@ describe('object store: an S3 endpoint that stops answering', () => {
       const upload = store.upload('1.snapshot', body(), { signal: controller.signal });
       setTimeout(() => controller.abort(), 200);
       await assert.rejects(upload, (e: unknown) => isObjectStoreError(e, 'ABORTED'));
-      assert.ok(performance.now() - started < 3000, `the cancelled upload ended after ${Math.round(performance.now() - started)} ms`);
+      assert.ok(
+        performance.now() - started < 3000,
+        `the cancelled upload ended after ${Math.round(performance.now() - started)} ms`,
+      );
     });
   });
 });
-

@@ -9,7 +9,11 @@ import { pageRole } from '../app/_lib/page-roles.ts';
 const app = path.resolve(import.meta.dirname, '../app');
 
 function pages(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? pages(path.join(dir, e.name)) : e.name === 'page.tsx' ? [path.join(dir, e.name)] : []));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) =>
+      e.isDirectory() ? pages(path.join(dir, e.name)) : e.name === 'page.tsx' ? [path.join(dir, e.name)] : [],
+    );
 }
 
 describe('page roles', () => {
@@ -17,12 +21,20 @@ describe('page roles', () => {
     const seen: string[] = [];
     for (const file of pages(app)) {
       // Route groups, "(name)", are not part of the path.
-      const route = `/${path.relative(app, path.dirname(file))}`.replace(/\/\([^)]+\)/g, '').replace(/\[(\w+)\]/g, '1') || '/';
+      const route =
+        `/${path.relative(app, path.dirname(file))}`.replace(/\/\([^)]+\)/g, '').replace(/\[(\w+)\]/g, '1') || '/';
       const declared = /requirePageRole\('(\w+)'\)/.exec(fs.readFileSync(file, 'utf8'))?.[1] ?? 'public';
-      assert.equal(declared, pageRole(route), `${path.relative(app, file)} declares ${declared}, the layout enforces ${pageRole(route)}`);
+      assert.equal(
+        declared,
+        pageRole(route),
+        `${path.relative(app, file)} declares ${declared}, the layout enforces ${pageRole(route)}`,
+      );
       seen.push(route);
     }
-    assert.deepEqual(seen.filter((r) => pageRole(r) === 'public'), ['/sign-in']);
+    assert.deepEqual(
+      seen.filter((r) => pageRole(r) === 'public'),
+      ['/sign-in'],
+    );
     assert.ok(seen.length >= 12);
   });
 

@@ -56,7 +56,10 @@ for (const backend of storeBackends) {
 
       const afterDelete = await storage.delete([1n, 999n]);
       assert.equal(afterDelete.manifest_id, 3n);
-      assert.deepEqual(afterDelete.snapshot_metadata.map((s) => s.id), [2n]);
+      assert.deepEqual(
+        afterDelete.snapshot_metadata.map((s) => s.id),
+        [2n],
+      );
       assert.equal(await store.head(storage.snapshotKey(1n)), null);
       await assert.rejects(storage.get(1n), (e: unknown) => isBackupError(e, 'NOT_FOUND'));
     });
@@ -70,7 +73,10 @@ for (const backend of storeBackends) {
       const unknownOnly = await storage.delete([12345n, 777n]);
       assert.equal(unknownOnly.manifest_id, 1n);
       assert.equal(await remoteManifestBytes(store, storage), before);
-      assert.ok(await store.head(storage.snapshotKey(12345n)), 'the object of an id the manifest does not name is left alone');
+      assert.ok(
+        await store.head(storage.snapshotKey(12345n)),
+        'the object of an id the manifest does not name is left alone',
+      );
       await store.deleteMany([storage.snapshotKey(12345n)]);
     });
 
@@ -80,7 +86,8 @@ for (const backend of storeBackends) {
       await storage.create(2n, snapshotBody(2n), snapshotMetadata(2n));
       assert.deepEqual(await storage.listOrphans(), []);
       await store.deleteMany([storage.manifestKey]);
-      const lost = (e: unknown) => isBackupError(e, 'CORRUPT_MANIFEST') && /manifest was lost/.test((e as Error).message);
+      const lost = (e: unknown) =>
+        isBackupError(e, 'CORRUPT_MANIFEST') && /manifest was lost/.test((e as Error).message);
       // A new process refuses to open it as an empty store (no "no snapshots", no ids from 1),
       await assert.rejects(MetaSnapshotStorage.open(store, `${DIR}/lost-manifest`), lost);
       // and the orphan sweep of a process that opened it before the loss does not offer them.
@@ -90,7 +97,10 @@ for (const backend of storeBackends) {
       const fresh = await MetaSnapshotStorage.open(store, `${DIR}/orphan-ok`);
       await fresh.create(1n, snapshotBody(1n), snapshotMetadata(1n));
       await store.put(fresh.snapshotKey(9n), 'left by a crash');
-      assert.deepEqual((await fresh.listOrphans()).map((o) => o.key), [fresh.snapshotKey(9n)]);
+      assert.deepEqual(
+        (await fresh.listOrphans()).map((o) => o.key),
+        [fresh.snapshotKey(9n)],
+      );
     });
 
     it('the orphan sweep finds unfinished uploads of a killed process, and removes them', async () => {
@@ -99,7 +109,11 @@ for (const backend of storeBackends) {
       const storage = await MetaSnapshotStorage.open(store, dir);
       await storage.create(1n, snapshotBody(1n), snapshotMetadata(1n));
       const key = storage.snapshotKey(7n);
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'support/killed-upload.ts'), url, key], { env: process.env, stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', path.join(import.meta.dirname, 'support/killed-upload.ts'), url, key],
+        { env: process.env, stdio: ['ignore', 'pipe', 'inherit'] },
+      );
       await new Promise<void>((resolve, reject) => {
         child.stdout.on('data', (data: Buffer) => data.includes('uploading') && resolve());
         child.on('exit', (code) => reject(new Error(`the uploader exited with ${code} before uploading`)));
@@ -123,16 +137,23 @@ for (const backend of storeBackends) {
       assert.deepEqual(await neighbour.listOrphans({ unfinishedIdleMs: 0 }), []);
       await storage.deleteOrphans(unfinished);
       assert.deepEqual(await storage.listOrphans({ unfinishedIdleMs: 0 }), []);
-      assert.deepEqual((await storage.refreshManifest()).snapshot_metadata.map((s) => s.id), [1n]);
+      assert.deepEqual(
+        (await storage.refreshManifest()).snapshot_metadata.map((s) => s.id),
+        [1n],
+      );
       // A handle that names no unfinished upload is refused, not taken as a path.
-      await assert.rejects(store.abortIncompleteUploads(['../../etc/passwd']), (e: unknown) => isObjectStoreError(e, 'INVALID_KEY'));
+      await assert.rejects(store.abortIncompleteUploads(['../../etc/passwd']), (e: unknown) =>
+        isObjectStoreError(e, 'INVALID_KEY'),
+      );
     });
 
     it('refuses a snapshot id that already has an object, changing nothing', async () => {
       const storage = await MetaSnapshotStorage.open(store, `${DIR}/dup`);
       await storage.create(5n, snapshotBody(5n), snapshotMetadata(5n));
       const before = await remoteManifestBytes(store, storage);
-      await assert.rejects(storage.create(5n, snapshotBody(5n), snapshotMetadata(5n)), (e: unknown) => isBackupError(e, 'INVALID_INPUT'));
+      await assert.rejects(storage.create(5n, snapshotBody(5n), snapshotMetadata(5n)), (e: unknown) =>
+        isBackupError(e, 'INVALID_INPUT'),
+      );
       assert.equal(await remoteManifestBytes(store, storage), before);
     });
 
@@ -142,10 +163,15 @@ for (const backend of storeBackends) {
       const viewer = await MetaSnapshotStorage.open(store, `${DIR}/backwards`);
       assert.equal(viewer.manifest().manifest_id, 10n);
       // Someone puts back a valid older copy naming one snapshot.
-      const older = new TextDecoder().decode(serializeManifest({ manifest_id: 1n, snapshot_metadata: [snapshotMetadata(1n)] }));
+      const older = new TextDecoder().decode(
+        serializeManifest({ manifest_id: 1n, snapshot_metadata: [snapshotMetadata(1n)] }),
+      );
       const { etag } = await store.get(a.manifestKey);
       await store.put(a.manifestKey, older, { ifMatch: etag });
-      const regressed = (e: unknown) => isBackupError(e, 'MANIFEST_REGRESSED') && /went backwards/.test((e as Error).message) && /id 1, lower than the 10/.test((e as Error).message);
+      const regressed = (e: unknown) =>
+        isBackupError(e, 'MANIFEST_REGRESSED') &&
+        /went backwards/.test((e as Error).message) &&
+        /id 1, lower than the 10/.test((e as Error).message);
       // Readers do not keep showing the old list as if nothing happened,
       await assert.rejects(viewer.refreshManifest(), regressed);
       // and no mutation writes over it, not even a delete of an unknown id.
@@ -157,15 +183,30 @@ for (const backend of storeBackends) {
       await assert.rejects(a.listOrphans(), regressed);
       // The newest copy put back: everything works again.
       const current = await store.get(a.manifestKey);
-      await store.put(a.manifestKey, serializeManifest({ manifest_id: 10n, snapshot_metadata: [1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n, 9n, 10n].map((id) => snapshotMetadata(id)) }), { ifMatch: current.etag });
+      await store.put(
+        a.manifestKey,
+        serializeManifest({
+          manifest_id: 10n,
+          snapshot_metadata: [1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n, 9n, 10n].map((id) => snapshotMetadata(id)),
+        }),
+        { ifMatch: current.etag },
+      );
       assert.equal((await viewer.refreshManifest()).snapshot_metadata.length, 10);
       // A lost manifest is a regression too for a process that has seen one.
       await store.deleteMany([a.manifestKey]);
-      await assert.rejects(a.refreshManifest(), (e: unknown) => isBackupError(e, 'MANIFEST_REGRESSED') && /is missing/.test((e as Error).message));
-      await assert.rejects(a.create(12n, snapshotBody(12n), snapshotMetadata(12n)), (e: unknown) => isBackupError(e, 'MANIFEST_REGRESSED'));
+      await assert.rejects(
+        a.refreshManifest(),
+        (e: unknown) => isBackupError(e, 'MANIFEST_REGRESSED') && /is missing/.test((e as Error).message),
+      );
+      await assert.rejects(a.create(12n, snapshotBody(12n), snapshotMetadata(12n)), (e: unknown) =>
+        isBackupError(e, 'MANIFEST_REGRESSED'),
+      );
       assert.equal(await store.head(a.manifestKey), null, 'nothing wrote a manifest with ids restarting at 1');
       // and a new process refuses it as lost while snapshot objects are there.
-      await assert.rejects(MetaSnapshotStorage.open(store, `${DIR}/backwards`), (e: unknown) => isBackupError(e, 'CORRUPT_MANIFEST') && /manifest was lost/.test((e as Error).message));
+      await assert.rejects(
+        MetaSnapshotStorage.open(store, `${DIR}/backwards`),
+        (e: unknown) => isBackupError(e, 'CORRUPT_MANIFEST') && /manifest was lost/.test((e as Error).message),
+      );
     });
 
     it('a read that began before this instance wrote is not taken for a regression', async () => {
@@ -190,10 +231,19 @@ for (const backend of storeBackends) {
       // the check after the upload is held back until the object is gone.
       faulty.inject({ operation: 'head', key: /2\.snapshot$/, delayMs: 100, times: 1 });
       const removal = (async () => {
-        for (let waited = 0; waited < 5000 && !faulty.calls.some((c) => c.operation === 'head' && c.key.endsWith('2.snapshot')); waited += 5) await new Promise((r) => setTimeout(r, 5));
+        for (
+          let waited = 0;
+          waited < 5000 && !faulty.calls.some((c) => c.operation === 'head' && c.key.endsWith('2.snapshot'));
+          waited += 5
+        )
+          await new Promise((r) => setTimeout(r, 5));
         await store.deleteMany([storage.snapshotKey(2n)]);
       })();
-      await assert.rejects(storage.create(2n, snapshotBody(2n), snapshotMetadata(2n)), (e: unknown) => isBackupError(e, 'STORAGE_UNAVAILABLE') && /gone right after its upload/.test((e as Error).message));
+      await assert.rejects(
+        storage.create(2n, snapshotBody(2n), snapshotMetadata(2n)),
+        (e: unknown) =>
+          isBackupError(e, 'STORAGE_UNAVAILABLE') && /gone right after its upload/.test((e as Error).message),
+      );
       await removal;
       assert.equal(await remoteManifestBytes(store, storage), before);
       await assertEveryEntryHasItsObject(store, storage);
@@ -201,7 +251,8 @@ for (const backend of storeBackends) {
 
     it('reads the manifest fresh unless a caller accepts one confirmed recently, and shares that read', async () => {
       const counted = new FaultInjectingObjectStore(store);
-      const manifestReads = () => counted.calls.filter((c) => c.operation === 'get' && c.key.endsWith('manifest.json')).length;
+      const manifestReads = () =>
+        counted.calls.filter((c) => c.operation === 'get' && c.key.endsWith('manifest.json')).length;
       const viewer = await MetaSnapshotStorage.open(counted, `${DIR}/max-age`);
       const writer = await MetaSnapshotStorage.open(store, `${DIR}/max-age`);
       await writer.create(1n, snapshotBody(1n), snapshotMetadata(1n));
@@ -217,14 +268,20 @@ for (const backend of storeBackends) {
       await new Promise((resolve) => setTimeout(resolve, 30));
       const readsBeforeShared = manifestReads();
       const seen = await Promise.all(Array.from({ length: 5 }, () => viewer.refreshManifest({ maxAgeMs: 20 })));
-      assert.deepEqual(seen.map((m) => m.snapshot_metadata.length), [2, 2, 2, 2, 2]);
+      assert.deepEqual(
+        seen.map((m) => m.snapshot_metadata.length),
+        [2, 2, 2, 2, 2],
+      );
       assert.equal(manifestReads(), readsBeforeShared + 1);
       // Fresh reads are never shared: each starts after its call.
       await Promise.all([viewer.refreshManifest(), viewer.refreshManifest()]);
       assert.equal(manifestReads(), readsBeforeShared + 3);
       // This instance's own write shows at once, whatever the age.
       await viewer.delete([1n]);
-      assert.deepEqual((await viewer.refreshManifest({ maxAgeMs: 60_000 })).snapshot_metadata.map((s) => s.id), [2n]);
+      assert.deepEqual(
+        (await viewer.refreshManifest({ maxAgeMs: 60_000 })).snapshot_metadata.map((s) => s.id),
+        [2n],
+      );
     });
 
     it('never leaves a manifest entry without its object, whichever step fails', async () => {
@@ -233,8 +290,16 @@ for (const backend of storeBackends) {
       await storage.create(1n, snapshotBody(1n), snapshotMetadata(1n));
       const steps = [
         { name: 'upload refused', fault: { operation: 'upload', times: 1 } as const, objectLeft: false },
-        { name: 'upload cut midway', fault: { operation: 'upload', afterBytes: 20, times: 1 } as const, objectLeft: false },
-        { name: 'manifest write fails', fault: { operation: 'put', key: /manifest\.json$/, times: 1 } as const, objectLeft: true },
+        {
+          name: 'upload cut midway',
+          fault: { operation: 'upload', afterBytes: 20, times: 1 } as const,
+          objectLeft: false,
+        },
+        {
+          name: 'manifest write fails',
+          fault: { operation: 'put', key: /manifest\.json$/, times: 1 } as const,
+          objectLeft: true,
+        },
       ];
       let id = 10n;
       for (const step of steps) {
@@ -244,10 +309,17 @@ for (const backend of storeBackends) {
         await assert.rejects(storage.create(id, snapshotBody(id), snapshotMetadata(id)), step.name);
         faulty.clear();
         assert.equal(await remoteManifestBytes(store, storage), before, `${step.name}: manifest unchanged`);
-        assert.equal(Boolean(await store.head(storage.snapshotKey(id))), step.objectLeft, `${step.name}: object left as orphan`);
+        assert.equal(
+          Boolean(await store.head(storage.snapshotKey(id))),
+          step.objectLeft,
+          `${step.name}: object left as orphan`,
+        );
         await assertEveryEntryHasItsObject(store, storage);
       }
-      assert.deepEqual((await storage.listOrphans()).map((o) => o.key), [storage.snapshotKey(13n)]);
+      assert.deepEqual(
+        (await storage.listOrphans()).map((o) => o.key),
+        [storage.snapshotKey(13n)],
+      );
 
       // Delete: the manifest goes first; if it fails, nothing is deleted.
       const before = await remoteManifestBytes(store, storage);
@@ -258,31 +330,50 @@ for (const backend of storeBackends) {
       assert.ok(await store.head(storage.snapshotKey(1n)));
       // If the object deletion fails, the entry is gone and the object is an orphan.
       faulty.inject({ operation: 'deleteMany', times: 1 });
-      await assert.rejects(storage.delete([1n]), (e: unknown) => isBackupError(e, 'STORAGE_UNAVAILABLE') && /orphans/.test(e.message));
+      await assert.rejects(
+        storage.delete([1n]),
+        (e: unknown) => isBackupError(e, 'STORAGE_UNAVAILABLE') && /orphans/.test(e.message),
+      );
       faulty.clear();
       assert.deepEqual((await storage.refreshManifest()).snapshot_metadata, []);
       assert.ok(await store.head(storage.snapshotKey(1n)));
       await assertEveryEntryHasItsObject(store, storage);
-      assert.deepEqual((await storage.listOrphans()).map((o) => o.key).sort(), [storage.snapshotKey(1n), storage.snapshotKey(13n)].sort());
+      assert.deepEqual(
+        (await storage.listOrphans()).map((o) => o.key).sort(),
+        [storage.snapshotKey(1n), storage.snapshotKey(13n)].sort(),
+      );
     });
 
     it('reports a corrupt manifest clearly and writes nothing', async () => {
       const dir = `${DIR}/corrupt`;
-      for (const garbage of ['{"manifest_id": 1, "snapshot_metadata": [{"id": "x"}]}', '{not json', '{"manifest_id": -1, "snapshot_metadata": []}']) {
+      for (const garbage of [
+        '{"manifest_id": 1, "snapshot_metadata": [{"id": "x"}]}',
+        '{not json',
+        '{"manifest_id": -1, "snapshot_metadata": []}',
+      ]) {
         await store.deleteMany([`${dir}/manifest.json`]);
         await store.put(`${dir}/manifest.json`, garbage);
-        await assert.rejects(MetaSnapshotStorage.open(store, dir), (e: unknown) => isBackupError(e, 'CORRUPT_MANIFEST') && e.message.includes('manifest.json'));
+        await assert.rejects(
+          MetaSnapshotStorage.open(store, dir),
+          (e: unknown) => isBackupError(e, 'CORRUPT_MANIFEST') && e.message.includes('manifest.json'),
+        );
       }
       const storage = await MetaSnapshotStorage.open(store, `${DIR}/corrupt-later`);
       await store.put(storage.manifestKey, '[]');
-      await assert.rejects(storage.create(1n, snapshotBody(1n), snapshotMetadata(1n)), (e: unknown) => isBackupError(e, 'CORRUPT_MANIFEST'));
+      await assert.rejects(storage.create(1n, snapshotBody(1n), snapshotMetadata(1n)), (e: unknown) =>
+        isBackupError(e, 'CORRUPT_MANIFEST'),
+      );
       assert.equal(await store.head(storage.snapshotKey(1n)), null);
       assert.equal(await remoteManifestBytes(store, storage), '[]');
     });
 
     it('rejects bad storage directories', async () => {
       for (const dir of ['', '/', 'a/../b', 'a//b', './x']) {
-        await assert.rejects(MetaSnapshotStorage.open(store, dir), (e: unknown) => isBackupError(e, 'INVALID_CONFIG'), dir);
+        await assert.rejects(
+          MetaSnapshotStorage.open(store, dir),
+          (e: unknown) => isBackupError(e, 'INVALID_CONFIG'),
+          dir,
+        );
       }
     });
 
@@ -296,7 +387,10 @@ for (const backend of storeBackends) {
           ...[11n, 12n, 13n, 14n, 15n, 16n].map((id) => b.create(id, snapshotBody(id), snapshotMetadata(id))),
         ]);
         const manifest = await a.refreshManifest();
-        assert.deepEqual(manifest.snapshot_metadata.map((s) => s.id).sort((x, y) => Number(x - y)), [1n, 2n, 3n, 4n, 5n, 6n, 11n, 12n, 13n, 14n, 15n, 16n]);
+        assert.deepEqual(
+          manifest.snapshot_metadata.map((s) => s.id).sort((x, y) => Number(x - y)),
+          [1n, 2n, 3n, 4n, 5n, 6n, 11n, 12n, 13n, 14n, 15n, 16n],
+        );
         assert.equal(manifest.manifest_id, 12n);
         return;
       }
@@ -304,12 +398,21 @@ for (const backend of storeBackends) {
       const count = 24;
       const startAt = String(Date.now() + 3000);
       await Promise.all(
-        [100, 200, 300].map((first) => run(process.execPath, ['--import', 'tsx', writer, url, dir, String(first), String(count), startAt], { env: process.env })),
+        [100, 200, 300].map((first) =>
+          run(process.execPath, ['--import', 'tsx', writer, url, dir, String(first), String(count), startAt], {
+            env: process.env,
+          }),
+        ),
       );
       const storage = await MetaSnapshotStorage.open(store, dir);
       const manifest = storage.manifest();
-      const expected = [100, 200, 300].flatMap((first) => Array.from({ length: count }, (_, i) => BigInt(first + i)).filter((_, i) => i % 2 === 0));
-      assert.deepEqual(manifest.snapshot_metadata.map((s) => s.id).sort((x, y) => Number(x - y)), expected);
+      const expected = [100, 200, 300].flatMap((first) =>
+        Array.from({ length: count }, (_, i) => BigInt(first + i)).filter((_, i) => i % 2 === 0),
+      );
+      assert.deepEqual(
+        manifest.snapshot_metadata.map((s) => s.id).sort((x, y) => Number(x - y)),
+        expected,
+      );
       // Every create and every delete bumped the id exactly once.
       assert.equal(manifest.manifest_id, BigInt(3 * (count + 1)));
       await assertEveryEntryHasItsObject(store, storage);

@@ -12,13 +12,24 @@ export const dynamic = 'force-dynamic';
 export default async function SnapshotsPage() {
   await requirePageRole('viewer');
   const manager = getBackupManager();
-  const [manifestResult, jobs] = await Promise.all([manager.manifest({ maxAgeMs: PAGE_MANIFEST_MAX_AGE_MS }).then((m) => ({ ok: true as const, m }), (e: Error) => ({ ok: false as const, message: e.message })), manager.listJobs({ limit: 50 })]);
+  const [manifestResult, jobs] = await Promise.all([
+    manager.manifest({ maxAgeMs: PAGE_MANIFEST_MAX_AGE_MS }).then(
+      (m) => ({ ok: true as const, m }),
+      (e: Error) => ({ ok: false as const, message: e.message }),
+    ),
+    manager.listJobs({ limit: 50 }),
+  ]);
   const running = jobs.find((j) => j.status === 'RUNNING');
   const history = jobs
     .filter((j) => j.status === 'SUCCEEDED' && j.snapshotBytes !== null)
     .slice(0, 30)
     .reverse()
-    .map((j) => ({ id: j.id.toString(), startedAt: j.startedAt.toISOString(), sizeBytes: Number(j.snapshotBytes), durationMs: j.durationMs }));
+    .map((j) => ({
+      id: j.id.toString(),
+      startedAt: j.startedAt.toISOString(),
+      sizeBytes: Number(j.snapshotBytes),
+      durationMs: j.durationMs,
+    }));
   const rows: SnapshotRow[] = manifestResult.ok
     ? manifestResult.m.snapshot_metadata.map((s) => ({
         id: s.id.toString(),

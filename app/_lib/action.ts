@@ -16,7 +16,9 @@ import { getBackupManager } from '@/lib/backup/process-manager';
 import type { PendingAudit } from '@/lib/meta/audit-log';
 import { maskUrl } from '@/lib/object-store/url';
 
-export type ActionResult<T> = { ok: true; data: T } | { ok: false; message: string; code?: BackupErrorCode | 'INTERNAL'; fieldErrors?: Record<string, string> };
+export type ActionResult<T> =
+  | { ok: true; data: T }
+  | { ok: false; message: string; code?: BackupErrorCode | 'INTERNAL'; fieldErrors?: Record<string, string> };
 
 export interface ActionContext {
   manager: BackupManager;
@@ -30,13 +32,24 @@ export interface ActionSpec extends CallSpec {
   role: Role;
 }
 
-export function serverAction<S extends z.ZodType, T>(spec: ActionSpec, schema: S, run: (input: z.output<S>, context: ActionContext) => Promise<T>) {
+export function serverAction<S extends z.ZodType, T>(
+  spec: ActionSpec,
+  schema: S,
+  run: (input: z.output<S>, context: ActionContext) => Promise<T>,
+) {
   return async (input: z.input<S>): Promise<ActionResult<Jsonified<T>>> => {
     const requestId = randomUUID();
     const requestHeaders = await headers();
     let audit: PendingAudit | null = null;
     try {
-      const call = await authorizeCall({ headers: requestHeaders, method: 'POST', url: 'http://action.invalid/', spec, requestId, isAction: true });
+      const call = await authorizeCall({
+        headers: requestHeaders,
+        method: 'POST',
+        url: 'http://action.invalid/',
+        spec,
+        requestId,
+        isAction: true,
+      });
       audit = call.audit;
       const parsed = schema.safeParse(input);
       if (!parsed.success) {
@@ -57,7 +70,10 @@ export function serverAction<S extends z.ZodType, T>(spec: ActionSpec, schema: S
       return { ok: true, data: toJsonValue(data) };
     } catch (error) {
       if (isBackupError(error)) return { ok: false, code: error.code, message: error.message };
-      console.error(`[${requestId}] ${spec.audit ?? 'action'} failed:`, maskUrl(error instanceof Error ? (error.stack ?? error.message) : String(error)));
+      console.error(
+        `[${requestId}] ${spec.audit ?? 'action'} failed:`,
+        maskUrl(error instanceof Error ? (error.stack ?? error.message) : String(error)),
+      );
       return { ok: false, code: 'INTERNAL', message: `An unknown error occurred (request id ${requestId})` };
     }
   };

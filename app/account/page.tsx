@@ -10,7 +10,9 @@ export const dynamic = 'force-dynamic';
 
 export default async function AccountPage() {
   const actor = await requirePageRole('viewer');
-  const hasPassword = (await getMetaStore().prisma.consoleAccount.count({ where: { userId: actor.userId!, providerId: 'credential' } })) > 0;
+  const hasPassword =
+    (await getMetaStore().prisma.consoleAccount.count({ where: { userId: actor.userId!, providerId: 'credential' } })) >
+    0;
   return (
     <>
       <h1>Account</h1>

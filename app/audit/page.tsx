@@ -9,18 +9,34 @@ import { requirePageRole } from '../_lib/page-auth';
 export const metadata: Metadata = { title: 'Audit' };
 export const dynamic = 'force-dynamic';
 
-export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function AuditPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requirePageRole('admin');
-  const raw = Object.fromEntries(Object.entries(await searchParams).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
+  const raw = Object.fromEntries(
+    Object.entries(await searchParams).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''),
+  );
   const parsed = auditQuerySchema.safeParse(raw);
   const filters = parsed.success ? parsed.data : auditQuerySchema.parse({});
   const rows = await listAuditEvents(getMetaStore().prisma, toAuditQuery(filters));
-  const keep = new URLSearchParams(Object.entries({ actor: filters.actor, action: filters.action, from: filters.from, to: filters.to }).filter((e): e is [string, string] => !!e[1]));
-  const older = rows.length === filters.limit ? `?${new URLSearchParams({ ...Object.fromEntries(keep), before: String(rows.at(-1)!.id) })}` : null;
+  const keep = new URLSearchParams(
+    Object.entries({ actor: filters.actor, action: filters.action, from: filters.from, to: filters.to }).filter(
+      (e): e is [string, string] => !!e[1],
+    ),
+  );
+  const older =
+    rows.length === filters.limit
+      ? `?${new URLSearchParams({ ...Object.fromEntries(keep), before: String(rows.at(-1)!.id) })}`
+      : null;
   return (
     <>
       <h1>Audit</h1>
-      <p className="muted">Every change, sign-in and refused call, from the console, the API and the CLI. Nothing here can be edited or deleted.</p>
+      <p className="muted">
+        Every change, sign-in and refused call, from the console, the API and the CLI. Nothing here can be edited or
+        deleted.
+      </p>
       <form className="filters" method="get" aria-label="Filter the audit log">
         <label>
           Actor

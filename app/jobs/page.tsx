@@ -49,16 +49,32 @@ export default async function JobsPage() {
             <tbody>
               {jobs.map((job) => (
                 <tr key={job.id.toString()} data-job-id={job.id.toString()}>
-                  <td className="num">{job.status === 'SUCCEEDED' ? <Link href={`/snapshots/${job.id}`}>{job.id.toString()}</Link> : job.id.toString()}</td>
+                  <td className="num">
+                    {job.status === 'SUCCEEDED' ? (
+                      <Link href={`/snapshots/${job.id}`}>{job.id.toString()}</Link>
+                    ) : (
+                      job.id.toString()
+                    )}
+                  </td>
                   <td>
                     <span className={`badge badge-${TONE[job.status]}`}>{job.status}</span>
                   </td>
                   <td>{job.startedBy}</td>
                   <td>{formatTime(job.startedAt.toISOString())}</td>
                   <td className="num">{formatDuration(job.durationMs)}</td>
-                  <td className="num">{job.status === 'RUNNING' ? `${formatBytes(job.bytesWritten)} · ${formatCount(job.rowsWritten)} rows` : formatBytes(job.snapshotBytes)}</td>
+                  <td className="num">
+                    {job.status === 'RUNNING'
+                      ? `${formatBytes(job.bytesWritten)} · ${formatCount(job.rowsWritten)} rows`
+                      : formatBytes(job.snapshotBytes)}
+                  </td>
                   <td>
-                    {job.status === 'RUNNING' ? <CancelJobButton id={job.id.toString()} requested={job.cancelRequested} /> : job.error ? <span className="error-text">{job.error}</span> : (job.remarks ?? <span className="muted">–</span>)}
+                    {job.status === 'RUNNING' ? (
+                      <CancelJobButton id={job.id.toString()} requested={job.cancelRequested} />
+                    ) : job.error ? (
+                      <span className="error-text">{job.error}</span>
+                    ) : (
+                      (job.remarks ?? <span className="muted">–</span>)
+                    )}
                   </td>
                 </tr>
               ))}

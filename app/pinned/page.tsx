@@ -11,7 +11,10 @@ export const dynamic = 'force-dynamic';
 export default async function PinnedPage() {
   await requirePageRole('viewer');
   const manager = getBackupManager();
-  const [manifest, pinned] = await Promise.all([manager.manifest({ maxAgeMs: PAGE_MANIFEST_MAX_AGE_MS }), manager.listPinnedSsts({ limit: 1, maxAgeMs: PAGE_MANIFEST_MAX_AGE_MS })]);
+  const [manifest, pinned] = await Promise.all([
+    manager.manifest({ maxAgeMs: PAGE_MANIFEST_MAX_AGE_MS }),
+    manager.listPinnedSsts({ limit: 1, maxAgeMs: PAGE_MANIFEST_MAX_AGE_MS }),
+  ]);
   return (
     <>
       <div className="title-row">
@@ -21,8 +24,9 @@ export default async function PinnedPage() {
         </a>
       </div>
       <p>
-        <strong data-testid="pinned-total">{formatCount(pinned.total)}</strong> SST objects are pinned by {formatCount(manifest.snapshot_metadata.length)} snapshots: garbage collection keeps them until
-        every snapshot that pins them is deleted.
+        <strong data-testid="pinned-total">{formatCount(pinned.total)}</strong> SST objects are pinned by{' '}
+        {formatCount(manifest.snapshot_metadata.length)} snapshots: garbage collection keeps them until every snapshot
+        that pins them is deleted.
       </p>
       <section className="card">
         <PinnedSsts />

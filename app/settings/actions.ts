@@ -12,15 +12,23 @@ const locationSchema = z.object({
   directory: z.string().trim().min(1, 'the storage directory must not be blank'),
 });
 
-export const probeStorageAction = serverAction({ role: 'admin', audit: 'storage.probe' }, locationSchema, async ({ url, directory }, { manager, audit }) => {
-  const target = url ?? (await manager.getConfig()).url;
-  audit!.target = `${maskUrl(target)} ${directory}`;
-  await manager.probeStorage({ url: target, directory });
-  return { ok: true };
-});
+export const probeStorageAction = serverAction(
+  { role: 'admin', audit: 'storage.probe' },
+  locationSchema,
+  async ({ url, directory }, { manager, audit }) => {
+    const target = url ?? (await manager.getConfig()).url;
+    audit!.target = `${maskUrl(target)} ${directory}`;
+    await manager.probeStorage({ url: target, directory });
+    return { ok: true };
+  },
+);
 
-export const saveStorageConfigAction = serverAction({ role: 'admin', audit: 'storage.set' }, storageConfigSchema, async (change, { manager, audit }) => {
-  const result = await manager.setConfig(change, audit!);
-  revalidatePath('/', 'layout');
-  return result;
-});
+export const saveStorageConfigAction = serverAction(
+  { role: 'admin', audit: 'storage.set' },
+  storageConfigSchema,
+  async (change, { manager, audit }) => {
+    const result = await manager.setConfig(change, audit!);
+    revalidatePath('/', 'layout');
+    return result;
+  },
+);

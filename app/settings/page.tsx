@@ -17,7 +17,10 @@ export default async function SettingsPage() {
     () => 0,
   );
   const orphans = await manager.listOrphans().then(
-    (list) => ({ rows: list.map((o) => ({ key: o.key, kind: o.kind, size: o.size, lastModified: o.lastModified.toISOString() })), error: undefined }),
+    (list) => ({
+      rows: list.map((o) => ({ key: o.key, kind: o.kind, size: o.size, lastModified: o.lastModified.toISOString() })),
+      error: undefined,
+    }),
     (error: unknown) => ({ rows: [], error: error instanceof Error ? error.message : String(error) }),
   );
   return (
@@ -25,8 +28,15 @@ export default async function SettingsPage() {
       <h1>Settings</h1>
       <section className="card">
         <h2>Backup storage</h2>
-        <p className="muted">Where snapshots and their manifest are stored. Every console process picks a change up before its next operation.</p>
-        <SettingsForm currentUrl={config.displayUrl} currentDirectory={config.directory} snapshotCount={snapshotCount} />
+        <p className="muted">
+          Where snapshots and their manifest are stored. Every console process picks a change up before its next
+          operation.
+        </p>
+        <SettingsForm
+          currentUrl={config.displayUrl}
+          currentDirectory={config.directory}
+          snapshotCount={snapshotCount}
+        />
       </section>
       <OrphansCard orphans={orphans.rows} error={orphans.error} />
     </>

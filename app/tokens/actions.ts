@@ -13,14 +13,22 @@ export const createTokenAction = serverAction(
   { role: 'admin', audit: 'token.create' },
   z.object({ name, scope: z.enum(TOKEN_SCOPES), expiresIn: z.string().trim().max(10).default('') }),
   async ({ name, scope, expiresIn }, { audit }) => {
-    const { token, view } = await createToken(getMetaStore().prisma, { name, scope, expiresInMs: expiresIn ? parseDuration(expiresIn) : null }, audit!);
+    const { token, view } = await createToken(
+      getMetaStore().prisma,
+      { name, scope, expiresInMs: expiresIn ? parseDuration(expiresIn) : null },
+      audit!,
+    );
     revalidatePath('/tokens');
     return { token, name: view.name, scope: view.scope, expiresAt: view.expiresAt };
   },
 );
 
-export const revokeTokenAction = serverAction({ role: 'admin', audit: 'token.revoke' }, z.object({ name }), async ({ name }, { audit }) => {
-  await revokeToken(getMetaStore().prisma, name, audit!);
-  revalidatePath('/tokens');
-  return { name };
-});
+export const revokeTokenAction = serverAction(
+  { role: 'admin', audit: 'token.revoke' },
+  z.object({ name }),
+  async ({ name }, { audit }) => {
+    await revokeToken(getMetaStore().prisma, name, audit!);
+    revalidatePath('/tokens');
+    return { name };
+  },
+);

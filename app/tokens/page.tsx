@@ -18,7 +18,8 @@ export default async function TokensPage() {
       <section className="card">
         <h2>Create a token</h2>
         <p className="muted">
-          For scripts and the SST garbage collector: send it as <code>Authorization: Bearer …</code>. Scope <strong>read</strong> acts as a viewer,
+          For scripts and the SST garbage collector: send it as <code>Authorization: Bearer …</code>. Scope{' '}
+          <strong>read</strong> acts as a viewer,
           <strong> operate</strong> as an operator, <strong>admin</strong> as an admin. Only a hash is kept.
         </p>
         <CreateTokenForm />
@@ -46,7 +47,11 @@ export default async function TokensPage() {
               </tr>
             )}
             {tokens.map((t) => {
-              const status = t.revokedAt ? 'revoked' : t.expiresAt && t.expiresAt.getTime() <= now ? 'expired' : 'active';
+              const status = t.revokedAt
+                ? 'revoked'
+                : t.expiresAt && t.expiresAt.getTime() <= now
+                  ? 'expired'
+                  : 'active';
               return (
                 <tr key={t.name}>
                   <td className="mono">{t.name}</td>
@@ -55,7 +60,9 @@ export default async function TokensPage() {
                     {formatTime(t.createdAt.toISOString())} <span className="muted">by {t.createdBy}</span>
                   </td>
                   <td>{t.expiresAt ? formatTime(t.expiresAt.toISOString()) : <span className="muted">never</span>}</td>
-                  <td>{t.lastUsedAt ? formatTime(t.lastUsedAt.toISOString()) : <span className="muted">never</span>}</td>
+                  <td>
+                    {t.lastUsedAt ? formatTime(t.lastUsedAt.toISOString()) : <span className="muted">never</span>}
+                  </td>
                   <td className={status === 'active' ? 'result-ok' : 'result-bad'}>{status}</td>
                   <td>{status !== 'revoked' && <RevokeTokenButton name={t.name} />}</td>
                 </tr>

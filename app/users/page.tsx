@@ -49,9 +49,17 @@ export default async function UsersPage() {
                   <td>{u.username === null ? `${u.role} (from the provider)` : u.role}</td>
                   <td>{u.signIn.join(', ') || '–'}</td>
                   <td>{u.disabled ? <span className="result-bad">disabled</span> : 'active'}</td>
-                  <td>{u.lastSeenAt ? formatTime(u.lastSeenAt.toISOString()) : <span className="muted">never</span>}</td>
                   <td>
-                    <UserRowActions login={login} role={u.role} disabled={u.disabled} self={u.id === me.userId} sso={u.username === null} />
+                    {u.lastSeenAt ? formatTime(u.lastSeenAt.toISOString()) : <span className="muted">never</span>}
+                  </td>
+                  <td>
+                    <UserRowActions
+                      login={login}
+                      role={u.role}
+                      disabled={u.disabled}
+                      self={u.id === me.userId}
+                      sso={u.username === null}
+                    />
                   </td>
                 </tr>
               );

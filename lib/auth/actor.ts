@@ -17,9 +17,19 @@ export interface Actor {
   sessionId?: string;
 }
 
-export type Refusal = 'none' | 'session-expired' | 'session-idle' | 'user-disabled' | 'token-unknown' | 'token-revoked' | 'token-expired' | 'bad-authorization';
+export type Refusal =
+  | 'none'
+  | 'session-expired'
+  | 'session-idle'
+  | 'user-disabled'
+  | 'token-unknown'
+  | 'token-revoked'
+  | 'token-expired'
+  | 'bad-authorization';
 
-export type Resolution = { actor: Actor; via: 'session' | 'token' } | { actor: null; refusal: Refusal; tokenName?: string | null };
+export type Resolution =
+  | { actor: Actor; via: 'session' | 'token' }
+  | { actor: null; refusal: Refusal; tokenName?: string | null };
 
 export interface ResolveOptions {
   auth: ConsoleAuth;
@@ -48,12 +58,24 @@ export async function resolveActor(headers: Headers, options: ResolveOptions): P
     return { actor: null, refusal: state === 'idle' ? 'session-idle' : 'session-expired' };
   }
   // Read the user again: a disable must end a session at once, whatever any cache holds.
-  const row = await options.prisma.consoleUser.findUnique({ where: { id: user.id }, select: { disabled: true, role: true } });
+  const row = await options.prisma.consoleUser.findUnique({
+    where: { id: user.id },
+    select: { disabled: true, role: true },
+  });
   if (!row || row.disabled) return { actor: null, refusal: 'user-disabled' };
   if (now.getTime() - session.updatedAt.getTime() >= options.policy.touchEveryMs) {
     await options.prisma.consoleSession.updateMany({ where: { id: session.id }, data: { updatedAt: now } });
   }
-  return { actor: { kind: 'user', name: actorName(user), role: isRole(row.role) ? row.role : 'viewer', userId: user.id, sessionId: session.id }, via: 'session' };
+  return {
+    actor: {
+      kind: 'user',
+      name: actorName(user),
+      role: isRole(row.role) ? row.role : 'viewer',
+      userId: user.id,
+      sessionId: session.id,
+    },
+    via: 'session',
+  };
 }
 
 export const REFUSAL_MESSAGES: Record<Refusal, string> = {

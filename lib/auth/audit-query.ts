@@ -15,7 +15,12 @@ export const auditQuerySchema = z.object({
   from: day.optional(),
   /** Last day shown (UTC), inclusive. */
   to: day.optional(),
-  before: z.coerce.number().int().positive().max(2 ** 31).optional(),
+  before: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 31)
+    .optional(),
   limit: z.coerce.number().int().min(1).max(10_000).default(100),
 });
 

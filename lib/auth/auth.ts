@@ -93,12 +93,23 @@ export function createConsoleAuth(options: ConsoleAuthOptions) {
     appName: 'Meta Backup Console',
     secret: options.secret,
     basePath: '/api/auth',
-    baseURL: { allowedHosts: origins.hosts.flatMap((h) => (h.endsWith(':*') ? [h, h.slice(0, -2)] : [h])), protocol: origins.https ? 'https' : 'http' },
+    baseURL: {
+      allowedHosts: origins.hosts.flatMap((h) => (h.endsWith(':*') ? [h, h.slice(0, -2)] : [h])),
+      protocol: origins.https ? 'https' : 'http',
+    },
     trustedOrigins: origins.origins,
-    database: prismaAdapter(prisma, { provider: meta.kind === 'postgresql' ? 'postgresql' : 'sqlite', transaction: false }),
+    database: prismaAdapter(prisma, {
+      provider: meta.kind === 'postgresql' ? 'postgresql' : 'sqlite',
+      transaction: false,
+    }),
     telemetry: { enabled: false },
     disabledPaths: DISABLED_PATHS,
-    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: MIN_PASSWORD_LENGTH, maxPasswordLength: MAX_PASSWORD_LENGTH },
+    emailAndPassword: {
+      enabled: true,
+      disableSignUp: true,
+      minPasswordLength: MIN_PASSWORD_LENGTH,
+      maxPasswordLength: MAX_PASSWORD_LENGTH,
+    },
     user: {
       modelName: 'consoleUser',
       additionalFields: {
@@ -134,7 +145,10 @@ export function createConsoleAuth(options: ConsoleAuthOptions) {
       session: {
         create: {
           before: async (session) => {
-            const user = await prisma.consoleUser.findUnique({ where: { id: session.userId }, select: { disabled: true } });
+            const user = await prisma.consoleUser.findUnique({
+              where: { id: session.userId },
+              select: { disabled: true },
+            });
             if (!user || user.disabled) throw new APIError('FORBIDDEN', { message: 'this user is disabled' });
           },
         },
@@ -144,16 +158,34 @@ export function createConsoleAuth(options: ConsoleAuthOptions) {
       before: createAuthMiddleware(async (ctx) => {
         const where = auditOf(ctx.headers);
         if (ctx.path === '/sign-in/username') {
-          const name = String((ctx.body as { username?: unknown } | undefined)?.username ?? '').trim().toLowerCase().slice(0, 100);
+          const name = String((ctx.body as { username?: unknown } | undefined)?.username ?? '')
+            .trim()
+            .toLowerCase()
+            .slice(0, 100);
           const since = new Date(Date.now() - USER_SIGN_IN_LIMIT.windowMs);
           if (name && (await countFailedSignIns(prisma, name, since)) >= USER_SIGN_IN_LIMIT.failures) {
-            await writeAuditEvent(prisma, { ...where, actor: name, action: 'auth.sign-in', target: name, result: 'RATE_LIMITED', message: 'too many failed sign-ins for this user' });
-            throw new APIError('TOO_MANY_REQUESTS', { message: `too many failed sign-ins for this user: try again in ${USER_SIGN_IN_LIMIT.windowMs / 60_000} minutes` });
+            await writeAuditEvent(prisma, {
+              ...where,
+              actor: name,
+              action: 'auth.sign-in',
+              target: name,
+              result: 'RATE_LIMITED',
+              message: 'too many failed sign-ins for this user',
+            });
+            throw new APIError('TOO_MANY_REQUESTS', {
+              message: `too many failed sign-ins for this user: try again in ${USER_SIGN_IN_LIMIT.windowMs / 60_000} minutes`,
+            });
           }
         }
         if (ctx.path === '/sign-out') {
           const session = await getSessionFromCtx(ctx).catch(() => null);
-          if (session) await writeAuditEvent(prisma, { ...where, actor: actorName(session.user), action: 'auth.sign-out', result: 'ok' });
+          if (session)
+            await writeAuditEvent(prisma, {
+              ...where,
+              actor: actorName(session.user),
+              action: 'auth.sign-out',
+              result: 'ok',
+            });
         }
       }),
       after: createAuthMiddleware(async (ctx) => {
@@ -161,7 +193,10 @@ export function createConsoleAuth(options: ConsoleAuthOptions) {
         const returned = ctx.context.returned;
         const failure = returned instanceof APIError ? String(returned.body?.code ?? returned.status) : null;
         if (ctx.path === '/sign-in/username') {
-          const name = String((ctx.body as { username?: unknown } | undefined)?.username ?? '').trim().toLowerCase().slice(0, 100);
+          const name = String((ctx.body as { username?: unknown } | undefined)?.username ?? '')
+            .trim()
+            .toLowerCase()
+            .slice(0, 100);
           const session = ctx.context.newSession;
           await writeAuditEvent(prisma, {
             ...where,
@@ -188,21 +223,44 @@ export function createConsoleAuth(options: ConsoleAuthOptions) {
           }
           // The role comes from the provider's claims at every sign-in, so a change there applies
           // at the next one: those better-auth mapped (from userinfo or the id token it verified).
-          const account = await prisma.consoleAccount.findFirst({ where: { userId: session.user.id, providerId: OIDC_PROVIDER_ID }, select: { idToken: true, accountId: true } });
-          const role = takePendingSsoRole(account?.accountId) ?? roleFromClaims(oidc, decodeJwtClaims(account?.idToken));
+          const account = await prisma.consoleAccount.findFirst({
+            where: { userId: session.user.id, providerId: OIDC_PROVIDER_ID },
+            select: { idToken: true, accountId: true },
+          });
+          const role =
+            takePendingSsoRole(account?.accountId) ?? roleFromClaims(oidc, decodeJwtClaims(account?.idToken));
           if (!role) {
             await prisma.consoleSession.deleteMany({ where: { id: session.session.id } });
-            await writeAuditEvent(prisma, { ...where, actor: actorName(session.user), action: 'auth.sign-in', target: OIDC_PROVIDER_ID, result: 'FORBIDDEN', message: `no role for the claim ${oidc.roleClaim}` });
+            await writeAuditEvent(prisma, {
+              ...where,
+              actor: actorName(session.user),
+              action: 'auth.sign-in',
+              target: OIDC_PROVIDER_ID,
+              result: 'FORBIDDEN',
+              message: `no role for the claim ${oidc.roleClaim}`,
+            });
             throw ctx.redirect('/sign-in?error=no_role');
           }
           await prisma.$transaction(async (tx) => {
             await tx.consoleUser.update({ where: { id: session.user.id }, data: { role } });
-            await writeAuditEvent(tx, { ...where, actor: actorName(session.user), action: 'auth.sign-in', target: OIDC_PROVIDER_ID, result: 'ok', message: `single sign-on as ${role}` });
+            await writeAuditEvent(tx, {
+              ...where,
+              actor: actorName(session.user),
+              action: 'auth.sign-in',
+              target: OIDC_PROVIDER_ID,
+              result: 'ok',
+              message: `single sign-on as ${role}`,
+            });
           });
         }
         if (ctx.path === '/change-password') {
           const session = ctx.context.session;
-          await writeAuditEvent(prisma, { ...where, actor: session ? actorName(session.user) : 'anonymous', action: 'auth.change-password', result: failure ?? 'ok' });
+          await writeAuditEvent(prisma, {
+            ...where,
+            actor: session ? actorName(session.user) : 'anonymous',
+            action: 'auth.change-password',
+            result: failure ?? 'ok',
+          });
           // The first admin's printed password is no longer valid: remove its file.
           if (!failure && session?.user.username === FIRST_ADMIN) forgetFirstAdminPassword();
         }
@@ -225,7 +283,11 @@ export function createConsoleAuth(options: ConsoleAuthOptions) {
                   overrideUserInfo: true,
                   mapProfileToUser: (profile) => {
                     const role = roleFromClaims(oidc, profile as Record<string, unknown>);
-                    if (!role) throw new APIError('FORBIDDEN', { code: SSO_NO_ROLE, message: `no role in this console for the ${oidc.roleClaim} of ${String(profile.email ?? profile.sub).slice(0, 100)}` });
+                    if (!role)
+                      throw new APIError('FORBIDDEN', {
+                        code: SSO_NO_ROLE,
+                        message: `no role in this console for the ${oidc.roleClaim} of ${String(profile.email ?? profile.sub).slice(0, 100)}`,
+                      });
                     if (profile.sub != null) pendingSsoRoles.set(String(profile.sub), { role, at: Date.now() });
                     const p = profile as { preferred_username?: string; name?: string; email?: string };
                     return { name: p.name ?? p.preferred_username ?? p.email ?? 'single sign-on user' };

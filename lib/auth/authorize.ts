@@ -26,11 +26,22 @@ export interface AuthorizedCall {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export async function authorizeCall(input: { headers: Headers; method: string; url: string; spec: CallSpec; requestId: string; isAction?: boolean }): Promise<AuthorizedCall> {
+export async function authorizeCall(input: {
+  headers: Headers;
+  method: string;
+  url: string;
+  spec: CallSpec;
+  requestId: string;
+  isAction?: boolean;
+}): Promise<AuthorizedCall> {
   const { headers, spec, requestId } = input;
   const origins = consoleOrigins();
   const host = headers.get('host') ?? new URL(input.url).host;
-  if (!hostAllowed(origins, host)) throw new BackupError('FORBIDDEN', `this console does not answer for the host "${host.slice(0, 100)}": set CONSOLE_ORIGIN to serve it`);
+  if (!hostAllowed(origins, host))
+    throw new BackupError(
+      'FORBIDDEN',
+      `this console does not answer for the host "${host.slice(0, 100)}": set CONSOLE_ORIGIN to serve it`,
+    );
   if (spec.role === 'public') return { actor: null, audit: null };
 
   const prisma = getMetaStore().prisma;
@@ -41,19 +52,40 @@ export async function authorizeCall(input: { headers: Headers; method: string; u
   if (!resolution.actor) {
     if (resolution.refusal.startsWith('token-') || resolution.refusal === 'bad-authorization') {
       const actor = resolution.tokenName ? `token:${resolution.tokenName}` : 'anonymous';
-      await writeAuditEvent(prisma, { ...where, actor, action: 'auth.token', target: what, result: 'UNAUTHORIZED', message: REFUSAL_MESSAGES[resolution.refusal] });
+      await writeAuditEvent(prisma, {
+        ...where,
+        actor,
+        action: 'auth.token',
+        target: what,
+        result: 'UNAUTHORIZED',
+        message: REFUSAL_MESSAGES[resolution.refusal],
+      });
     }
     throw new BackupError('UNAUTHORIZED', REFUSAL_MESSAGES[resolution.refusal]);
   }
   const { actor } = resolution;
   const refuse = async (message: string): Promise<never> => {
-    await writeAuditEvent(prisma, { ...where, actor: actor.name, action: spec.audit ?? 'auth.refused', target: what, result: 'FORBIDDEN', message });
+    await writeAuditEvent(prisma, {
+      ...where,
+      actor: actor.name,
+      action: spec.audit ?? 'auth.refused',
+      target: what,
+      result: 'FORBIDDEN',
+      message,
+    });
     throw new BackupError('FORBIDDEN', message);
   };
-  if (resolution.via === 'session' && (input.isAction || !SAFE_METHODS.has(input.method)) && !sameOrigin(headers.get('origin'), host, origins.https)) {
+  if (
+    resolution.via === 'session' &&
+    (input.isAction || !SAFE_METHODS.has(input.method)) &&
+    !sameOrigin(headers.get('origin'), host, origins.https)
+  ) {
     await refuse('a cross-site request is refused: the Origin header must name this console');
   }
-  if (!roleAllows(actor.role, spec.role)) await refuse(`this needs the ${spec.role} role; ${actor.name} is ${actor.role === 'admin' ? 'an' : 'a'} ${actor.role}`);
+  if (!roleAllows(actor.role, spec.role))
+    await refuse(
+      `this needs the ${spec.role} role; ${actor.name} is ${actor.role === 'admin' ? 'an' : 'a'} ${actor.role}`,
+    );
   return { actor, audit: spec.audit ? { ...where, actor: actor.name, action: spec.audit, target: what } : null };
 }
 

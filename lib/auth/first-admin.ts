@@ -17,12 +17,20 @@ export function firstAdminPasswordFile(env: Env = process.env): { path: string; 
   return { path: file, exists: fs.existsSync(file) };
 }
 
-export async function ensureFirstAdmin(prisma: MetaClient, env: Env = process.env, print: (line: string) => void = console.log): Promise<{ created: boolean }> {
+export async function ensureFirstAdmin(
+  prisma: MetaClient,
+  env: Env = process.env,
+  print: (line: string) => void = console.log,
+): Promise<{ created: boolean }> {
   if ((await countUsers(prisma)) > 0) return { created: false };
   const configured = env.CONSOLE_ADMIN_PASSWORD || undefined;
   let password: string;
   try {
-    ({ password } = await createUser(prisma, { username: FIRST_ADMIN, role: 'admin', password: configured }, { actor: 'system:first-start' }));
+    ({ password } = await createUser(
+      prisma,
+      { username: FIRST_ADMIN, role: 'admin', password: configured },
+      { actor: 'system:first-start' },
+    ));
   } catch (error) {
     if (isBackupError(error, 'CONFLICT')) return { created: false }; // another process made it first
     throw error;

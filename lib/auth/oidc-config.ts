@@ -23,17 +23,23 @@ export function oidcConfig(env: Env = process.env): OidcConfig | null {
   if (!issuer) return null;
   const clientId = env.OIDC_CLIENT_ID?.trim();
   const clientSecret = env.OIDC_CLIENT_SECRET?.trim();
-  if (!clientId || !clientSecret) throw new Error('OIDC_ISSUER is set: OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set too');
+  if (!clientId || !clientSecret)
+    throw new Error('OIDC_ISSUER is set: OIDC_CLIENT_ID and OIDC_CLIENT_SECRET must be set too');
   const roleMap = new Map<string, Role>();
-  for (const pair of (env.OIDC_ROLE_MAP ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const pair of (env.OIDC_ROLE_MAP ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const at = pair.lastIndexOf('=');
     const value = pair.slice(0, at).trim();
     const role = pair.slice(at + 1).trim();
-    if (at <= 0 || !isRole(role)) throw new Error(`OIDC_ROLE_MAP: "${pair}" is not value=role with a role of ${ROLES.join(', ')}`);
+    if (at <= 0 || !isRole(role))
+      throw new Error(`OIDC_ROLE_MAP: "${pair}" is not value=role with a role of ${ROLES.join(', ')}`);
     roleMap.set(value, role);
   }
   const defaultRole = env.OIDC_DEFAULT_ROLE?.trim() || null;
-  if (defaultRole !== null && !isRole(defaultRole)) throw new Error(`OIDC_DEFAULT_ROLE must be one of ${ROLES.join(', ')}`);
+  if (defaultRole !== null && !isRole(defaultRole))
+    throw new Error(`OIDC_DEFAULT_ROLE must be one of ${ROLES.join(', ')}`);
   return {
     issuer: issuer.replace(/\/+$/, ''),
     clientId,

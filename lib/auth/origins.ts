@@ -29,15 +29,27 @@ export function consoleOrigins(env: Env = process.env): ConsoleOrigins {
       } catch {
         throw new Error(`CONSOLE_ORIGIN: "${origin}" is not an origin like https://backup.example.com`);
       }
-      if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.pathname !== '/' || url.search || url.username) {
+      if (
+        (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+        url.pathname !== '/' ||
+        url.search ||
+        url.username
+      ) {
         throw new Error(`CONSOLE_ORIGIN: "${origin}" is not an origin like https://backup.example.com`);
       }
       return url;
     });
-    return { hosts: urls.map((u) => u.host), https: urls.every((u) => u.protocol === 'https:'), origins: urls.map((u) => u.origin) };
+    return {
+      hosts: urls.map((u) => u.host),
+      https: urls.every((u) => u.protocol === 'https:'),
+      origins: urls.map((u) => u.origin),
+    };
   }
   const host = env.HOST?.trim();
-  const extra = host && host !== '0.0.0.0' && host !== '::' && !LOOPBACK.includes(host) ? [host.includes(':') ? `[${host}]` : host] : [];
+  const extra =
+    host && host !== '0.0.0.0' && host !== '::' && !LOOPBACK.includes(host)
+      ? [host.includes(':') ? `[${host}]` : host]
+      : [];
   return { hosts: [...LOOPBACK, ...extra].map((h) => `${h}:*`), https: false, origins: [] };
 }
 

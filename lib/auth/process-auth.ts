@@ -15,7 +15,11 @@ export function getConsoleAuth(): { auth: ConsoleAuth; policy: SessionPolicy } {
   // Made again when the process's meta store was (tests switch stores between suites).
   if (holder.__consoleAuth?.meta !== meta) {
     const policy = sessionPolicy();
-    holder.__consoleAuth = { auth: createConsoleAuth({ meta, secret: authSecret(), origins: consoleOrigins(), oidc: oidcConfig(), policy }), policy, meta };
+    holder.__consoleAuth = {
+      auth: createConsoleAuth({ meta, secret: authSecret(), origins: consoleOrigins(), oidc: oidcConfig(), policy }),
+      policy,
+      meta,
+    };
   }
   return holder.__consoleAuth;
 }

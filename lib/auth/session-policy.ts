@@ -26,7 +26,11 @@ export function sessionPolicy(env: Env = process.env): SessionPolicy {
 
 export type SessionState = 'live' | 'idle' | 'expired';
 
-export function sessionState(policy: SessionPolicy, session: { createdAt: Date; updatedAt: Date; expiresAt: Date }, now: Date): SessionState {
+export function sessionState(
+  policy: SessionPolicy,
+  session: { createdAt: Date; updatedAt: Date; expiresAt: Date },
+  now: Date,
+): SessionState {
   const t = now.getTime();
   if (t >= session.expiresAt.getTime() || t - session.createdAt.getTime() >= policy.absoluteMs) return 'expired';
   if (t - session.updatedAt.getTime() >= policy.idleMs) return 'idle';

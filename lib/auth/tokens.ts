@@ -28,20 +28,24 @@ export const hashToken = (token: string): string => createHash('sha256').update(
 /** "30d", "12h", "90m" or a number of days. */
 export function parseDuration(text: string): number {
   const match = /^(\d{1,5})([dhm]?)$/.exec(text.trim());
-  if (!match) throw new BackupError('INVALID_INPUT', `"${text}" is not a duration: give a number with d, h or m (30d, 12h)`);
+  if (!match)
+    throw new BackupError('INVALID_INPUT', `"${text}" is not a duration: give a number with d, h or m (30d, 12h)`);
   const n = Number(match[1]);
   const ms = n * { d: 86_400_000, h: 3_600_000, m: 60_000, '': 86_400_000 }[match[2] as 'd' | 'h' | 'm' | ''];
-  if (ms <= 0 || ms > 3650 * 86_400_000) throw new BackupError('INVALID_INPUT', 'an expiry is between one minute and ten years');
+  if (ms <= 0 || ms > 3650 * 86_400_000)
+    throw new BackupError('INVALID_INPUT', 'an expiry is between one minute and ten years');
   return ms;
 }
 
 function checkName(name: string): string {
-  if (!TOKEN_NAME_RULE.test(name)) throw new BackupError('INVALID_INPUT', 'a token name is 1 to 64 letters, digits, dots, dashes or underscores');
+  if (!TOKEN_NAME_RULE.test(name))
+    throw new BackupError('INVALID_INPUT', 'a token name is 1 to 64 letters, digits, dots, dashes or underscores');
   return name;
 }
 
 export function checkScope(scope: string): TokenScope {
-  if (!(TOKEN_SCOPES as readonly string[]).includes(scope)) throw new BackupError('INVALID_INPUT', `unknown scope "${scope}": read, operate or admin`);
+  if (!(TOKEN_SCOPES as readonly string[]).includes(scope))
+    throw new BackupError('INVALID_INPUT', `unknown scope "${scope}": read, operate or admin`);
   return scope as TokenScope;
 }
 
@@ -58,14 +62,31 @@ export async function createToken(
   const expiresAt = input.expiresInMs ? new Date(now.getTime() + input.expiresInMs) : null;
   try {
     await prisma.$transaction(async (tx) => {
-      await tx.consoleApiToken.create({ data: { name, token_hash: hashToken(token), scope, created_by: audit.actor, created_at: now, expires_at: expiresAt } });
-      await recordPendingAudit(tx, audit, `${name} (${scope}${expiresAt ? `, expires ${expiresAt.toISOString()}` : ''})`);
+      await tx.consoleApiToken.create({
+        data: {
+          name,
+          token_hash: hashToken(token),
+          scope,
+          created_by: audit.actor,
+          created_at: now,
+          expires_at: expiresAt,
+        },
+      });
+      await recordPendingAudit(
+        tx,
+        audit,
+        `${name} (${scope}${expiresAt ? `, expires ${expiresAt.toISOString()}` : ''})`,
+      );
     });
   } catch (error) {
-    if ((error as { code?: string }).code === 'P2002') throw new BackupError('CONFLICT', `a token named "${name}" exists: revoke it or choose another name`);
+    if ((error as { code?: string }).code === 'P2002')
+      throw new BackupError('CONFLICT', `a token named "${name}" exists: revoke it or choose another name`);
     throw error;
   }
-  return { token, view: { name, scope, createdBy: audit.actor, createdAt: now, expiresAt, lastUsedAt: null, revokedAt: null } };
+  return {
+    token,
+    view: { name, scope, createdBy: audit.actor, createdAt: now, expiresAt, lastUsedAt: null, revokedAt: null },
+  };
 }
 
 export async function listTokens(prisma: MetaClient): Promise<ApiTokenView[]> {
@@ -82,19 +103,32 @@ export async function listTokens(prisma: MetaClient): Promise<ApiTokenView[]> {
 }
 
 /** Revokes a token by name. The row stays (revoked), so its name and history remain readable. */
-export async function revokeToken(prisma: MetaClient, name: string, audit: PendingAudit, now: Date = new Date()): Promise<void> {
+export async function revokeToken(
+  prisma: MetaClient,
+  name: string,
+  audit: PendingAudit,
+  now: Date = new Date(),
+): Promise<void> {
   audit.action = 'token.revoke';
   await prisma.$transaction(async (tx) => {
-    const { count } = await tx.consoleApiToken.updateMany({ where: { name, revoked_at: null }, data: { revoked_at: now } });
+    const { count } = await tx.consoleApiToken.updateMany({
+      where: { name, revoked_at: null },
+      data: { revoked_at: now },
+    });
     if (count === 0) {
       const exists = await tx.consoleApiToken.findUnique({ where: { name }, select: { name: true } });
-      throw new BackupError(exists ? 'INVALID_INPUT' : 'NOT_FOUND', exists ? `token "${name}" is already revoked` : `no token named "${name}"`);
+      throw new BackupError(
+        exists ? 'INVALID_INPUT' : 'NOT_FOUND',
+        exists ? `token "${name}" is already revoked` : `no token named "${name}"`,
+      );
     }
     await recordPendingAudit(tx, audit, name);
   });
 }
 
-export type TokenCheck = { ok: true; name: string; role: Role } | { ok: false; name: string | null; reason: 'unknown' | 'revoked' | 'expired' };
+export type TokenCheck =
+  | { ok: true; name: string; role: Role }
+  | { ok: false; name: string | null; reason: 'unknown' | 'revoked' | 'expired' };
 
 /** Looks a presented token up by its hash; notes its use. */
 export async function checkToken(prisma: MetaClient, token: string, now: Date = new Date()): Promise<TokenCheck> {

@@ -29,13 +29,16 @@ export interface ConsoleUserView {
 
 export function normalizeUsername(raw: string): string {
   const username = raw.trim().toLowerCase();
-  if (!USERNAME_RULE.test(username)) throw new BackupError('INVALID_INPUT', 'a user name is 3 to 30 letters, digits, dots or underscores');
+  if (!USERNAME_RULE.test(username))
+    throw new BackupError('INVALID_INPUT', 'a user name is 3 to 30 letters, digits, dots or underscores');
   return username;
 }
 
 export function checkPassword(password: string): void {
-  if (password.length < MIN_PASSWORD_LENGTH) throw new BackupError('INVALID_INPUT', `a password has at least ${MIN_PASSWORD_LENGTH} characters`);
-  if (password.length > MAX_PASSWORD_LENGTH) throw new BackupError('INVALID_INPUT', `a password has at most ${MAX_PASSWORD_LENGTH} characters`);
+  if (password.length < MIN_PASSWORD_LENGTH)
+    throw new BackupError('INVALID_INPUT', `a password has at least ${MIN_PASSWORD_LENGTH} characters`);
+  if (password.length > MAX_PASSWORD_LENGTH)
+    throw new BackupError('INVALID_INPUT', `a password has at most ${MAX_PASSWORD_LENGTH} characters`);
 }
 
 function checkRole(role: string): Role {
@@ -70,12 +73,24 @@ export async function createUser(
   const id = randomUUID();
   try {
     await prisma.$transaction(async (tx) => {
-      await tx.consoleUser.create({ data: { id, name: username, username, displayUsername: username, email: `${username}@${LOCAL_EMAIL_DOMAIN}`, role } });
-      await tx.consoleAccount.create({ data: { id: randomUUID(), accountId: id, providerId: 'credential', userId: id, password: hash } });
+      await tx.consoleUser.create({
+        data: {
+          id,
+          name: username,
+          username,
+          displayUsername: username,
+          email: `${username}@${LOCAL_EMAIL_DOMAIN}`,
+          role,
+        },
+      });
+      await tx.consoleAccount.create({
+        data: { id: randomUUID(), accountId: id, providerId: 'credential', userId: id, password: hash },
+      });
       await recordPendingAudit(tx, audit, `${username} (${role})`);
     });
   } catch (error) {
-    if ((error as { code?: string }).code === 'P2002') throw new BackupError('CONFLICT', `a user named "${username}" exists`);
+    if ((error as { code?: string }).code === 'P2002')
+      throw new BackupError('CONFLICT', `a user named "${username}" exists`);
     throw error;
   }
   return { user: (await getUser(prisma, username))!, password };
@@ -84,7 +99,10 @@ export async function createUser(
 /** A user by login: the user name, or the e-mail of a single sign-on user. */
 async function findByLogin(prisma: MetaClient, raw: string) {
   const login = raw.trim().toLowerCase();
-  const user = login.includes('@') && login.length <= 320 ? await prisma.consoleUser.findUnique({ where: { email: login } }) : await prisma.consoleUser.findUnique({ where: { username: normalizeUsername(login) } });
+  const user =
+    login.includes('@') && login.length <= 320
+      ? await prisma.consoleUser.findUnique({ where: { email: login } })
+      : await prisma.consoleUser.findUnique({ where: { username: normalizeUsername(login) } });
   if (!user) throw new BackupError('NOT_FOUND', `no user "${login.slice(0, 100)}"`);
   return user;
 }
@@ -100,7 +118,10 @@ export async function listUsers(prisma: MetaClient, where: { username?: string }
   const users = await prisma.consoleUser.findMany({
     where,
     orderBy: { createdAt: 'asc' },
-    include: { accounts: { select: { providerId: true } }, sessions: { select: { updatedAt: true }, orderBy: { updatedAt: 'desc' }, take: 1 } },
+    include: {
+      accounts: { select: { providerId: true } },
+      sessions: { select: { updatedAt: true }, orderBy: { updatedAt: 'desc' }, take: 1 },
+    },
   });
   return users.map((u) => ({
     id: u.id,
@@ -116,7 +137,12 @@ export async function listUsers(prisma: MetaClient, where: { username?: string }
 }
 
 /** Disables (or enables) a user; disabling ends every session of theirs at once. */
-export async function setUserDisabled(prisma: MetaClient, username: string, disabled: boolean, audit: PendingAudit): Promise<void> {
+export async function setUserDisabled(
+  prisma: MetaClient,
+  username: string,
+  disabled: boolean,
+  audit: PendingAudit,
+): Promise<void> {
   audit.action = disabled ? 'user.disable' : 'user.enable';
   const user = await findByLogin(prisma, username);
   if (disabled && user.role === 'admin') await refuseLastAdmin(prisma, user.id, 'disable');
@@ -127,11 +153,20 @@ export async function setUserDisabled(prisma: MetaClient, username: string, disa
   });
 }
 
-export async function setUserRole(prisma: MetaClient, username: string, rawRole: string, audit: PendingAudit): Promise<void> {
+export async function setUserRole(
+  prisma: MetaClient,
+  username: string,
+  rawRole: string,
+  audit: PendingAudit,
+): Promise<void> {
   audit.action = 'user.set-role';
   const role = checkRole(rawRole);
   const user = await findByLogin(prisma, username);
-  if (user.username === null) throw new BackupError('INVALID_INPUT', 'a single sign-on user gets its role from the provider at each sign-in: change the group there');
+  if (user.username === null)
+    throw new BackupError(
+      'INVALID_INPUT',
+      'a single sign-on user gets its role from the provider at each sign-in: change the group there',
+    );
   if (user.role === 'admin' && role !== 'admin') await refuseLastAdmin(prisma, user.id, 'demote');
   await prisma.$transaction(async (tx) => {
     await tx.consoleUser.update({ where: { id: user.id }, data: { role } });
@@ -140,15 +175,27 @@ export async function setUserRole(prisma: MetaClient, username: string, rawRole:
 }
 
 /** Sets a new password (random unless given) and ends the user's sessions. */
-export async function resetPassword(prisma: MetaClient, username: string, audit: PendingAudit, password: string = randomPassword()): Promise<string> {
+export async function resetPassword(
+  prisma: MetaClient,
+  username: string,
+  audit: PendingAudit,
+  password: string = randomPassword(),
+): Promise<string> {
   audit.action = 'user.reset-password';
   checkPassword(password);
   const user = await findByLogin(prisma, username);
-  if (user.username === null) throw new BackupError('INVALID_INPUT', 'a single sign-on user has no password here: it signs in at its provider');
+  if (user.username === null)
+    throw new BackupError('INVALID_INPUT', 'a single sign-on user has no password here: it signs in at its provider');
   const hash = await hashPassword(password);
   await prisma.$transaction(async (tx) => {
-    const { count } = await tx.consoleAccount.updateMany({ where: { userId: user.id, providerId: 'credential' }, data: { password: hash } });
-    if (count === 0) await tx.consoleAccount.create({ data: { id: randomUUID(), accountId: user.id, providerId: 'credential', userId: user.id, password: hash } });
+    const { count } = await tx.consoleAccount.updateMany({
+      where: { userId: user.id, providerId: 'credential' },
+      data: { password: hash },
+    });
+    if (count === 0)
+      await tx.consoleAccount.create({
+        data: { id: randomUUID(), accountId: user.id, providerId: 'credential', userId: user.id, password: hash },
+      });
     await tx.consoleSession.deleteMany({ where: { userId: user.id } });
     await recordPendingAudit(tx, audit, loginOf(user));
   });

@@ -10,7 +10,13 @@ import type { MetaStore } from '../meta/client.ts';
 import { openConsistentReader, type ConsistentReader } from '../meta/consistent-reader.ts';
 import { minSafePointVersion, registerSafePoint, releaseSafePoint } from '../meta/safe-points.ts';
 import { readBackupStorageParams, writeBackupStorageParams, type BackupStorageParams } from '../meta/system-params.ts';
-import { isObjectStoreError, maskUrl, openObjectStore, parseObjectStoreUrl, type ObjectInfo, type ObjectStore } from '../object-store/index.ts';
+import {
+  isObjectStoreError,
+  maskUrl,
+  openObjectStore,
+  parseObjectStoreUrl,
+  type ObjectStore,
+} from '../object-store/index.ts';
 import { BackupError, isBackupError } from './errors.ts';
 import type { Manifest, SnapshotMetadata } from './manifest.ts';
 import { buildSnapshot, type SnapshotBuild } from './snapshot-builder.ts';
@@ -57,7 +63,10 @@ interface PinnedIndex {
 }
 
 /** A page of a sorted id set: ids after `after` whose decimal form contains `search`. */
-function pageOf(ids: BigUint64Array, options: { after?: bigint; limit?: number; search?: string }): { items: bigint[]; next: bigint | null } {
+function pageOf(
+  ids: BigUint64Array,
+  options: { after?: bigint; limit?: number; search?: string },
+): { items: bigint[]; next: bigint | null } {
   const limit = Math.min(Math.max(options.limit ?? 1000, 1), 100_000);
   const start = options.after === undefined ? 0 : lowerBound(ids, options.after + 1n);
   if (!options.search) {
@@ -127,7 +136,11 @@ function toJob(row: JobRow, leaseMs: number): BackupJob {
 
 function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: string; message?: string; meta?: { driverAdapterError?: { cause?: { kind?: string } } } };
-  return e?.code === 'P2002' || /unique constraint/i.test(e?.message ?? '') || e?.meta?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation';
+  return (
+    e?.code === 'P2002' ||
+    /unique constraint/i.test(e?.message ?? '') ||
+    e?.meta?.driverAdapterError?.cause?.kind === 'UniqueConstraintViolation'
+  );
 }
 
 const safePointHolder = (id: bigint) => `backup-job-${id}`;
@@ -153,7 +166,12 @@ export const PAGE_MANIFEST_MAX_AGE_MS = 1_000;
 
 /** A location offered in a storage change that cannot be used is bad input (INVALID_CONFIG), not an outage of the store in use. */
 function rejectedLocation(error: unknown): never {
-  if (isBackupError(error, 'STORAGE_UNAVAILABLE')) throw new BackupError('INVALID_CONFIG', `this storage location cannot be used: ${error.message.replace(/^backup storage: /, '')}`, { cause: error });
+  if (isBackupError(error, 'STORAGE_UNAVAILABLE'))
+    throw new BackupError(
+      'INVALID_CONFIG',
+      `this storage location cannot be used: ${error.message.replace(/^backup storage: /, '')}`,
+      { cause: error },
+    );
   throw error;
 }
 
@@ -204,7 +222,9 @@ export class BackupManager {
     const store = this.openStore(params.url);
     try {
       await store.checkLocation(`${checkStorageDirectory(params.directory)}/`).catch((error: unknown) => {
-        throw isObjectStoreError(error) ? new BackupError('STORAGE_UNAVAILABLE', `backup storage: ${error.message}`, { cause: error }) : error;
+        throw isObjectStoreError(error)
+          ? new BackupError('STORAGE_UNAVAILABLE', `backup storage: ${error.message}`, { cause: error })
+          : error;
       });
       return { params, storage: await MetaSnapshotStorage.open(store, params.directory) };
     } catch (error) {
@@ -217,7 +237,8 @@ export class BackupManager {
   async storage(): Promise<MetaSnapshotStorage> {
     const params = await readBackupStorageParams(this.prisma);
     const current = this.current;
-    if (current && current.params.url === params.url && current.params.directory === params.directory) return current.storage;
+    if (current && current.params.url === params.url && current.params.directory === params.directory)
+      return current.storage;
     this.swapping ??= this.build(params).finally(() => (this.swapping = undefined));
     const next = await this.swapping;
     if (this.current !== next) {
@@ -249,7 +270,10 @@ export class BackupManager {
    * Validates the new location, builds its store and reads its manifest, then saves the
    * parameters and swaps. If anything fails the old location stays and the error is thrown.
    */
-  async setConfig(change: { url?: string; directory?: string }, audit?: PendingAudit): Promise<{ displayUrl: string; directory: string; snapshots: number }> {
+  async setConfig(
+    change: { url?: string; directory?: string },
+    audit?: PendingAudit,
+  ): Promise<{ displayUrl: string; directory: string; snapshots: number }> {
     const old = await readBackupStorageParams(this.prisma);
     const params = { url: change.url?.trim() ?? old.url, directory: change.directory?.trim() ?? old.directory };
     if (audit) audit.target = `${maskUrl(params.url)} ${params.directory}`;
@@ -265,7 +289,11 @@ export class BackupManager {
     const previous = this.current;
     this.current = next;
     if (previous) await previous.storage.store.close();
-    return { displayUrl: maskUrl(params.url), directory: params.directory, snapshots: next.storage.manifest().snapshot_metadata.length };
+    return {
+      displayUrl: maskUrl(params.url),
+      directory: params.directory,
+      snapshots: next.storage.manifest().snapshot_metadata.length,
+    };
   }
 
   /** Writes, reads back and deletes a probe object at a location, without saving anything. */
@@ -283,12 +311,18 @@ export class BackupManager {
       const payload = `probe ${new Date().toISOString()}`;
       await store.put(key, payload);
       const read = new TextDecoder().decode((await store.get(key)).body);
-      if (read !== payload) throw new BackupError('STORAGE_UNAVAILABLE', `${store.displayUrl}: the probe object read back differs from what was written`);
+      if (read !== payload)
+        throw new BackupError(
+          'STORAGE_UNAVAILABLE',
+          `${store.displayUrl}: the probe object read back differs from what was written`,
+        );
       await store.deleteMany([key]);
       await MetaSnapshotStorage.open(store, dir); // its manifest, if any, must be readable
     } catch (error) {
       if (isBackupError(error)) rejectedLocation(error);
-      rejectedLocation(new BackupError('STORAGE_UNAVAILABLE', `${store.displayUrl}: ${(error as Error).message}`, { cause: error }));
+      rejectedLocation(
+        new BackupError('STORAGE_UNAVAILABLE', `${store.displayUrl}: ${(error as Error).message}`, { cause: error }),
+      );
     } finally {
       await store.close();
     }
@@ -299,13 +333,20 @@ export class BackupManager {
   /** Marks RUNNING jobs whose process stopped renewing the lease as FAILED and frees their safe points. */
   async reapStaleJobs(): Promise<bigint[]> {
     const cutoff = new Date(Date.now() - this.leaseMs);
-    const stale = await this.prisma.backupJob.findMany({ where: { state: 'RUNNING', heartbeat_at: { lt: cutoff } }, select: { id: true, heartbeat_at: true } });
+    const stale = await this.prisma.backupJob.findMany({
+      where: { state: 'RUNNING', heartbeat_at: { lt: cutoff } },
+      select: { id: true, heartbeat_at: true },
+    });
     for (const { id, heartbeat_at } of stale) {
       if (this.localJobs.has(id)) continue; // ours and alive: the heartbeat is just late
       const { count } = await this.prisma.backupJob.updateMany({
         where: { id, state: 'RUNNING', heartbeat_at },
         // It ended at its last sign of life, not whenever someone next looked.
-        data: { state: 'FAILED', finished_at: heartbeat_at, error: `failed backup job ${id}: interrupted: its process stopped renewing the lease for ${this.leaseMs / 1000} s` },
+        data: {
+          state: 'FAILED',
+          finished_at: heartbeat_at,
+          error: `failed backup job ${id}: interrupted: its process stopped renewing the lease for ${this.leaseMs / 1000} s`,
+        },
       });
       if (count) await releaseSafePoint(this.prisma, safePointHolder(id));
     }
@@ -321,13 +362,22 @@ export class BackupManager {
    * this process unless `detach` is given, in which case the caller must hand it to a
    * process that calls `runJob` (see cli/backup-worker.ts) before the lease runs out.
    */
-  async startBackupJob(options: { remarks?: string | null; startedBy?: string; detach?: boolean; verify?: boolean; audit?: PendingAudit } = {}): Promise<bigint> {
+  async startBackupJob(
+    options: {
+      remarks?: string | null;
+      startedBy?: string;
+      detach?: boolean;
+      verify?: boolean;
+      audit?: PendingAudit;
+    } = {},
+  ): Promise<bigint> {
     const parsed = remarksSchema.safeParse(options.remarks ?? '');
     if (!parsed.success) throw new BackupError('INVALID_INPUT', parsed.error.issues[0]!.message);
     const remarks = parsed.data;
     await this.reapStaleJobs();
     const running = await this.runningJob();
-    if (running) throw new BackupError('CONCURRENT_JOB', `concurrent backup job is not supported: existent job ${running.id}`);
+    if (running)
+      throw new BackupError('CONCURRENT_JOB', `concurrent backup job is not supported: existent job ${running.id}`);
     const storage = await this.storage();
     this.checkSnapshotLimit(await storage.refreshManifest());
 
@@ -335,7 +385,10 @@ export class BackupManager {
     try {
       id = await this.prisma.$transaction(async (tx) => {
         // The first statement writes, so on SQLite the transaction takes the write lock at once.
-        const sequence = await tx.hummockSequence.update({ where: { name: 'meta_backup' }, data: { seq: { increment: 1n } } });
+        const sequence = await tx.hummockSequence.update({
+          where: { name: 'meta_backup' },
+          data: { seq: { increment: 1n } },
+        });
         const jobId = sequence.seq - 1n;
         await tx.backupJob.create({
           data: {
@@ -356,9 +409,13 @@ export class BackupManager {
     } catch (error) {
       if (isUniqueViolation(error)) {
         const other = await this.runningJob();
-        throw new BackupError('CONCURRENT_JOB', `concurrent backup job is not supported: existent job ${other?.id ?? '(just finished)'}`);
+        throw new BackupError(
+          'CONCURRENT_JOB',
+          `concurrent backup job is not supported: existent job ${other?.id ?? '(just finished)'}`,
+        );
       }
-      if ((error as { code?: string }).code === 'P2025') throw new BackupError('INVALID_CONFIG', 'the meta store has no meta_backup sequence: is it seeded?');
+      if ((error as { code?: string }).code === 'P2025')
+        throw new BackupError('INVALID_CONFIG', 'the meta store has no meta_backup sequence: is it seeded?');
       throw error;
     }
 
@@ -376,7 +433,10 @@ export class BackupManager {
 
   private checkSnapshotLimit(manifest: Manifest): void {
     if (manifest.snapshot_metadata.length >= this.maxSnapshots) {
-      throw new BackupError('TOO_MANY_SNAPSHOTS', `too many existent meta snapshots, expect at most ${this.maxSnapshots}`);
+      throw new BackupError(
+        'TOO_MANY_SNAPSHOTS',
+        `too many existent meta snapshots, expect at most ${this.maxSnapshots}`,
+      );
     }
   }
 
@@ -384,8 +444,12 @@ export class BackupManager {
   async runJob(id: bigint): Promise<void> {
     const row = await this.prisma.backupJob.findUnique({ where: { id } });
     if (!row) throw new BackupError('NOT_FOUND', `backup job ${id} not found`);
-    if (row.state !== 'RUNNING') throw new BackupError('INVALID_INPUT', `backup job ${id} is ${row.state}, not RUNNING`);
-    const claimed = await this.prisma.backupJob.updateMany({ where: { id, state: 'RUNNING', runner: 'detached' }, data: { runner: this.runnerId, heartbeat_at: new Date() } });
+    if (row.state !== 'RUNNING')
+      throw new BackupError('INVALID_INPUT', `backup job ${id} is ${row.state}, not RUNNING`);
+    const claimed = await this.prisma.backupJob.updateMany({
+      where: { id, state: 'RUNNING', runner: 'detached' },
+      data: { runner: this.runnerId, heartbeat_at: new Date() },
+    });
     if (!claimed.count) throw new BackupError('INVALID_INPUT', `backup job ${id} is already run by ${row.runner}`);
     this.launch(id, await this.storage());
     await this.localJobs.get(id)?.done;
@@ -399,17 +463,30 @@ export class BackupManager {
         if (state === 'SUCCEEDED' && options.verify) await this.verifySnapshot(id).catch(() => undefined);
       })
       // Never an unhandled rejection: it would end the whole process (the console, or ctl).
-      .catch((error: unknown) => console.error(`backup job ${id}: ${error instanceof Error ? error.message : String(error)}`))
+      .catch((error: unknown) =>
+        console.error(`backup job ${id}: ${error instanceof Error ? error.message : String(error)}`),
+      )
       .finally(() => this.localJobs.delete(id));
     this.localJobs.set(id, { controller, done });
   }
 
-  private async execute(id: bigint, storage: MetaSnapshotStorage, controller: AbortController): Promise<BackupJob['status']> {
+  private async execute(
+    id: bigint,
+    storage: MetaSnapshotStorage,
+    controller: AbortController,
+  ): Promise<BackupJob['status']> {
     let build: SnapshotBuild | undefined;
-    const counters = () => ({ rows_written: BigInt(build?.progress.rows ?? 0), bytes_written: BigInt(build?.progress.bytes ?? 0) });
+    const counters = () => ({
+      rows_written: BigInt(build?.progress.rows ?? 0),
+      bytes_written: BigInt(build?.progress.bytes ?? 0),
+    });
     let beating = Promise.resolve();
     const beat = async () => {
-      const row = await this.prisma.backupJob.update({ where: { id }, data: { heartbeat_at: new Date(), ...counters() }, select: { cancel_requested: true } });
+      const row = await this.prisma.backupJob.update({
+        where: { id },
+        data: { heartbeat_at: new Date(), ...counters() },
+        select: { cancel_requested: true },
+      });
       if (row.cancel_requested) controller.abort(new BackupError('CANCELLED', 'cancelled'));
     };
     const timer = setInterval(() => {
@@ -430,7 +507,8 @@ export class BackupManager {
       outcome = { state: 'SUCCEEDED', error: null, bytes: BigInt(size) };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      const shutDown = controller.signal.aborted && (controller.signal.reason as Error | undefined)?.message === SHUT_DOWN;
+      const shutDown =
+        controller.signal.aborted && (controller.signal.reason as Error | undefined)?.message === SHUT_DOWN;
       outcome = shutDown
         ? { state: 'FAILED', error: `failed backup job ${id}: interrupted: its process shut down`, bytes: null }
         : controller.signal.aborted
@@ -441,7 +519,12 @@ export class BackupManager {
       await beating;
       await reader?.close().catch(() => undefined);
     }
-    await this.recordEnd(id, { state: outcome.state, error: outcome.error, snapshot_bytes: outcome.bytes, ...counters() });
+    await this.recordEnd(id, {
+      state: outcome.state,
+      error: outcome.error,
+      snapshot_bytes: outcome.bytes,
+      ...counters(),
+    });
     this.runningJobReads.delete(id); // this process's own polls see the end at once
     return outcome.state;
   }
@@ -451,19 +534,33 @@ export class BackupManager {
    * finished sees its safe point released). A meta store that is away is retried for a while;
    * if it stays away the job is left RUNNING, for a process to fail once its lease runs out.
    */
-  private async recordEnd(id: bigint, end: { state: BackupJob['status']; error: string | null; snapshot_bytes: bigint | null; rows_written: bigint; bytes_written: bigint }): Promise<void> {
+  private async recordEnd(
+    id: bigint,
+    end: {
+      state: BackupJob['status'];
+      error: string | null;
+      snapshot_bytes: bigint | null;
+      rows_written: bigint;
+      bytes_written: bigint;
+    },
+  ): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.prisma.$transaction([
           // Only a job still RUNNING: one reaped meanwhile keeps what the reaper wrote.
-          this.prisma.backupJob.updateMany({ where: { id, state: 'RUNNING' }, data: { ...end, finished_at: new Date(), heartbeat_at: new Date() } }),
+          this.prisma.backupJob.updateMany({
+            where: { id, state: 'RUNNING' },
+            data: { ...end, finished_at: new Date(), heartbeat_at: new Date() },
+          }),
           this.prisma.hummockVersionSafePoint.deleteMany({ where: { holder: safePointHolder(id) } }),
         ]);
         return;
       } catch (error) {
         const message = (error as Error).message.split('\n').filter(Boolean).at(-1) ?? String(error);
         if (attempt >= END_ATTEMPTS) {
-          console.error(`backup job ${id}: could not record its end (${end.state}) in the meta store after ${attempt} attempts (${message}); it is failed as interrupted once its lease runs out`);
+          console.error(
+            `backup job ${id}: could not record its end (${end.state}) in the meta store after ${attempt} attempts (${message}); it is failed as interrupted once its lease runs out`,
+          );
           return;
         }
         console.error(`backup job ${id}: recording its end (${end.state}) failed (${message}); retrying`);
@@ -507,7 +604,8 @@ export class BackupManager {
       if (this.runningJobReads.size >= FINISHED_JOBS_KEPT) this.runningJobReads.clear(); // jobs no one polled to the end
       this.runningJobReads.set(id, { job: Object.freeze(job), at: performance.now() });
     } else {
-      if (this.finishedJobs.size >= FINISHED_JOBS_KEPT) this.finishedJobs.delete(this.finishedJobs.keys().next().value!);
+      if (this.finishedJobs.size >= FINISHED_JOBS_KEPT)
+        this.finishedJobs.delete(this.finishedJobs.keys().next().value!);
       this.finishedJobs.set(id, Object.freeze(job));
     }
     return job;
@@ -534,7 +632,8 @@ export class BackupManager {
   async cancelJob(id: bigint, audit?: PendingAudit): Promise<BackupJob> {
     const job = await this.getJob(id);
     if (!job) throw new BackupError('NOT_FOUND', `backup job ${id} not found`);
-    if (job.status !== 'RUNNING') throw new BackupError('INVALID_INPUT', `backup job ${id} is not running (${job.status})`);
+    if (job.status !== 'RUNNING')
+      throw new BackupError('INVALID_INPUT', `backup job ${id} is not running (${job.status})`);
     await this.prisma.$transaction(async (tx) => {
       await tx.backupJob.updateMany({ where: { id, state: 'RUNNING' }, data: { cancel_requested: true } });
       await recordPendingAudit(tx, audit, `job ${id}`);
@@ -544,7 +643,10 @@ export class BackupManager {
   }
 
   /** Polls until the job ends. */
-  async waitForJob(id: bigint, options: { pollMs?: number; onProgress?: (job: BackupJob) => void; signal?: AbortSignal } = {}): Promise<BackupJob> {
+  async waitForJob(
+    id: bigint,
+    options: { pollMs?: number; onProgress?: (job: BackupJob) => void; signal?: AbortSignal } = {},
+  ): Promise<BackupJob> {
     for (;;) {
       const job = await this.getJob(id);
       if (!job) throw new BackupError('NOT_FOUND', `backup job ${id} not found`);
@@ -569,7 +671,10 @@ export class BackupManager {
   }
 
   /** The SST object ids one snapshot pins, in id order, a page at a time. */
-  async snapshotSsts(id: bigint, options: { after?: bigint; limit?: number; search?: string } = {}): Promise<{ total: number; items: bigint[]; next: bigint | null }> {
+  async snapshotSsts(
+    id: bigint,
+    options: { after?: bigint; limit?: number; search?: string } = {},
+  ): Promise<{ total: number; items: bigint[]; next: bigint | null }> {
     const { ssts } = await this.getSnapshot(id);
     return { total: ssts.length, ...pageOf(ssts, options) };
   }
@@ -588,7 +693,10 @@ export class BackupManager {
   async verifySnapshot(id: bigint, options: { validateIntegrity?: boolean } = {}): Promise<VerifyResult> {
     const entry = await this.getSnapshot(id);
     const storage = await this.storage();
-    const result = await verifySnapshot(storage, entry, { validateIntegrity: options.validateIntegrity, fsBaseDir: this.fsBaseDir });
+    const result = await verifySnapshot(storage, entry, {
+      validateIntegrity: options.validateIntegrity,
+      fsBaseDir: this.fsBaseDir,
+    });
     await this.prisma.snapshotVerification.create({
       data: {
         snapshot_id: id,
@@ -614,7 +722,15 @@ export class BackupManager {
       orderBy: { id: 'desc' },
     });
     if (!row) return null;
-    return { snapshotId: id, ok: row.ok, problems: row.problems as string[], rows: Number(row.rows), bytes: Number(row.bytes), integrityChecked: row.integrity_checked, verifiedAt: row.verified_at };
+    return {
+      snapshotId: id,
+      ok: row.ok,
+      problems: row.problems as string[],
+      rows: Number(row.rows),
+      bytes: Number(row.bytes),
+      integrityChecked: row.integrity_checked,
+      verifiedAt: row.verified_at,
+    };
   }
 
   async diffSnapshots(from: bigint, to: bigint): Promise<SnapshotDiff> {
@@ -648,14 +764,28 @@ export class BackupManager {
     const storage = await this.storage();
     const manifest = await storage.refreshManifest(options);
     const cache = this.pinnedCache;
-    if (cache && cache.manifestId === manifest.manifest_id && cache.url === storage.store.displayUrl && cache.dir === storage.dir) return cache;
+    if (
+      cache &&
+      cache.manifestId === manifest.manifest_id &&
+      cache.url === storage.store.displayUrl &&
+      cache.dir === storage.dir
+    )
+      return cache;
     const { ids } = unionWithCounts(manifest.snapshot_metadata.map((s) => s.ssts));
-    this.pinnedCache = { manifestId: manifest.manifest_id, url: storage.store.displayUrl, dir: storage.dir, ids, snapshots: manifest.snapshot_metadata };
+    this.pinnedCache = {
+      manifestId: manifest.manifest_id,
+      url: storage.store.displayUrl,
+      dir: storage.dir,
+      ids,
+      snapshots: manifest.snapshot_metadata,
+    };
     return this.pinnedCache;
   }
 
   /** The exact union of `ssts` over the current manifest, in object id order, a page at a time. */
-  async listPinnedSsts(options: { after?: bigint; limit?: number; search?: string; maxAgeMs?: number } = {}): Promise<{ total: number; items: PinnedSst[]; next: bigint | null }> {
+  async listPinnedSsts(
+    options: { after?: bigint; limit?: number; search?: string; maxAgeMs?: number } = {},
+  ): Promise<{ total: number; items: PinnedSst[]; next: bigint | null }> {
     const index = await this.pinnedIndex({ maxAgeMs: options.maxAgeMs });
     const { items: objectIds, next } = pageOf(index.ids, options);
     // Which snapshots hold each id on the page: one merge walk per snapshot.
@@ -668,7 +798,11 @@ export class BackupManager {
         if (snapshot.ssts[j] === objectIds[k]) holders[k]!.push(snapshot.id);
       }
     }
-    return { total: index.ids.length, items: objectIds.map((objectId, k) => ({ objectId, snapshotIds: holders[k]!.sort((a, b) => (a < b ? -1 : 1)) })), next };
+    return {
+      total: index.ids.length,
+      items: objectIds.map((objectId, k) => ({ objectId, snapshotIds: holders[k]!.sort((a, b) => (a < b ? -1 : 1)) })),
+      next,
+    };
   }
 
   /**
@@ -683,7 +817,10 @@ export class BackupManager {
     if (minVersion !== null) {
       const current = await this.prisma.hummockSstableInfo.findMany({ select: { object_id: true } });
       for (const { object_id } of current) protectedIds.add(object_id);
-      const deltas = await this.prisma.hummockVersionDelta.findMany({ where: { id: { gt: minVersion } }, select: { removed_object_ids: true } });
+      const deltas = await this.prisma.hummockVersionDelta.findMany({
+        where: { id: { gt: minVersion } },
+        select: { removed_object_ids: true },
+      });
       for (const delta of deltas) for (const id of delta.removed_object_ids as string[]) protectedIds.add(BigInt(id));
     }
     const seen = new Set<bigint>();
@@ -717,7 +854,8 @@ export class BackupManager {
   }
 
   async close(options: { cancelRunning?: boolean } = {}): Promise<void> {
-    if (options.cancelRunning) for (const job of this.localJobs.values()) job.controller.abort(new BackupError('CANCELLED', 'cancelled'));
+    if (options.cancelRunning)
+      for (const job of this.localJobs.values()) job.controller.abort(new BackupError('CANCELLED', 'cancelled'));
     await Promise.all([...this.localJobs.values()].map((j) => j.done));
     await this.current?.storage.store.close();
     this.current = undefined;
@@ -731,4 +869,3 @@ function processManagers(): Set<BackupManager> {
   holder.__mbcBackupManagers ??= new Set();
   return holder.__mbcBackupManagers;
 }
-

@@ -15,7 +15,11 @@ export interface RelationSummary {
 export interface SnapshotDiff {
   from: { id: bigint; hummockVersionId: bigint };
   to: { id: bigint; hummockVersionId: bigint };
-  relations: { added: RelationSummary[]; removed: RelationSummary[]; changed: (RelationSummary & { fields: string[] })[] };
+  relations: {
+    added: RelationSummary[];
+    removed: RelationSummary[];
+    changed: (RelationSummary & { fields: string[] })[];
+  };
   ssts: { added: bigint[]; removed: bigint[]; unchanged: number };
 }
 
@@ -35,10 +39,20 @@ async function relationsOf(storage: MetaSnapshotStorage, id: bigint): Promise<Ma
   return relations;
 }
 
-const summary = (row: Record<string, unknown>): RelationSummary => ({ id: row.relation_id as number, kind: row.kind as string, name: row.name as string });
-const same = (a: unknown, b: unknown) => JSON.stringify(a, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)) === JSON.stringify(b, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+const summary = (row: Record<string, unknown>): RelationSummary => ({
+  id: row.relation_id as number,
+  kind: row.kind as string,
+  name: row.name as string,
+});
+const same = (a: unknown, b: unknown) =>
+  JSON.stringify(a, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)) ===
+  JSON.stringify(b, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
 
-export async function diffSnapshots(storage: MetaSnapshotStorage, from: SnapshotMetadata, to: SnapshotMetadata): Promise<SnapshotDiff> {
+export async function diffSnapshots(
+  storage: MetaSnapshotStorage,
+  from: SnapshotMetadata,
+  to: SnapshotMetadata,
+): Promise<SnapshotDiff> {
   const [before, after] = await Promise.all([relationsOf(storage, from.id), relationsOf(storage, to.id)]);
   const added: RelationSummary[] = [];
   const removed: RelationSummary[] = [];

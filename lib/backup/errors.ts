@@ -37,5 +37,10 @@ export class BackupError extends Error {
  */
 export function isBackupError(error: unknown, code?: BackupErrorCode): error is BackupError {
   const e = error as BackupError | undefined;
-  return e instanceof Error && e.name === 'BackupError' && typeof e.code === 'string' && (code === undefined || e.code === code);
+  return (
+    e instanceof Error &&
+    e.name === 'BackupError' &&
+    typeof e.code === 'string' &&
+    (code === undefined || e.code === code)
+  );
 }

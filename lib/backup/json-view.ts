@@ -5,12 +5,12 @@ export type Jsonified<T> = T extends bigint
   : T extends BigUint64Array
     ? string[]
     : T extends Date
-    ? string
-    : T extends (infer U)[]
-      ? Jsonified<U>[]
-      : T extends object
-        ? { [K in keyof T]: Jsonified<T[K]> }
-        : T;
+      ? string
+      : T extends (infer U)[]
+        ? Jsonified<U>[]
+        : T extends object
+          ? { [K in keyof T]: Jsonified<T[K]> }
+          : T;
 
 export function toJsonValue<T>(value: T): Jsonified<T>;
 export function toJsonValue(value: unknown): unknown {
@@ -18,7 +18,8 @@ export function toJsonValue(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString();
   if (value instanceof BigUint64Array) return Array.from(value, String);
   if (Array.isArray(value)) return value.map(toJsonValue);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toJsonValue(v)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toJsonValue(v)]));
   return value;
 }
 

@@ -4,7 +4,7 @@ import { isBackupError } from './errors.ts';
 import { manifestBody, parseManifest, serializeManifest, sortedIdsText, type Manifest } from './manifest.ts';
 
 describe('manifest', () => {
-  it('reads RisingWave\'s layout with exact 64-bit values and defaults for missing fields', () => {
+  it("reads RisingWave's layout with exact 64-bit values and defaults for missing fields", () => {
     const text =
       '{"manifest_id":3,"snapshot_metadata":[{"id":2,"hummock_version_id":40,"ssts":[7,18446744073709551615],"format_version":2,"remarks":null,' +
       '"state_table_info":{"5":{"committed_epoch":117674628804313088,"compaction_group_id":2}},"rw_version":"2.6.0","max_committed_epoch":1,"future_field":{"x":1}},' +
@@ -63,17 +63,44 @@ describe('manifest', () => {
       ['', /not valid JSON/],
       ['{"manifest_id": 1}', /snapshot_metadata/],
       ['{"manifest_id": 1.5, "snapshot_metadata": []}', /manifest_id/],
-      ['{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "ssts": [-1]}]}', /not a valid manifest: snapshot_metadata\.ssts: "-1" is not a u64/],
-      ['{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "ssts": [1, "2"]}]}', /"\\"2\\"" is not a u64/],
-      ['{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "ssts": [1,]}]}', /ends with a comma/],
-      ['{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "ssts": [1 2]}]}', /unexpected "2"/],
+      [
+        '{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "ssts": [-1]}]}',
+        /not a valid manifest: snapshot_metadata\.ssts: "-1" is not a u64/,
+      ],
+      [
+        '{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "ssts": [1, "2"]}]}',
+        /"\\"2\\"" is not a u64/,
+      ],
+      [
+        '{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "ssts": [1,]}]}',
+        /ends with a comma/,
+      ],
+      [
+        '{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "ssts": [1 2]}]}',
+        /unexpected "2"/,
+      ],
       ['{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "ssts": [1, 2', /not closed/],
-      ['{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "ssts": 5}]}', /snapshot 1 has no "ssts" array/],
+      [
+        '{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "ssts": 5}]}',
+        /snapshot 1 has no "ssts" array/,
+      ],
       ['{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "remarks": "open', /not closed/],
-      ['{"manifest_id": 18446744073709551616, "snapshot_metadata": []}', /manifest_id: 18446744073709551616 is not a u64/],
-      ['{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "ssts": [18446744073709551616]}]}', /not a u64/],
-      ['{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "state_table_info": {"x": {}}}]}', /state_table_info/],
-      ['{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "state_table_info": [1]}]}', /state_table_info: expected an object/],
+      [
+        '{"manifest_id": 18446744073709551616, "snapshot_metadata": []}',
+        /manifest_id: 18446744073709551616 is not a u64/,
+      ],
+      [
+        '{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "ssts": [18446744073709551616]}]}',
+        /not a u64/,
+      ],
+      [
+        '{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "state_table_info": {"x": {}}}]}',
+        /state_table_info/,
+      ],
+      [
+        '{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "state_table_info": [1]}]}',
+        /state_table_info: expected an object/,
+      ],
       // A value seen before as a number is still checked when it comes as something else.
       [
         '{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "state_table_info": {"1": {"committed_epoch": 1, "compaction_group_id": 2}, "2": {"committed_epoch": [1], "compaction_group_id": 2}}}]}',
@@ -81,15 +108,39 @@ describe('manifest', () => {
       ],
     ];
     for (const [text, pattern] of cases) {
-      assert.throws(() => parseManifest(text), (e: unknown) => isBackupError(e, 'CORRUPT_MANIFEST') && pattern.test(e.message), text);
+      assert.throws(
+        () => parseManifest(text),
+        (e: unknown) => isBackupError(e, 'CORRUPT_MANIFEST') && pattern.test(e.message),
+        text,
+      );
     }
   });
 
   it('writes each state table with its own epoch and group, and escapes a key that is not digits', () => {
-    const tables = { '7': { committed_epoch: 2n ** 64n - 1n, compaction_group_id: 2n }, '8': { committed_epoch: 5n, compaction_group_id: 2n ** 63n }, 'a"ü\\': { committed_epoch: 5n, compaction_group_id: 2n } };
-    const manifest: Manifest = { manifest_id: 1n, snapshot_metadata: [{ id: 1n, hummock_version_id: 1n, ssts: new BigUint64Array(0), format_version: 2, remarks: null, state_table_info: tables, rw_version: null }] };
+    const tables = {
+      '7': { committed_epoch: 2n ** 64n - 1n, compaction_group_id: 2n },
+      '8': { committed_epoch: 5n, compaction_group_id: 2n ** 63n },
+      'a"ü\\': { committed_epoch: 5n, compaction_group_id: 2n },
+    };
+    const manifest: Manifest = {
+      manifest_id: 1n,
+      snapshot_metadata: [
+        {
+          id: 1n,
+          hummock_version_id: 1n,
+          ssts: new BigUint64Array(0),
+          format_version: 2,
+          remarks: null,
+          state_table_info: tables,
+          rw_version: null,
+        },
+      ],
+    };
     const text = serializeManifest(manifest).toString();
-    assert.match(text, /"state_table_info":\{"7":\{"committed_epoch":18446744073709551615,"compaction_group_id":2\},"8":\{"committed_epoch":5,"compaction_group_id":9223372036854775808\},/);
+    assert.match(
+      text,
+      /"state_table_info":\{"7":\{"committed_epoch":18446744073709551615,"compaction_group_id":2\},"8":\{"committed_epoch":5,"compaction_group_id":9223372036854775808\},/,
+    );
     assert.deepEqual(Object.keys(JSON.parse(text).snapshot_metadata[0].state_table_info), ['7', '8', 'a"ü\\']);
   });
 
@@ -103,7 +154,10 @@ describe('manifest', () => {
         ssts: new BigUint64Array(i % 2 ? [2n ** 63n + BigInt(i)] : []),
         format_version: 2,
         remarks: ['ends with \\', 'a \\" quote', '"ssts":[1]', null][i % 4]!,
-        state_table_info: { '1': { committed_epoch: epoch, compaction_group_id: 2n }, '2': { committed_epoch: epoch, compaction_group_id: 2n } },
+        state_table_info: {
+          '1': { committed_epoch: epoch, compaction_group_id: 2n },
+          '2': { committed_epoch: epoch, compaction_group_id: 2n },
+        },
         rw_version: 'x',
       })),
     };
@@ -117,10 +171,23 @@ describe('manifest', () => {
   it('is made a megabyte at a time, ids running across pieces, and reads back the same', () => {
     const ssts = new BigUint64Array(150_000);
     for (let i = 0; i < ssts.length; i++) ssts[i] = 2n ** 53n - 70_000n + BigInt(i * 3); // crosses 2^53 and a digit count
-    const tables = Object.fromEntries(Array.from({ length: 30_000 }, (_, i) => [String(i), { committed_epoch: 2n ** 60n + BigInt(i % 4), compaction_group_id: 2n }]));
+    const tables = Object.fromEntries(
+      Array.from({ length: 30_000 }, (_, i) => [
+        String(i),
+        { committed_epoch: 2n ** 60n + BigInt(i % 4), compaction_group_id: 2n },
+      ]),
+    );
     const manifest: Manifest = {
       manifest_id: 9n,
-      snapshot_metadata: [1n, 2n].map((id) => ({ id, hummock_version_id: id, ssts, format_version: 2, remarks: null, state_table_info: tables, rw_version: 'x' })),
+      snapshot_metadata: [1n, 2n].map((id) => ({
+        id,
+        hummock_version_id: id,
+        ssts,
+        format_version: 2,
+        remarks: null,
+        state_table_info: tables,
+        rw_version: 'x',
+      })),
     };
     const chunks = [...manifestBody(manifest).chunks()];
     assert.ok(chunks.length > 4, `${chunks.length} pieces`);
@@ -143,7 +210,10 @@ describe('manifest', () => {
     ];
     // Random ascending runs with gaps from 1 to 2^40, starting anywhere in the 64-bit range.
     let seed = 42;
-    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
     for (let run = 0; run < 20; run++) {
       const ids: bigint[] = [BigInt(Math.floor(random() * 2 ** 31)) * BigInt(Math.floor(random() * 2 ** 31)) * 4n];
       for (let i = 1; i < 2000; i++) {
@@ -153,6 +223,7 @@ describe('manifest', () => {
       }
       cases.push(ids);
     }
-    for (const ids of cases) assert.equal(sortedIdsText(BigUint64Array.from(ids)).toString(), ids.join(','), ids.slice(0, 8).join(','));
+    for (const ids of cases)
+      assert.equal(sortedIdsText(BigUint64Array.from(ids)).toString(), ids.join(','), ids.slice(0, 8).join(','));
   });
 });

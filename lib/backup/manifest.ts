@@ -67,7 +67,10 @@ export class StateTableInfoPool {
   get(committedEpoch: bigint, compactionGroupId: bigint): StateTableInfo {
     const key = `${committedEpoch}/${compactionGroupId}`;
     let info = this.known.get(key);
-    if (!info) this.known.set(key, (info = Object.freeze({ committed_epoch: committedEpoch, compaction_group_id: compactionGroupId })));
+    if (!info) {
+      info = Object.freeze({ committed_epoch: committedEpoch, compaction_group_id: compactionGroupId });
+      this.known.set(key, info);
+    }
     return info;
   }
 
@@ -91,13 +94,18 @@ export class StateTableInfoPool {
   }
 }
 
-function stateTableInfoOf(raw: Record<string, unknown>, path: string, pool: StateTableInfoPool): Record<string, StateTableInfo> {
+function stateTableInfoOf(
+  raw: Record<string, unknown>,
+  path: string,
+  pool: StateTableInfoPool,
+): Record<string, StateTableInfo> {
   const out: Record<string, StateTableInfo> = {};
   for (const table in raw) {
     const info = raw[table] as { committed_epoch?: unknown; compaction_group_id?: unknown } | null;
     const where = `${path}.state_table_info.${table}`;
     if (!/^\d+$/.test(table)) throw new TypeError(`${where}: a table id must be decimal digits`);
-    if (typeof info !== 'object' || info === null || Array.isArray(info)) throw new TypeError(`${where}: expected an object`);
+    if (typeof info !== 'object' || info === null || Array.isArray(info))
+      throw new TypeError(`${where}: expected an object`);
     out[table] = pool.parse(info.committed_epoch, info.compaction_group_id, where);
   }
   return out;
@@ -113,7 +121,10 @@ const snapshotMetadataSchema = z.object({
   // Checked by hand below: at 100 snapshots of 10,000 tables, a schema per entry costs seconds
   // (even z.record, which copies every key: 0.4 s).
   state_table_info: z
-    .custom<Record<string, unknown>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), 'expected an object')
+    .custom<Record<string, unknown>>(
+      (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+      'expected an object',
+    )
     .default({}),
   rw_version: z.string().nullable().default(null),
   created_at: z.string().optional(),
@@ -157,12 +168,15 @@ function scanSstArray(bytes: Buffer, open: number): { ids: BigUint64Array; end: 
     if (at < 0) {
       let end = start;
       while (end < close && end - start < 30 && bytes[end] !== 0x2c && !isSpace(bytes[end]!)) end++;
-      throw new ManifestSyntaxError(`snapshot_metadata.ssts: ${JSON.stringify(bytes.toString('latin1', start, end))} is not a u64`);
+      throw new ManifestSyntaxError(
+        `snapshot_metadata.ssts: ${JSON.stringify(bytes.toString('latin1', start, end))} is not a u64`,
+      );
     }
     count++;
     while (at < close && isSpace(bytes[at]!)) at++;
     if (at === close) break;
-    if (bytes[at] !== 0x2c) throw new ManifestSyntaxError(`unexpected ${JSON.stringify(String.fromCharCode(bytes[at]!))} in an "ssts" array`);
+    if (bytes[at] !== 0x2c)
+      throw new ManifestSyntaxError(`unexpected ${JSON.stringify(String.fromCharCode(bytes[at]!))} in an "ssts" array`);
     at++;
   }
   return { ids: sortUnique(ids.subarray(0, count)), end: close + 1 };
@@ -203,7 +217,11 @@ function scanManifest(bytes: Buffer): { text: string; arrays: BigUint64Array[] }
         end += inside === BACKSLASH ? 2 : 1;
       }
       end++;
-      if (end - at === SSTS_KEY.length && bytes[at + 1] === SSTS_KEY[1] && bytes.compare(SSTS_KEY, 0, SSTS_KEY.length, at, end) === 0) {
+      if (
+        end - at === SSTS_KEY.length &&
+        bytes[at + 1] === SSTS_KEY[1] &&
+        bytes.compare(SSTS_KEY, 0, SSTS_KEY.length, at, end) === 0
+      ) {
         let open = end;
         while (isSpace(bytes[open]!)) open++;
         if (bytes[open] === 0x3a) {
@@ -249,7 +267,9 @@ export function parseManifest(bytes: Uint8Array | string, where = 'manifest.json
   let json: unknown;
   let arrays: BigUint64Array[];
   try {
-    const scanned = scanManifest(typeof bytes === 'string' ? Buffer.from(bytes) : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    const scanned = scanManifest(
+      typeof bytes === 'string' ? Buffer.from(bytes) : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    );
     arrays = scanned.arrays;
     json = JSON.parse(scanned.text);
   } catch (error) {
@@ -259,16 +279,27 @@ export function parseManifest(bytes: Uint8Array | string, where = 'manifest.json
   const parsed = manifestSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new BackupError('CORRUPT_MANIFEST', `${where} is not a valid manifest: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new BackupError(
+      'CORRUPT_MANIFEST',
+      `${where} is not a valid manifest: ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+    );
   }
   const pool = new StateTableInfoPool();
   return {
     manifest_id: parsed.data.manifest_id,
     snapshot_metadata: parsed.data.snapshot_metadata.map(({ ssts, state_table_info, ...entry }, index) => {
       const ids = ssts === null ? new BigUint64Array(0) : arrays[ssts];
-      if (!ids) throw new BackupError('CORRUPT_MANIFEST', `${where} is not a valid manifest: snapshot ${entry.id} has no "ssts" array`);
+      if (!ids)
+        throw new BackupError(
+          'CORRUPT_MANIFEST',
+          `${where} is not a valid manifest: snapshot ${entry.id} has no "ssts" array`,
+        );
       try {
-        return { ...entry, ssts: ids, state_table_info: stateTableInfoOf(state_table_info, `snapshot_metadata.${index}`, pool) };
+        return {
+          ...entry,
+          ssts: ids,
+          state_table_info: stateTableInfoOf(state_table_info, `snapshot_metadata.${index}`, pool),
+        };
       } catch (error) {
         throw new BackupError('CORRUPT_MANIFEST', `${where} is not a valid manifest: ${(error as Error).message}`);
       }
@@ -309,7 +340,8 @@ class SortedIdsWriter {
     const { ids, words, digits } = this;
     const end = Math.min(ids.length, this.next + count);
     for (let i = this.next; i < end; i++) {
-      const delta = i === 0 ? 0 : (words[2 * i + 1]! - words[2 * i - 1]!) * TWO_32 + (words[2 * i]! - words[2 * i - 2]!);
+      const delta =
+        i === 0 ? 0 : (words[2 * i + 1]! - words[2 * i - 1]!) * TWO_32 + (words[2 * i]! - words[2 * i - 2]!);
       if (delta > 0 && delta <= Number.MAX_SAFE_INTEGER) {
         let carry = delta;
         let p = 19;
@@ -385,9 +417,17 @@ function* manifestChunks(manifest: Manifest): Generator<Buffer> {
     for (const table in s.state_table_info) {
       const info = s.state_table_info[table]!;
       let byGroup = values.get(info.committed_epoch);
-      if (byGroup === undefined) values.set(info.committed_epoch, (byGroup = new Map()));
+      if (byGroup === undefined) {
+        byGroup = new Map();
+        values.set(info.committed_epoch, byGroup);
+      }
       let value = byGroup.get(info.compaction_group_id);
-      if (value === undefined) byGroup.set(info.compaction_group_id, (value = Buffer.from(`:{"committed_epoch":${info.committed_epoch},"compaction_group_id":${info.compaction_group_id}}`)));
+      if (value === undefined) {
+        value = Buffer.from(
+          `:{"committed_epoch":${info.committed_epoch},"compaction_group_id":${info.compaction_group_id}}`,
+        );
+        byGroup.set(info.compaction_group_id, value);
+      }
       const need = table.length * 6 + 3 + value.length;
       if (at + need > out.length) yield* room(need);
       if (!first) out[at++] = COMMA;

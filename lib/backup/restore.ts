@@ -58,7 +58,11 @@ function sequencesOf(rows: Uint8Array[]): Sequences {
 
 async function readSequences(storage: MetaSnapshotStorage, id: bigint): Promise<Uint8Array[]> {
   const rows: Uint8Array[] = [];
-  await decodeSnapshotTables(await storage.stream(id), { row: (table, json) => void (table === 'hummock_sequence' && rows.push(new Uint8Array(json))) }, { name: `snapshot ${id}` });
+  await decodeSnapshotTables(
+    await storage.stream(id),
+    { row: (table, json) => void (table === 'hummock_sequence' && rows.push(new Uint8Array(json))) },
+    { name: `snapshot ${id}` },
+  );
   return rows;
 }
 
@@ -66,8 +70,16 @@ async function readSequences(storage: MetaSnapshotStorage, id: bigint): Promise<
 function checkNewerSequences(restored: Sequences, newer: Sequences, newerId: bigint): void {
   for (const [name, value] of restored) {
     const newest = newer.get(name);
-    if (newest === undefined) throw new BackupError('INVALID_INPUT', `violate superset requirement: snapshot ${newerId} has no sequence ${name}`);
-    if (newest < value) throw new BackupError('INVALID_INPUT', `violate monotonicity requirement: sequence ${name} is ${newest} in snapshot ${newerId} but ${value} in the restored one`);
+    if (newest === undefined)
+      throw new BackupError(
+        'INVALID_INPUT',
+        `violate superset requirement: snapshot ${newerId} has no sequence ${name}`,
+      );
+    if (newest < value)
+      throw new BackupError(
+        'INVALID_INPUT',
+        `violate monotonicity requirement: sequence ${name} is ${newest} in snapshot ${newerId} but ${value} in the restored one`,
+      );
   }
 }
 
@@ -75,28 +87,47 @@ export async function restoreSnapshot(options: RestoreOptions): Promise<RestoreR
   const started = Date.now();
   const { storage, snapshotId } = options;
   if (options.overwrite) {
-    const missing = (['hummockUrl', 'hummockDirectory', 'backupUrl', 'backupDirectory'] as const).filter((k) => !options.overwrite![k]?.trim());
-    if (missing.length) throw new BackupError('INVALID_INPUT', 'the Hummock storage URL and directory and the backup storage URL and directory must be set simultaneously');
+    const missing = (['hummockUrl', 'hummockDirectory', 'backupUrl', 'backupDirectory'] as const).filter(
+      (k) => !options.overwrite![k]?.trim(),
+    );
+    if (missing.length)
+      throw new BackupError(
+        'INVALID_INPUT',
+        'the Hummock storage URL and directory and the backup storage URL and directory must be set simultaneously',
+      );
   }
   const manifest = await storage.refreshManifest();
   const entry = manifest.snapshot_metadata.find((s) => s.id === snapshotId);
   if (!entry) throw new BackupError('NOT_FOUND', `snapshot id ${snapshotId} not found`);
   if (!SUPPORTED_FORMAT_VERSIONS.includes(entry.format_version)) {
-    throw new BackupError('UNSUPPORTED_FORMAT', `snapshot ${snapshotId} has format version ${entry.format_version}; this version restores ${SUPPORTED_FORMAT_VERSIONS.join(', ')}`);
+    throw new BackupError(
+      'UNSUPPORTED_FORMAT',
+      `snapshot ${snapshotId} has format version ${entry.format_version}; this version restores ${SUPPORTED_FORMAT_VERSIONS.join(', ')}`,
+    );
   }
 
-  const allTables = [...SNAPSHOT_SECTIONS.map((s) => s.table as string), ...Object.values(EXCLUDED_MODELS).map((e) => e.table)];
+  const allTables = [
+    ...SNAPSHOT_SECTIONS.map((s) => s.table as string),
+    ...Object.values(EXCLUDED_MODELS).map((e) => e.table),
+  ];
   const target = await openRestoreTarget(options.targetUrl);
   try {
     const counts = await target.rowCounts(allTables);
     const nonEmpty = Object.entries(counts).filter(([, n]) => n > 0);
     if (nonEmpty.length) {
-      throw new BackupError('INVALID_INPUT', `Meta storage is not empty before being restored: ${nonEmpty.map(([t, n]) => `${t} has ${n} rows`).join(', ')}`);
+      throw new BackupError(
+        'INVALID_INPUT',
+        `Meta storage is not empty before being restored: ${nonEmpty.map(([t, n]) => `${t} has ${n} rows`).join(', ')}`,
+      );
     }
 
     if (options.validateIntegrity) {
       const result = await verifySnapshot(storage, entry, { validateIntegrity: true, fsBaseDir: options.fsBaseDir });
-      if (!result.ok) throw new BackupError('CORRUPT_SNAPSHOT', `snapshot ${snapshotId} failed verification: ${result.problems.join('; ')}`);
+      if (!result.ok)
+        throw new BackupError(
+          'CORRUPT_SNAPSHOT',
+          `snapshot ${snapshotId} failed verification: ${result.problems.join('; ')}`,
+        );
     }
 
     // Ids must never go back: take the sequences from the newest snapshot when it is newer.
@@ -144,10 +175,20 @@ export async function restoreSnapshot(options: RestoreOptions): Promise<RestoreR
       const flushObjects = async () => {
         if (!objects.length) return;
         // Only obj_type is read: the native parser is fine here, and ten times faster.
-        const rank = (row: Uint8Array) => OBJECT_ORDER[(JSON.parse(Buffer.from(row.buffer, row.byteOffset, row.byteLength).toString('utf8')) as { obj_type: string }).obj_type] ?? 2;
+        const rank = (row: Uint8Array) =>
+          OBJECT_ORDER[
+            (
+              JSON.parse(Buffer.from(row.buffer, row.byteOffset, row.byteLength).toString('utf8')) as {
+                obj_type: string;
+              }
+            ).obj_type
+          ] ?? 2;
         const sorted = objects.map((row) => ({ row, rank: rank(row) })).sort((a, b) => a.rank - b.rank);
         objects.length = 0;
-        await add('object', sorted.map(({ row }) => row));
+        await add(
+          'object',
+          sorted.map(({ row }) => row),
+        );
         await flush();
       };
       let versionId: bigint | undefined;
@@ -160,9 +201,12 @@ export async function restoreSnapshot(options: RestoreOptions): Promise<RestoreR
           },
           async rows(table, tableRows) {
             rows[table] = (rows[table] ?? 0) + tableRows.length;
-            if (table === 'hummock_version') for (const row of tableRows) versionId = toBigInt((parseJson64(row) as { version_id: unknown }).version_id, 'version_id');
+            if (table === 'hummock_version')
+              for (const row of tableRows)
+                versionId = toBigInt((parseJson64(row) as { version_id: unknown }).version_id, 'version_id');
             if (table === 'object') objects.push(...tableRows);
-            else if (table === 'hummock_sequence' && sequenceRows) return; // replaced by the newer snapshot's
+            else if (table === 'hummock_sequence' && sequenceRows)
+              return; // replaced by the newer snapshot's
             else await add(table, tableRows);
           },
         },
@@ -170,8 +214,13 @@ export async function restoreSnapshot(options: RestoreOptions): Promise<RestoreR
       );
       await flush();
       await flushObjects();
-      if (result.header.id !== snapshotId) throw new BackupError('CORRUPT_SNAPSHOT', `snapshot object ${snapshotId} holds snapshot ${result.header.id}`);
-      if (versionId !== entry.hummock_version_id) throw new BackupError('CORRUPT_SNAPSHOT', `snapshot ${snapshotId} holds Hummock version ${versionId}, its manifest entry ${entry.hummock_version_id}`);
+      if (result.header.id !== snapshotId)
+        throw new BackupError('CORRUPT_SNAPSHOT', `snapshot object ${snapshotId} holds snapshot ${result.header.id}`);
+      if (versionId !== entry.hummock_version_id)
+        throw new BackupError(
+          'CORRUPT_SNAPSHOT',
+          `snapshot ${snapshotId} holds Hummock version ${versionId}, its manifest entry ${entry.hummock_version_id}`,
+        );
       if (writer) {
         if (sequenceRows) await writer.insert('hummock_sequence', sequenceRows);
         if (options.overwrite) {
@@ -184,13 +233,24 @@ export async function restoreSnapshot(options: RestoreOptions): Promise<RestoreR
             ['backup_storage_directory', o.backupDirectory],
           ];
           for (const [name, value] of values) {
-            if (!(await writer.setSystemParameter(name, value))) throw new BackupError('CORRUPT_SNAPSHOT', `snapshot ${snapshotId} has no system parameter ${name} to overwrite`);
+            if (!(await writer.setSystemParameter(name, value)))
+              throw new BackupError(
+                'CORRUPT_SNAPSHOT',
+                `snapshot ${snapshotId} has no system parameter ${name} to overwrite`,
+              );
           }
         }
         await writer.fixSerialSequences();
         await writer.commit();
       }
-      return { snapshotId, hummockVersionId: entry.hummock_version_id, dryRun: Boolean(options.dryRun), rows, sequencesFrom: sequenceRows ? newest.id : snapshotId, durationMs: Date.now() - started };
+      return {
+        snapshotId,
+        hummockVersionId: entry.hummock_version_id,
+        dryRun: Boolean(options.dryRun),
+        rows,
+        sequencesFrom: sequenceRows ? newest.id : snapshotId,
+        durationMs: Date.now() - started,
+      };
     } catch (error) {
       await writer?.rollback();
       throw error;

@@ -31,12 +31,22 @@ export interface SnapshotBuild {
 const OBJECT_ID_KEY = Buffer.from('"object_id":');
 const STATE_TABLE_KEYS = ['"table_id":', '"committed_epoch":', '"compaction_group_id":'].map((key) => Buffer.from(key));
 /** Bytes that may follow a number in JSON: `,` `}` `]` and whitespace (not `.`, `e`, digits). */
-const VALUE_ENDS = Uint8Array.from({ length: 256 }, (_, byte) => Number(',}] \t\r\n'.includes(String.fromCharCode(byte))));
+const VALUE_ENDS = Uint8Array.from({ length: 256 }, (_, byte) =>
+  Number(',}] \t\r\n'.includes(String.fromCharCode(byte))),
+);
 const text = (row: Uint8Array) => Buffer.from(row.buffer, row.byteOffset, row.byteLength).toString('utf8');
-const bytesOf = (row: Uint8Array) => (Buffer.isBuffer(row) ? row : Buffer.from(row.buffer, row.byteOffset, row.byteLength));
+const bytesOf = (row: Uint8Array) =>
+  Buffer.isBuffer(row) ? row : Buffer.from(row.buffer, row.byteOffset, row.byteLength);
 
 /** Reads the u64 after `key` in a row's JSON bytes into `ids[index]` (given as `u64Halves(ids)`); false when it is not there. */
-function readU64Field(bytes: Buffer, start: number, end: number, key: Buffer, halves: Uint32Array, index: number): boolean {
+function readU64Field(
+  bytes: Buffer,
+  start: number,
+  end: number,
+  key: Buffer,
+  halves: Uint32Array,
+  index: number,
+): boolean {
   const at = bytes.indexOf(key, start);
   if (at < 0 || at + key.length > end) return false;
   const after = readU64Digits(bytes, at + key.length, end, halves, index);
@@ -46,7 +56,10 @@ function readU64Field(bytes: Buffer, start: number, end: number, key: Buffer, ha
 /** `readObjectId` for the row at `bytes[start..end)`. */
 function readObjectIdAt(bytes: Buffer, start: number, end: number, halves: Uint32Array, index: number): void {
   if (!readU64Field(bytes, start, end, OBJECT_ID_KEY, halves, index)) {
-    throw new BackupError('CORRUPT_SNAPSHOT', `an SST row has no u64 object_id: ${text(bytes.subarray(start, end)).slice(0, 200)}`);
+    throw new BackupError(
+      'CORRUPT_SNAPSHOT',
+      `an SST row has no u64 object_id: ${text(bytes.subarray(start, end)).slice(0, 200)}`,
+    );
   }
 }
 
@@ -67,13 +80,25 @@ const stateTableHalves = u64Halves(stateTableFields);
  * ids are (parsing 100,000 rows as JSON cost a third of a second), or parsed when they are not
  * plain u64 digits, which gives the exact error.
  */
-export function readStateTableInfo(row: Uint8Array): { tableId: bigint; committedEpoch: bigint; compactionGroupId: bigint } {
+export function readStateTableInfo(row: Uint8Array): {
+  tableId: bigint;
+  committedEpoch: bigint;
+  compactionGroupId: bigint;
+} {
   const bytes = bytesOf(row);
   if (STATE_TABLE_KEYS.every((key, i) => readU64Field(bytes, 0, bytes.length, key, stateTableHalves, i))) {
-    return { tableId: stateTableFields[0]!, committedEpoch: stateTableFields[1]!, compactionGroupId: stateTableFields[2]! };
+    return {
+      tableId: stateTableFields[0]!,
+      committedEpoch: stateTableFields[1]!,
+      compactionGroupId: stateTableFields[2]!,
+    };
   }
   const info = parseJson64(row) as { table_id: unknown; committed_epoch: unknown; compaction_group_id: unknown };
-  return { tableId: toBigInt(info.table_id, 'table_id'), committedEpoch: toBigInt(info.committed_epoch, 'committed_epoch'), compactionGroupId: toBigInt(info.compaction_group_id, 'compaction_group_id') };
+  return {
+    tableId: toBigInt(info.table_id, 'table_id'),
+    committedEpoch: toBigInt(info.committed_epoch, 'committed_epoch'),
+    compactionGroupId: toBigInt(info.compaction_group_id, 'compaction_group_id'),
+  };
 }
 
 /** The `object_id` of an SST row. */
@@ -88,12 +113,18 @@ export function objectIdOf(row: Uint8Array): bigint {
  * meta store and is downloaded and copied around; the secret travels only encrypted.
  */
 export function sealedParameterRow(row: Uint8Array): Uint8Array {
-  const parameter = JSON.parse(Buffer.from(row.buffer, row.byteOffset, row.byteLength).toString('utf8')) as { value?: unknown };
+  const parameter = JSON.parse(Buffer.from(row.buffer, row.byteOffset, row.byteLength).toString('utf8')) as {
+    value?: unknown;
+  };
   if (typeof parameter.value !== 'string' || !hasClearSecret(parameter.value)) return row;
   return Buffer.from(JSON.stringify({ ...parameter, value: sealStorageUrl(parameter.value) }));
 }
 
-export function buildSnapshot(reader: ConsistentReader, id: bigint, options: { remarks: string | null; createdAt?: Date }): SnapshotBuild {
+export function buildSnapshot(
+  reader: ConsistentReader,
+  id: bigint,
+  options: { remarks: string | null; createdAt?: Date },
+): SnapshotBuild {
   const progress: BuildProgress = { rows: 0, bytes: 0 };
   // Sized from the section's row count (the encoder checks the rows agree with it).
   let ssts = new BigUint64Array(0);
@@ -125,7 +156,8 @@ export function buildSnapshot(reader: ConsistentReader, id: bigint, options: { r
           stateTableInfo[String(info.tableId)] = stateTables.get(info.committedEpoch, info.compactionGroupId);
         }
       } else if (table === 'hummock_version') {
-        for (const row of batchRows(batch)) hummockVersionId = toBigInt((parseJson64(row) as { version_id: unknown }).version_id, 'version_id');
+        for (const row of batchRows(batch))
+          hummockVersionId = toBigInt((parseJson64(row) as { version_id: unknown }).version_id, 'version_id');
       } else if (table === 'system_parameter') {
         yield batchRows(batch).map(sealedParameterRow);
         continue;
@@ -156,7 +188,8 @@ export function buildSnapshot(reader: ConsistentReader, id: bigint, options: { r
     progress,
     metadata() {
       if (!finished) throw new Error('the snapshot body has not been consumed yet');
-      if (hummockVersionId === undefined) throw new BackupError('CORRUPT_SNAPSHOT', 'the meta store has no Hummock version row');
+      if (hummockVersionId === undefined)
+        throw new BackupError('CORRUPT_SNAPSHOT', 'the meta store has no Hummock version row');
       return {
         id,
         hummock_version_id: hummockVersionId,

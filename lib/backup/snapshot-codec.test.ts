@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isBackupError } from './errors.ts';
 import { parseJson64, stringifyJson64 } from './json64.ts';
-import { decodeSnapshot, encodeItemLength, encodeSnapshot, newHasher, SNAPSHOT_FORMAT_VERSION, type SnapshotSectionSource } from './snapshot-codec.ts';
+import {
+  decodeSnapshot,
+  encodeItemLength,
+  encodeSnapshot,
+  newHasher,
+  SNAPSHOT_FORMAT_VERSION,
+  type SnapshotSectionSource,
+} from './snapshot-codec.ts';
 
 /** Deterministic pseudo-random numbers, so a failure can be replayed. */
 function prng(seed: number) {
@@ -14,7 +21,15 @@ function prng(seed: number) {
   };
 }
 
-const SAMPLES = ['plain', 'ünïcödé', '日本語のテキスト', 'emoji 🦀🚀', 'quote " backslash \\ newline \n tab \t', '\u0000 nul', ''];
+const SAMPLES = [
+  'plain',
+  'ünïcödé',
+  '日本語のテキスト',
+  'emoji 🦀🚀',
+  'quote " backslash \\ newline \n tab \t',
+  '\u0000 nul',
+  '',
+];
 
 function generateSections(seed: number): unknown[][] {
   const random = prng(seed);
@@ -70,8 +85,12 @@ async function decodeAll(bytes: Uint8Array | AsyncIterable<Uint8Array>, knownSec
   const result = await decodeSnapshot(
     bytes instanceof Uint8Array ? pieces(bytes) : bytes,
     {
-      section: (index) => void (sections[index] = []),
-      item: (index, item) => void sections[index]!.push(parseJson64(item)),
+      section: (index) => {
+        sections[index] = [];
+      },
+      item: (index, item) => {
+        sections[index]!.push(parseJson64(item));
+      },
     },
     { knownSections },
   );
@@ -79,7 +98,9 @@ async function decodeAll(bytes: Uint8Array | AsyncIterable<Uint8Array>, knownSec
 }
 
 async function encode(id: bigint, sections: unknown[][], chunkBytes?: number, batch = 0): Promise<Uint8Array> {
-  return collect(encodeSnapshot({ formatVersion: SNAPSHOT_FORMAT_VERSION, id }, toSources(sections, batch), { chunkBytes }));
+  return collect(
+    encodeSnapshot({ formatVersion: SNAPSHOT_FORMAT_VERSION, id }, toSources(sections, batch), { chunkBytes }),
+  );
 }
 
 async function rejectsWith(promise: Promise<unknown>, code: string) {
@@ -96,7 +117,10 @@ describe('snapshot codec', () => {
       const decoded = await decodeAll(bytes);
       assert.equal(decoded.header.id, id);
       assert.equal(decoded.header.formatVersion, SNAPSHOT_FORMAT_VERSION);
-      assert.deepEqual(decoded.sectionCounts, sections.map((s) => s.length));
+      assert.deepEqual(
+        decoded.sectionCounts,
+        sections.map((s) => s.length),
+      );
       assert.deepEqual(decoded.sections, sections, `seed ${seed}`);
       assert.equal(decoded.totalBytes, bytes.length);
     }
@@ -163,7 +187,11 @@ describe('snapshot codec', () => {
   it('reports every truncation as an error, never as a snapshot', async () => {
     const bytes = await encode(5n, [[{ a: 1 }, { b: 'two' }], [{ c: 3 }]]);
     for (let length = 0; length < bytes.length; length++) {
-      await assert.rejects(decodeAll(bytes.subarray(0, length)), (error: unknown) => isBackupError(error, 'CHECKSUM_MISMATCH') || isBackupError(error, 'CORRUPT_SNAPSHOT'), `length ${length}`);
+      await assert.rejects(
+        decodeAll(bytes.subarray(0, length)),
+        (error: unknown) => isBackupError(error, 'CHECKSUM_MISMATCH') || isBackupError(error, 'CORRUPT_SNAPSHOT'),
+        `length ${length}`,
+      );
     }
   });
 
@@ -191,8 +219,14 @@ describe('snapshot codec', () => {
   });
 
   it('refuses to encode a section whose items disagree with its count', async () => {
-    await assert.rejects(collect(encodeSnapshot({ formatVersion: 2, id: 1n }, [{ count: 2, items: ['{"a":1}'] }])), /announced 2 items but produced 1/);
-    await assert.rejects(collect(encodeSnapshot({ formatVersion: 2, id: 1n }, [{ count: 1, items: [''] }])), /empty item/);
+    await assert.rejects(
+      collect(encodeSnapshot({ formatVersion: 2, id: 1n }, [{ count: 2, items: ['{"a":1}'] }])),
+      /announced 2 items but produced 1/,
+    );
+    await assert.rejects(
+      collect(encodeSnapshot({ formatVersion: 2, id: 1n }, [{ count: 1, items: [''] }])),
+      /empty item/,
+    );
   });
 
   it('writes framed batches as the items they hold, and refuses a framing that disagrees with its count', async () => {
@@ -205,7 +239,9 @@ describe('snapshot codec', () => {
       });
       return Buffer.concat(parts);
     };
-    const items = Array.from({ length: 1300 }, (_, i) => stringifyJson64({ i, id: 2n ** 63n + BigInt(i), text: SAMPLES[i % SAMPLES.length] }));
+    const items = Array.from({ length: 1300 }, (_, i) =>
+      stringifyJson64({ i, id: 2n ** 63n + BigInt(i), text: SAMPLES[i % SAMPLES.length] }),
+    );
     // A small batch is copied into the chunk being filled; one above 16 kB is passed on as it is.
     const small = { framed: frame(items.slice(0, 120)), count: 120 };
     const large = { framed: frame(items.slice(130)), count: 1170 };
@@ -214,8 +250,14 @@ describe('snapshot codec', () => {
     const sections = (entries: SnapshotSectionSource['items'], count = 1300) => [{ count, items: entries }];
     for (const chunkBytes of [256, 1 << 20]) {
       const expected = await collect(encodeSnapshot({ formatVersion: 2, id: 9n }, sections(items), { chunkBytes }));
-      assert.deepEqual(await collect(encodeSnapshot({ formatVersion: 2, id: 9n }, sections(framed), { chunkBytes })), expected);
-      assert.deepEqual((await decodeAll(expected)).sections[0], items.map((item) => parseJson64(item)));
+      assert.deepEqual(
+        await collect(encodeSnapshot({ formatVersion: 2, id: 9n }, sections(framed), { chunkBytes })),
+        expected,
+      );
+      assert.deepEqual(
+        (await decodeAll(expected)).sections[0],
+        items.map((item) => parseJson64(item)),
+      );
     }
 
     const one = frame(['{"a":1}', '{"b":2}']);
@@ -225,7 +267,10 @@ describe('snapshot codec', () => {
       [{ framed: frame(['{"a":1}', '']), count: 2 }, /row 1 of 2 is empty/],
       [{ framed: one.subarray(0, one.length - 1), count: 2 }, /row 1 of 2 is empty or runs past its batch/],
     ] as const) {
-      await assert.rejects(collect(encodeSnapshot({ formatVersion: 2, id: 1n }, [{ count: bad.count, items: [bad] }])), message);
+      await assert.rejects(
+        collect(encodeSnapshot({ formatVersion: 2, id: 1n }, [{ count: bad.count, items: [bad] }])),
+        message,
+      );
     }
   });
 });

@@ -344,7 +344,12 @@ export async function decodeSnapshot(
   options: DecodeOptions = {},
 ): Promise<DecodeResult> {
   const name = options.name ?? 'snapshot';
-  const chunks = Symbol.asyncIterator in source ? source : (async function* () { yield* source; })();
+  const chunks =
+    Symbol.asyncIterator in source
+      ? source
+      : (async function* () {
+          yield* source;
+        })();
   const reader = new HashingReader(chunks[Symbol.asyncIterator](), await newHasher());
   const sectionCounts: number[] = [];
   let header: SnapshotHeader | undefined;
@@ -352,7 +357,10 @@ export async function decodeSnapshot(
   try {
     header = { formatVersion: await reader.u32(), id: await reader.u64() };
     if (!SUPPORTED_FORMAT_VERSIONS.includes(header.formatVersion)) {
-      throw new BackupError('UNSUPPORTED_FORMAT', `${name} has format version ${header.formatVersion}; this version reads ${SUPPORTED_FORMAT_VERSIONS.join(', ')}`);
+      throw new BackupError(
+        'UNSUPPORTED_FORMAT',
+        `${name} has format version ${header.formatVersion}; this version reads ${SUPPORTED_FORMAT_VERSIONS.join(', ')}`,
+      );
     }
     await visitor.header?.(header);
     const known = options.knownSections ?? Infinity;
@@ -366,7 +374,10 @@ export async function decodeSnapshot(
           let length: number | bigint = await reader.u32();
           if (length === 0) length = await reader.u64();
           if (length === 0n || length > BigInt(MAX_ITEM_BYTES)) {
-            throw new BackupError('CORRUPT_SNAPSHOT', `${name}: section ${index} item ${i} has an impossible length ${length}`);
+            throw new BackupError(
+              'CORRUPT_SNAPSHOT',
+              `${name}: section ${index} item ${i} has an impossible length ${length}`,
+            );
           }
           batch = [await reader.read(Number(length))];
         }
@@ -381,7 +392,8 @@ export async function decodeSnapshot(
       }
       sectionCounts.push(count);
     }
-    if (options.stopAfterKnown && header) return { header, sectionCounts, skippedBytes: 0, totalBytes: reader.consumed };
+    if (options.stopAfterKnown && header)
+      return { header, sectionCounts, skippedBytes: 0, totalBytes: reader.consumed };
   } catch (error) {
     structural = error;
   }
@@ -396,18 +408,29 @@ export async function decodeSnapshot(
   const totalBytes = reader.consumed;
   if (reader.sourceError) {
     const cause = reader.sourceError;
-    throw new BackupError('STORAGE_UNAVAILABLE', `${name}: reading failed after ${totalBytes} bytes: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    throw new BackupError(
+      'STORAGE_UNAVAILABLE',
+      `${name}: reading failed after ${totalBytes} bytes: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
   }
   if (checksums && checksums.expected !== checksums.found) {
     // Bytes alone cannot tell a cut from a flipped length; the reader's size check (verify) can.
-    const cut = structural instanceof Truncated ? ` (its items run past its end at ${totalBytes} bytes: it may be truncated)` : '';
-    throw new BackupError('CHECKSUM_MISMATCH', `${name}: checksum mismatch: expected ${hex(checksums.expected)}, found ${hex(checksums.found)}${cut}`);
+    const cut =
+      structural instanceof Truncated
+        ? ` (its items run past its end at ${totalBytes} bytes: it may be truncated)`
+        : '';
+    throw new BackupError(
+      'CHECKSUM_MISMATCH',
+      `${name}: checksum mismatch: expected ${hex(checksums.expected)}, found ${hex(checksums.found)}${cut}`,
+    );
   }
   if (!checksums) {
     throw new BackupError('CORRUPT_SNAPSHOT', `${name} is truncated: ${totalBytes} bytes, missing checksum`);
   }
   // The checksum matched, so the bytes are as written: a structural error is real.
-  if (structural instanceof Truncated) throw new BackupError('CORRUPT_SNAPSHOT', `${name} is truncated after ${totalBytes} bytes`);
+  if (structural instanceof Truncated)
+    throw new BackupError('CORRUPT_SNAPSHOT', `${name} is truncated after ${totalBytes} bytes`);
   if (structural) throw structural;
   return { header: header!, sectionCounts, skippedBytes, totalBytes };
 }

@@ -22,20 +22,45 @@ describe('snapshot catalog', () => {
       database: [{ database_id: 1, name: 'dev' }],
       schema: [{ schema_id: 2, database_id: 1, name: 'public' }],
       relation: [
-        { relation_id: 100, kind: 'TABLE', name: 'orders', definition: 'CREATE TABLE orders (note VARCHAR DEFAULT \'"ünï\\n\')', columns: [{ name: 'note' }] },
-        { relation_id: 101, kind: 'VIEW', name: 'recent 🦀', definition: 'CREATE VIEW "recent 🦀" AS SELECT 1', columns: [] },
+        {
+          relation_id: 100,
+          kind: 'TABLE',
+          name: 'orders',
+          definition: "CREATE TABLE orders (note VARCHAR DEFAULT '\"ünï\\n')",
+          columns: [{ name: 'note' }],
+        },
+        {
+          relation_id: 101,
+          kind: 'VIEW',
+          name: 'recent 🦀',
+          definition: 'CREATE VIEW "recent 🦀" AS SELECT 1',
+          columns: [],
+        },
       ],
     };
-    const sections = SNAPSHOT_SECTIONS.map(({ table }) => ({ count: rows[table]?.length ?? 0, items: (rows[table] ?? []).map((row) => stringifyJson64(row)) }));
+    const sections = SNAPSHOT_SECTIONS.map(({ table }) => ({
+      count: rows[table]?.length ?? 0,
+      items: (rows[table] ?? []).map((row) => stringifyJson64(row)),
+    }));
     const storage = await MetaSnapshotStorage.open(openObjectStore('memory'), 'backup');
-    await storage.create(5n, encodeSnapshot({ formatVersion: SNAPSHOT_FORMAT_VERSION, id: 5n }, sections), snapshotMetadata(5n));
+    await storage.create(
+      5n,
+      encodeSnapshot({ formatVersion: SNAPSHOT_FORMAT_VERSION, id: 5n }, sections),
+      snapshotMetadata(5n),
+    );
 
     const catalog = await readCatalog(storage, 5n);
     assert.deepEqual(catalog, {
       databases: [{ id: 1, name: 'dev' }],
       schemas: [{ id: 2, databaseId: 1, name: 'public' }],
       relations: [
-        { id: 100, kind: 'TABLE', name: 'orders', schemaId: 2, definition: 'CREATE TABLE orders (note VARCHAR DEFAULT \'"ünï\\n\')' },
+        {
+          id: 100,
+          kind: 'TABLE',
+          name: 'orders',
+          schemaId: 2,
+          definition: "CREATE TABLE orders (note VARCHAR DEFAULT '\"ünï\\n')",
+        },
         { id: 101, kind: 'VIEW', name: 'recent 🦀', schemaId: 2, definition: 'CREATE VIEW "recent 🦀" AS SELECT 1' },
       ],
     });

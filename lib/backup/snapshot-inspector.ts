@@ -58,7 +58,8 @@ export async function readSstSizes(storage: MetaSnapshotStorage, id: bigint): Pr
 }
 
 /** The JSON of a catalog row: every field read here is a 32-bit id or a string, so the native parser is exact. */
-const catalogRow = (json: Uint8Array) => JSON.parse(Buffer.from(json.buffer, json.byteOffset, json.byteLength).toString('utf8')) as Record<string, unknown>;
+const catalogRow = (json: Uint8Array) =>
+  JSON.parse(Buffer.from(json.buffer, json.byteOffset, json.byteLength).toString('utf8')) as Record<string, unknown>;
 
 /** Databases, schemas and relations: the snapshot is read up to the relation section only. */
 export async function readCatalog(storage: MetaSnapshotStorage, id: bigint): Promise<SnapshotCatalog> {
@@ -84,7 +85,13 @@ export async function readCatalog(storage: MetaSnapshotStorage, id: bigint): Pro
             schemaOf.set(r.oid, r.schema_id);
           } else if (table === 'relation') {
             const r = catalogRow(json) as { relation_id: number; kind: string; name: string; definition: string };
-            catalog.relations.push({ id: r.relation_id, kind: r.kind, name: r.name, schemaId: schemaOf.get(r.relation_id) ?? null, definition: r.definition });
+            catalog.relations.push({
+              id: r.relation_id,
+              kind: r.kind,
+              name: r.name,
+              schemaId: schemaOf.get(r.relation_id) ?? null,
+              definition: r.definition,
+            });
           }
         },
       },
@@ -96,12 +103,19 @@ export async function readCatalog(storage: MetaSnapshotStorage, id: bigint): Pro
   return remember(catalogCache, key, catalog);
 }
 
-export async function previewDelete(storage: MetaSnapshotStorage, manifest: Manifest, ids: readonly bigint[]): Promise<DeletePreview> {
+export async function previewDelete(
+  storage: MetaSnapshotStorage,
+  manifest: Manifest,
+  ids: readonly bigint[],
+): Promise<DeletePreview> {
   const wanted = new Set(ids);
   const doomed = manifest.snapshot_metadata.filter((s) => wanted.has(s.id));
   const kept = manifest.snapshot_metadata.filter((s) => !wanted.has(s.id));
   // Released: held by the doomed snapshots and by none of the kept ones.
-  const released = difference(unionWithCounts(doomed.map((s) => s.ssts)).ids, unionWithCounts(kept.map((s) => s.ssts)).ids);
+  const released = difference(
+    unionWithCounts(doomed.map((s) => s.ssts)).ids,
+    unionWithCounts(kept.map((s) => s.ssts)).ids,
+  );
   let releasedBytes = 0n;
   const counted = new BigUint64Array(released.length);
   let countedSoFar = 0;

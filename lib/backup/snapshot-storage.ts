@@ -19,8 +19,16 @@ const SNAPSHOT_OBJECT = /^\d+\.snapshot$/;
 
 export function checkStorageDirectory(dir: string): string {
   const trimmed = dir.trim().replace(/^\/+|\/+$/g, '');
-  if (trimmed === '' || trimmed.split('/').some((s) => s === '' || s === '.' || s === '..') || /[\0\\]/.test(trimmed) || trimmed.length > 512) {
-    throw new BackupError('INVALID_CONFIG', `invalid backup storage directory "${dir}": a non-empty relative path of '/'-separated names, without '.', '..' or empty parts`);
+  if (
+    trimmed === '' ||
+    trimmed.split('/').some((s) => s === '' || s === '.' || s === '..') ||
+    /[\0\\]/.test(trimmed) ||
+    trimmed.length > 512
+  ) {
+    throw new BackupError(
+      'INVALID_CONFIG',
+      `invalid backup storage directory "${dir}": a non-empty relative path of '/'-separated names, without '.', '..' or empty parts`,
+    );
   }
   return trimmed;
 }
@@ -86,19 +94,28 @@ export class MetaSnapshotStorage {
     const known = this.cached.manifest_id;
     // A large manifest is parsed once per version: an unchanged one costs a 304.
     const last = this.lastRead;
-    let object;
+    let object: Awaited<ReturnType<ObjectStore['getIfChanged']>>;
     try {
-      object = last ? await this.store.getIfChanged(this.manifestKey, last.etag) : await this.store.get(this.manifestKey);
+      object = last
+        ? await this.store.getIfChanged(this.manifestKey, last.etag)
+        : await this.store.get(this.manifestKey);
     } catch (error) {
-      if (!isObjectStoreError(error, 'NOT_FOUND')) throw storageError(`read ${this.manifestKey} in ${this.store.displayUrl}`, error);
+      if (!isObjectStoreError(error, 'NOT_FOUND'))
+        throw storageError(`read ${this.manifestKey} in ${this.store.displayUrl}`, error);
       this.lastRead = undefined;
       if (known > 0n) throw this.regressed(`is missing, while this process has seen manifest id ${known}`);
       await this.refuseLostManifest();
       return { manifest: emptyManifest(), etag: null };
     }
     if (object === null) return last!;
-    const read = { manifest: parseManifest(object.body, `${this.store.displayUrl} ${this.manifestKey}`), etag: object.etag };
-    if (read.manifest.manifest_id < known) throw this.regressed(`has manifest id ${read.manifest.manifest_id}, lower than the ${known} this process has seen`);
+    const read = {
+      manifest: parseManifest(object.body, `${this.store.displayUrl} ${this.manifestKey}`),
+      etag: object.etag,
+    };
+    if (read.manifest.manifest_id < known)
+      throw this.regressed(
+        `has manifest id ${read.manifest.manifest_id}, lower than the ${known} this process has seen`,
+      );
     if (read.etag) this.lastRead = read;
     return read;
   }
@@ -128,7 +145,7 @@ export class MetaSnapshotStorage {
 
   /** No manifest next to snapshot objects is a lost manifest, not an empty store. */
   private async refuseLostManifest(): Promise<void> {
-    let page;
+    let page: Awaited<ReturnType<ObjectStore['listPage']>>;
     try {
       page = await this.store.listPage(`${this.dir}/`, { limit: 1000 });
     } catch (error) {
@@ -178,17 +195,25 @@ export class MetaSnapshotStorage {
         const next = { ...changed, manifest_id: base.manifest_id + 1n };
         try {
           // Made as it is sent: a manifest of millions of ids is never held as one buffer.
-          const written = await this.store.put(this.manifestKey, manifestBody(next), etag === null ? {} : { ifMatch: etag });
+          const written = await this.store.put(
+            this.manifestKey,
+            manifestBody(next),
+            etag === null ? {} : { ifMatch: etag },
+          );
           // The next read of an unchanged manifest is a 304, not a parse of what was just written.
           if (written.etag) this.lastRead = { manifest: next, etag: written.etag };
           this.accept(next);
           this.confirmedAt = Math.max(this.confirmedAt, performance.now());
           return next;
         } catch (error) {
-          const conflict = isObjectStoreError(error, 'PRECONDITION_FAILED') || isObjectStoreError(error, 'ALREADY_EXISTS');
+          const conflict =
+            isObjectStoreError(error, 'PRECONDITION_FAILED') || isObjectStoreError(error, 'ALREADY_EXISTS');
           if (!conflict) throw storageError(`write ${this.manifestKey} in ${this.store.displayUrl}`, error);
           if (attempt >= MAX_MANIFEST_ATTEMPTS) {
-            throw new BackupError('MANIFEST_CONFLICT', `${this.manifestKey} kept changing under ${attempt} attempts to update it`);
+            throw new BackupError(
+              'MANIFEST_CONFLICT',
+              `${this.manifestKey} kept changing under ${attempt} attempts to update it`,
+            );
           }
           await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * attempt)));
         }
@@ -231,9 +256,14 @@ export class MetaSnapshotStorage {
     } catch (error) {
       if (bodyError !== undefined) {
         if (isBackupError(bodyError) || isObjectStoreError(bodyError, 'ABORTED')) throw bodyError;
-        throw new BackupError('META_STORE_UNAVAILABLE', `meta store: reading the snapshot's rows failed: ${(bodyError as Error).message}`, { cause: bodyError });
+        throw new BackupError(
+          'META_STORE_UNAVAILABLE',
+          `meta store: reading the snapshot's rows failed: ${(bodyError as Error).message}`,
+          { cause: bodyError },
+        );
       }
-      if (isObjectStoreError(error, 'ALREADY_EXISTS')) throw new BackupError('INVALID_INPUT', `snapshot object ${key} already exists in ${this.store.displayUrl}`);
+      if (isObjectStoreError(error, 'ALREADY_EXISTS'))
+        throw new BackupError('INVALID_INPUT', `snapshot object ${key} already exists in ${this.store.displayUrl}`);
       if (isObjectStoreError(error, 'ABORTED')) throw error;
       throw storageError(`upload ${key} to ${this.store.displayUrl}`, error);
     }
@@ -242,13 +272,18 @@ export class MetaSnapshotStorage {
       throw storageError(`check ${key} in ${this.store.displayUrl} after its upload`, error);
     });
     if (written?.size !== size) {
-      throw new BackupError('STORAGE_UNAVAILABLE', `backup storage: ${key} in ${this.store.displayUrl} is ${written ? `${written.size} bytes instead of ${size}` : 'gone'} right after its upload; the manifest is left as it was`);
+      throw new BackupError(
+        'STORAGE_UNAVAILABLE',
+        `backup storage: ${key} in ${this.store.displayUrl} is ${written ? `${written.size} bytes instead of ${size}` : 'gone'} right after its upload; the manifest is left as it was`,
+      );
     }
     const metadata = typeof entryOf === 'function' ? entryOf() : entryOf;
-    if (metadata.id !== id) throw new BackupError('INVALID_INPUT', `manifest entry id ${metadata.id} differs from snapshot id ${id}`);
+    if (metadata.id !== id)
+      throw new BackupError('INVALID_INPUT', `manifest entry id ${metadata.id} differs from snapshot id ${id}`);
     const entry = { ...metadata, size_bytes: BigInt(size) };
     const manifest = await this.updateManifest((m) => {
-      if (m.snapshot_metadata.some((s) => s.id === id)) throw new BackupError('INVALID_INPUT', `snapshot ${id} is already in the manifest`);
+      if (m.snapshot_metadata.some((s) => s.id === id))
+        throw new BackupError('INVALID_INPUT', `snapshot ${id} is already in the manifest`);
       return { ...m, snapshot_metadata: [...m.snapshot_metadata, entry] };
     });
     return { size, manifest };
@@ -264,13 +299,18 @@ export class MetaSnapshotStorage {
     let dropped: bigint[] = [];
     const manifest = await this.updateManifest((m) => {
       dropped = m.snapshot_metadata.filter((s) => drop.has(s.id)).map((s) => s.id);
-      return dropped.length === 0 ? null : { ...m, snapshot_metadata: m.snapshot_metadata.filter((s) => !drop.has(s.id)) };
+      return dropped.length === 0
+        ? null
+        : { ...m, snapshot_metadata: m.snapshot_metadata.filter((s) => !drop.has(s.id)) };
     });
     if (dropped.length === 0) return manifest;
     try {
       await this.store.deleteMany(dropped.map((id) => this.snapshotKey(id)));
     } catch (error) {
-      throw storageError(`delete snapshot objects in ${this.store.displayUrl} (they are no longer in the manifest and are left as orphans)`, error);
+      throw storageError(
+        `delete snapshot objects in ${this.store.displayUrl} (they are no longer in the manifest and are left as orphans)`,
+        error,
+      );
     }
     return manifest;
   }
@@ -286,7 +326,11 @@ export class MetaSnapshotStorage {
     try {
       return (await this.store.get(this.snapshotKey(id))).body;
     } catch (error) {
-      if (isObjectStoreError(error, 'NOT_FOUND')) throw new BackupError('NOT_FOUND', `snapshot ${id} is in the manifest but its object ${this.snapshotKey(id)} is missing`);
+      if (isObjectStoreError(error, 'NOT_FOUND'))
+        throw new BackupError(
+          'NOT_FOUND',
+          `snapshot ${id} is in the manifest but its object ${this.snapshotKey(id)} is missing`,
+        );
       throw storageError(`read snapshot ${id}`, error);
     }
   }
@@ -296,7 +340,11 @@ export class MetaSnapshotStorage {
     try {
       return await this.store.stream(this.snapshotKey(id));
     } catch (error) {
-      if (isObjectStoreError(error, 'NOT_FOUND')) throw new BackupError('NOT_FOUND', `snapshot ${id} is in the manifest but its object ${this.snapshotKey(id)} is missing`);
+      if (isObjectStoreError(error, 'NOT_FOUND'))
+        throw new BackupError(
+          'NOT_FOUND',
+          `snapshot ${id} is in the manifest but its object ${this.snapshotKey(id)} is missing`,
+        );
       throw storageError(`read snapshot ${id}`, error);
     }
   }
@@ -320,16 +368,31 @@ export class MetaSnapshotStorage {
         if (object.key === this.manifestKey) manifestSeen = true;
         if (isDirectChild && !named.has(object.key)) orphans.push({ ...object, kind: 'object' });
       }
-      const unfinished = await this.store.listIncompleteUploads(`${this.dir}/`, { exceptKeys: options.writing ? [options.writing] : [], idleMs: options.unfinishedIdleMs });
-      for (const upload of unfinished) orphans.push({ key: upload.handle, size: upload.size, etag: '', lastModified: upload.lastModified, kind: 'unfinished upload' });
+      const unfinished = await this.store.listIncompleteUploads(`${this.dir}/`, {
+        exceptKeys: options.writing ? [options.writing] : [],
+        idleMs: options.unfinishedIdleMs,
+      });
+      for (const upload of unfinished)
+        orphans.push({
+          key: upload.handle,
+          size: upload.size,
+          etag: '',
+          lastModified: upload.lastModified,
+          kind: 'unfinished upload',
+        });
     } catch (error) {
       throw storageError(`list ${this.dir}/ in ${this.store.displayUrl}`, error);
     }
     // The manifest was read just before; one lost since is caught here rather than offering
     // every snapshot as an orphan.
-    const snapshots = orphans.filter((o) => o.kind === 'object' && SNAPSHOT_OBJECT.test(o.key.slice(this.dir.length + 1))).length;
+    const snapshots = orphans.filter(
+      (o) => o.kind === 'object' && SNAPSHOT_OBJECT.test(o.key.slice(this.dir.length + 1)),
+    ).length;
     if (!manifestSeen && snapshots > 0) {
-      throw new BackupError('CORRUPT_MANIFEST', `${this.manifestKey} is missing in ${this.store.displayUrl} while ${snapshots} snapshot objects are there: the manifest was lost. Put it back before deleting anything.`);
+      throw new BackupError(
+        'CORRUPT_MANIFEST',
+        `${this.manifestKey} is missing in ${this.store.displayUrl} while ${snapshots} snapshot objects are there: the manifest was lost. Put it back before deleting anything.`,
+      );
     }
     return orphans;
   }

@@ -18,7 +18,10 @@ describe('SST id sets', () => {
       const setA = sstSet(a);
       assert.deepEqual(Array.from(setA), sorted(a));
       const setB = sstSet(b);
-      assert.deepEqual(Array.from(difference(setA, setB)), sorted(a).filter((id) => !b.includes(id)));
+      assert.deepEqual(
+        Array.from(difference(setA, setB)),
+        sorted(a).filter((id) => !b.includes(id)),
+      );
       for (const probe of [...a, ...b, 2n ** 64n - 1n, 0n]) {
         assert.equal(sstSetHas(setA, probe), a.includes(probe));
         assert.equal(lowerBound(setA, probe), sorted(a).filter((id) => id < probe).length);
@@ -27,7 +30,16 @@ describe('SST id sets', () => {
   });
 
   it('keeps ids that share one 32-bit half and drops only whole duplicates', () => {
-    const ids = [5n, 2n ** 32n + 5n, 5n, 2n ** 32n, 2n ** 32n + 5n, 2n ** 64n - 1n, 2n ** 64n - 2n ** 32n + 5n, 2n ** 64n - 1n];
+    const ids = [
+      5n,
+      2n ** 32n + 5n,
+      5n,
+      2n ** 32n,
+      2n ** 32n + 5n,
+      2n ** 64n - 1n,
+      2n ** 64n - 2n ** 32n + 5n,
+      2n ** 64n - 1n,
+    ];
     assert.deepEqual(Array.from(sstSet(ids)), sorted(ids));
   });
 
@@ -35,7 +47,7 @@ describe('SST id sets', () => {
     const sets = [1, 2, 3, 4].map((seed) => sstSet(randomIds(seed, 40)));
     const { ids, counts } = unionWithCounts(sets);
     assert.deepEqual(Array.from(ids), sorted(sets.flatMap((s) => [...s])));
-    ids.forEach((id, i) => assert.equal(counts[i], sets.filter((s) => s.includes(id)).length));
+    for (const [i, id] of ids.entries()) assert.equal(counts[i], sets.filter((s) => s.includes(id)).length);
     assert.equal(unionWithCounts([]).ids.length, 0);
   });
 });

@@ -6,11 +6,17 @@ export type StorageHealth = { ok: true } | { ok: false; message: string };
 
 export const HEALTH_DEADLINE_MS = 5_000;
 
-export async function checkStorageHealth(manager: BackupManager, options: { deadlineMs?: number; maxAgeMs?: number } = {}): Promise<StorageHealth> {
+export async function checkStorageHealth(
+  manager: BackupManager,
+  options: { deadlineMs?: number; maxAgeMs?: number } = {},
+): Promise<StorageHealth> {
   const deadlineMs = options.deadlineMs ?? HEALTH_DEADLINE_MS;
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<StorageHealth>((resolve) => {
-    timer = setTimeout(() => resolve({ ok: false, message: `the backup storage did not answer within ${deadlineMs / 1000} s` }), deadlineMs);
+    timer = setTimeout(
+      () => resolve({ ok: false, message: `the backup storage did not answer within ${deadlineMs / 1000} s` }),
+      deadlineMs,
+    );
   });
   const read = manager.manifest({ maxAgeMs: options.maxAgeMs }).then(
     (): StorageHealth => ({ ok: true }),

@@ -2,7 +2,22 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readU64Digits, u64Halves } from './u64-digits.ts';
 
-const EDGES = [0n, 1n, 9n, 10n, 2n ** 32n - 1n, 2n ** 32n, 10n ** 15n - 1n, 10n ** 15n, 2n ** 53n - 1n, 2n ** 53n, 2n ** 53n + 1n, 10n ** 19n, 2n ** 63n, 2n ** 64n - 1n];
+const EDGES = [
+  0n,
+  1n,
+  9n,
+  10n,
+  2n ** 32n - 1n,
+  2n ** 32n,
+  10n ** 15n - 1n,
+  10n ** 15n,
+  2n ** 53n - 1n,
+  2n ** 53n,
+  2n ** 53n + 1n,
+  10n ** 19n,
+  2n ** 63n,
+  2n ** 64n - 1n,
+];
 
 function read(text: string): bigint | null {
   const ids = new BigUint64Array(3);

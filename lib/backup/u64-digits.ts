@@ -10,7 +10,8 @@ const HIGH_HALF = 1 - LOW_HALF;
 const isDigit = (byte: number) => byte >= 0x30 && byte <= 0x39;
 
 /** The 32-bit halves of `ids`, for `readU64Digits`. */
-export const u64Halves = (ids: BigUint64Array): Uint32Array => new Uint32Array(ids.buffer, ids.byteOffset, ids.length * 2);
+export const u64Halves = (ids: BigUint64Array): Uint32Array =>
+  new Uint32Array(ids.buffer, ids.byteOffset, ids.length * 2);
 
 /**
  * Parses the decimal digits at `bytes[at..end)` into `ids[index]` (given as `u64Halves(ids)`).

@@ -7,25 +7,27 @@ export const remarksSchema = z
   .string()
   .trim()
   .max(MAX_REMARKS_LENGTH, `remarks must be at most ${MAX_REMARKS_LENGTH} characters`)
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it refuses.
   .refine((s) => !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(s), 'remarks must not contain control characters')
   // A lone surrogate is no character: no database or JSON encoder can store it as text.
-  .refine((s) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s), 'remarks must be valid Unicode text')
+  .refine(
+    (s) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s),
+    'remarks must be valid Unicode text',
+  )
   .transform((s) => (s === '' ? null : s));
 
 /**
  * A u64 id given as text (JSON APIs carry 64-bit ids as decimal strings): digits only, exactly;
  * " 1" is not taken for 1 (BigInt() would), since a path or body that names an id must name it.
  */
-export const idSchema = z
-  .union([z.string(), z.number(), z.bigint()])
-  .transform((value, ctx) => {
-    const text = String(value);
-    if (!/^\d{1,20}$/.test(text) || BigInt(text) > 0xffff_ffff_ffff_ffffn) {
-      ctx.addIssue({ code: 'custom', message: `"${text}" is not a valid id (a non-negative 64-bit integer)` });
-      return z.NEVER;
-    }
-    return BigInt(text);
-  });
+export const idSchema = z.union([z.string(), z.number(), z.bigint()]).transform((value, ctx) => {
+  const text = String(value);
+  if (!/^\d{1,20}$/.test(text) || BigInt(text) > 0xffff_ffff_ffff_ffffn) {
+    ctx.addIssue({ code: 'custom', message: `"${text}" is not a valid id (a non-negative 64-bit integer)` });
+    return z.NEVER;
+  }
+  return BigInt(text);
+});
 
 export const idListSchema = z.array(idSchema).min(1, 'give at least one id').max(1000, 'at most 1000 ids at once');
 

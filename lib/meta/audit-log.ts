@@ -23,7 +23,8 @@ export interface AuditRecord extends AuditContext {
 }
 
 const MAX_TEXT = 2000;
-const clip = (value: string | null | undefined): string | null => (value == null ? null : value.length > MAX_TEXT ? `${value.slice(0, MAX_TEXT)}…` : value);
+const clip = (value: string | null | undefined): string | null =>
+  value == null ? null : value.length > MAX_TEXT ? `${value.slice(0, MAX_TEXT)}…` : value;
 
 export async function writeAuditEvent(tx: Tx, record: AuditRecord): Promise<void> {
   await tx.auditEvent.create({
@@ -69,7 +70,9 @@ export async function listAuditEvents(prisma: MetaClient, query: AuditQuery = {}
     where: {
       ...(query.actor ? { actor: query.actor } : {}),
       ...(query.action ? { action: query.action } : {}),
-      ...(query.since || query.until ? { at: { ...(query.since ? { gte: query.since } : {}), ...(query.until ? { lt: query.until } : {}) } } : {}),
+      ...(query.since || query.until
+        ? { at: { ...(query.since ? { gte: query.since } : {}), ...(query.until ? { lt: query.until } : {}) } }
+        : {}),
       ...(query.before ? { id: { lt: query.before } } : {}),
     },
     orderBy: { id: 'desc' },
@@ -91,10 +94,23 @@ export async function listAuditEvents(prisma: MetaClient, query: AuditQuery = {}
 
 /** Failed sign-ins of one user name since a time: the per-user sign-in limit counts these. */
 export async function countFailedSignIns(prisma: MetaClient, username: string, since: Date): Promise<number> {
-  return prisma.auditEvent.count({ where: { action: 'auth.sign-in', target: username, result: { not: 'ok' }, at: { gte: since } } });
+  return prisma.auditEvent.count({
+    where: { action: 'auth.sign-in', target: username, result: { not: 'ok' }, at: { gte: since } },
+  });
 }
 
-const CSV_COLUMNS = ['id', 'at', 'actor', 'address', 'userAgent', 'action', 'target', 'result', 'message', 'requestId'] as const;
+const CSV_COLUMNS = [
+  'id',
+  'at',
+  'actor',
+  'address',
+  'userAgent',
+  'action',
+  'target',
+  'result',
+  'message',
+  'requestId',
+] as const;
 
 function csvCell(value: unknown): string {
   let text = value instanceof Date ? value.toISOString() : value == null ? '' : String(value);
@@ -104,7 +120,7 @@ function csvCell(value: unknown): string {
 }
 
 export function auditCsv(rows: readonly AuditRow[]): string {
-  return [CSV_COLUMNS.join(','), ...rows.map((r) => CSV_COLUMNS.map((c) => csvCell(r[c])).join(','))].join('\r\n') + '\r\n';
+  return `${[CSV_COLUMNS.join(','), ...rows.map((r) => CSV_COLUMNS.map((c) => csvCell(r[c])).join(','))].join('\r\n')}\r\n`;
 }
 
 /**
@@ -118,7 +134,11 @@ export interface PendingAudit extends AuditContext {
   recorded?: boolean;
 }
 
-export async function recordPendingAudit(tx: Tx, pending: PendingAudit | undefined, target?: string | null): Promise<void> {
+export async function recordPendingAudit(
+  tx: Tx,
+  pending: PendingAudit | undefined,
+  target?: string | null,
+): Promise<void> {
   if (!pending) return;
   if (target !== undefined) pending.target = target;
   await writeAuditEvent(tx, { ...pending, action: pending.action ?? 'unknown', result: 'ok' });
@@ -130,14 +150,23 @@ export async function recordPendingAudit(tx: Tx, pending: PendingAudit | undefin
  * expected error carries an upper-case `code`; anything else is INTERNAL). Nothing when the
  * core already wrote the ok row inside the change's transaction.
  */
-export async function settlePendingAudit(prisma: MetaClient, audit: PendingAudit | null, error?: unknown): Promise<void> {
+export async function settlePendingAudit(
+  prisma: MetaClient,
+  audit: PendingAudit | null,
+  error?: unknown,
+): Promise<void> {
   if (!audit) return;
   if (error === undefined && audit.recorded) return;
   const code = (error as { code?: unknown } | undefined)?.code;
   const expected = error instanceof Error && typeof code === 'string' && /^[A-Z_]+$/.test(code);
   const result = error === undefined ? 'ok' : expected ? (code as string) : 'INTERNAL';
   const message = error === undefined ? null : expected ? (error as Error).message : 'unexpected error';
-  await writeAuditEvent(prisma, { ...audit, action: audit.action ?? 'unknown', result, message }).catch((e: unknown) => {
-    console.error(`[${audit.requestId ?? 'no request id'}] could not write the audit row of ${audit.action}:`, e instanceof Error ? e.message : e);
-  });
+  await writeAuditEvent(prisma, { ...audit, action: audit.action ?? 'unknown', result, message }).catch(
+    (e: unknown) => {
+      console.error(
+        `[${audit.requestId ?? 'no request id'}] could not write the audit row of ${audit.action}:`,
+        e instanceof Error ? e.message : e,
+      );
+    },
+  );
 }

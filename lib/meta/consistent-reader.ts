@@ -133,7 +133,12 @@ async function openPostgres(url: string): Promise<ConsistentReader> {
       [`public.${quote(table)}`],
     );
     if (!rows.length) throw new Error(`table ${table} does not exist`);
-    return rows.map((c) => ({ name: c.name, type: columnType(c.type), pk: c.pk ?? 0, binary: binaryColumnType(c.type) }));
+    return rows.map((c) => ({
+      name: c.name,
+      type: columnType(c.type),
+      pk: c.pk ?? 0,
+      binary: binaryColumnType(c.type),
+    }));
   };
   const expression = (c: Column) => {
     const col = quote(c.name);
@@ -155,7 +160,10 @@ async function openPostgres(url: string): Promise<ConsistentReader> {
         // session setting (TimeZone) in between.
         const select = `SELECT ${columns.map((c) => quote(c.name)).join(', ')} FROM ${quote(table)} ORDER BY ${orderBy(columns)}`;
         const stream = client.query(copyTo(`COPY (${select}) TO STDOUT (FORMAT binary)`));
-        yield* binaryCopyAsFramedJson(stream, columns.map((c) => ({ name: c.name, type: c.binary! })));
+        yield* binaryCopyAsFramedJson(
+          stream,
+          columns.map((c) => ({ name: c.name, type: c.binary! })),
+        );
         return;
       }
       const select = `SELECT row_to_json(x) FROM (SELECT ${columns.map(expression).join(', ')} FROM ${quote(table)} ORDER BY ${orderBy(columns)}) x`;

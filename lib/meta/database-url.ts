@@ -14,7 +14,9 @@ export function databaseUrl(env: NodeJS.ProcessEnv = process.env): string {
 export function databaseKind(url: string): DatabaseKind {
   if (url.startsWith('file:')) return 'sqlite';
   if (/^postgres(ql)?:\/\//.test(url)) return 'postgresql';
-  throw new Error(`DATABASE_URL must start with file: (SQLite) or postgresql:// (PostgreSQL), got "${url.split(':')[0]}:..."`);
+  throw new Error(
+    `DATABASE_URL must start with file: (SQLite) or postgresql:// (PostgreSQL), got "${url.split(':')[0]}:..."`,
+  );
 }
 
 /** Path of a `file:` URL, resolved against the project root like Prisma's CLI would against prisma/. */

@@ -19,14 +19,18 @@ export const rowCount = (batch: RowBatch): number => (isFramedRows(batch) ? batc
  * Calls `visit(bytes, start, end)` for each row of a framed batch, in order. Throws when the
  * framing does not hold exactly `count` non-empty rows.
  */
-export function forEachFramedRow({ framed, count }: FramedRows, visit: (bytes: Uint8Array, start: number, end: number) => void): void {
+export function forEachFramedRow(
+  { framed, count }: FramedRows,
+  visit: (bytes: Uint8Array, start: number, end: number) => void,
+): void {
   let at = 0;
   for (let i = 0; i < count; i++) {
     if (framed.length - at < 4) throw new Error(`framed rows end after ${i} of ${count} rows`);
     const length = (framed[at]! | (framed[at + 1]! << 8) | (framed[at + 2]! << 16)) + framed[at + 3]! * 0x1000000;
     const start = at + 4;
     at = start + length;
-    if (length === 0 || at > framed.length) throw new Error(`framed row ${i} of ${count} is empty or runs past its batch`);
+    if (length === 0 || at > framed.length)
+      throw new Error(`framed row ${i} of ${count} is empty or runs past its batch`);
     visit(framed, start, at);
   }
   if (at !== framed.length) throw new Error(`framed rows hold more than their ${count} rows`);

@@ -25,10 +25,14 @@ export function prismaCliEnv(extra: Record<string, string> = {}): NodeJS.Process
 }
 
 function migrationsFolder(url: string): string {
-  return path.join(projectRoot, databaseKind(url) === 'postgresql' ? 'prisma/postgresql/migrations' : 'prisma/migrations');
+  return path.join(
+    projectRoot,
+    databaseKind(url) === 'postgresql' ? 'prisma/postgresql/migrations' : 'prisma/migrations',
+  );
 }
 
-const APPLIED_SQL = 'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL';
+const APPLIED_SQL =
+  'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL';
 
 async function appliedMigrations(url: string): Promise<Set<string>> {
   try {
@@ -37,7 +41,12 @@ async function appliedMigrations(url: string): Promise<Set<string>> {
       if (!fs.existsSync(file)) return new Set();
       const db = new Database(file, { readonly: true, fileMustExist: true });
       try {
-        return new Set(db.prepare(APPLIED_SQL).all().map((r) => (r as { migration_name: string }).migration_name));
+        return new Set(
+          db
+            .prepare(APPLIED_SQL)
+            .all()
+            .map((r) => (r as { migration_name: string }).migration_name),
+        );
       } finally {
         db.close();
       }
@@ -56,7 +65,10 @@ async function appliedMigrations(url: string): Promise<Set<string>> {
 
 export async function pendingMigrations(url: string): Promise<string[]> {
   const applied = await appliedMigrations(url);
-  const all = fs.readdirSync(migrationsFolder(url), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  const all = fs
+    .readdirSync(migrationsFolder(url), { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name);
   return all.filter((name) => !applied.has(name)).sort();
 }
 
@@ -113,7 +125,11 @@ const APPLIED = /All migrations have been successfully applied|No pending migrat
  */
 function deployMigrations(url: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [prismaCliPath, 'migrate', 'deploy'], { cwd: projectRoot, env: prismaCliEnv({ DATABASE_URL: url }), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [prismaCliPath, 'migrate', 'deploy'], {
+      cwd: projectRoot,
+      env: prismaCliEnv({ DATABASE_URL: url }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     let succeeded = false;
     const collect = (chunk: Buffer) => {
@@ -128,7 +144,18 @@ function deployMigrations(url: string): Promise<void> {
     child.on('error', reject);
     child.on('close', (code) => {
       if (succeeded || code === 0) resolve();
-      else reject(new MetaStoreError(`migrating the meta store failed: ${output.split('\n').find((line) => /^Error\b/.test(line.trim()))?.trim() ?? `prisma migrate deploy exited with ${code}`}`, { cause: new Error(output) }));
+      else
+        reject(
+          new MetaStoreError(
+            `migrating the meta store failed: ${
+              output
+                .split('\n')
+                .find((line) => /^Error\b/.test(line.trim()))
+                ?.trim() ?? `prisma migrate deploy exited with ${code}`
+            }`,
+            { cause: new Error(output) },
+          ),
+        );
     });
   });
 }
@@ -147,7 +174,9 @@ const PRISMA_HISTORY_TABLE = `CREATE TABLE "_prisma_migrations" (
 
 /** True when a PostgreSQL database has never been migrated (no Prisma history table). */
 export async function isUnmigratedPostgres(client: pg.Client): Promise<boolean> {
-  const { rows } = await client.query<{ missing: boolean }>("SELECT to_regclass('public._prisma_migrations') IS NULL AS missing");
+  const { rows } = await client.query<{ missing: boolean }>(
+    "SELECT to_regclass('public._prisma_migrations') IS NULL AS missing",
+  );
   return rows[0]!.missing;
 }
 
@@ -159,7 +188,11 @@ export async function isUnmigratedPostgres(client: pg.Client): Promise<boolean> 
  */
 export async function applyMigrationsInTransaction(client: pg.Client): Promise<void> {
   const folder = path.join(projectRoot, 'prisma/postgresql/migrations');
-  const names = fs.readdirSync(folder, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names = fs
+    .readdirSync(folder, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   await client.query(PRISMA_HISTORY_TABLE);
   for (const name of names) {
     const sql = fs.readFileSync(path.join(folder, name, 'migration.sql'));

@@ -10,8 +10,16 @@ describe('model backup list', () => {
     const listed = [...backedUp, ...excluded];
     assert.equal(new Set(listed).size, listed.length, 'a model is listed twice');
     const models = Object.values(Prisma.ModelName) as string[];
-    assert.deepEqual(models.filter((m) => !listed.includes(m)), [], 'models neither backed up nor excluded');
-    assert.deepEqual(listed.filter((m) => !models.includes(m)), [], 'listed models that do not exist');
+    assert.deepEqual(
+      models.filter((m) => !listed.includes(m)),
+      [],
+      'models neither backed up nor excluded',
+    );
+    assert.deepEqual(
+      listed.filter((m) => !models.includes(m)),
+      [],
+      'listed models that do not exist',
+    );
   });
 
   it('names each table once', () => {

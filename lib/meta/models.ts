@@ -31,13 +31,22 @@ export const EXCLUDED_MODELS = {
   HummockVersionSafePoint: { table: 'hummock_version_safe_point', reason: 'runtime state of running backups' },
   BackupJob: { table: 'backup_job', reason: 'console table: job history of this product' },
   SnapshotVerification: { table: 'snapshot_verification', reason: 'console table: results of verifying snapshots' },
-  ConsoleUser: { table: 'console_user', reason: 'console table: people who may use this product, not the database users' },
+  ConsoleUser: {
+    table: 'console_user',
+    reason: 'console table: people who may use this product, not the database users',
+  },
   ConsoleSession: { table: 'console_session', reason: 'console table: sign-in sessions, secrets of this product' },
   ConsoleAccount: { table: 'console_account', reason: 'console table: password hashes and single sign-on links' },
   ConsoleVerification: { table: 'console_verification', reason: 'console table: short-lived single sign-on state' },
   ConsoleRateLimit: { table: 'console_rate_limit', reason: 'console table: sign-in attempt counters' },
-  ConsoleApiToken: { table: 'console_api_token', reason: 'console table: hashes of API tokens, secrets of this product' },
-  AuditEvent: { table: 'audit_event', reason: 'console table: who did what in this product; a restore must not rewrite it' },
+  ConsoleApiToken: {
+    table: 'console_api_token',
+    reason: 'console table: hashes of API tokens, secrets of this product',
+  },
+  AuditEvent: {
+    table: 'audit_event',
+    reason: 'console table: who did what in this product; a restore must not rewrite it',
+  },
 } as const satisfies Partial<Record<Prisma.ModelName, { table: string; reason: string }>>;
 
 export type BackedUpModel = (typeof SNAPSHOT_SECTIONS)[number]['model'];

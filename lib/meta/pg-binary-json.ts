@@ -50,7 +50,7 @@ const readInt32 = (b: Buffer, at: number) => (b[at]! << 24) | (b[at + 1]! << 16)
 const readUint32 = (b: Buffer, at: number) => readInt32(b, at) >>> 0;
 
 /** "00".."99" as ASCII pairs: two digits per step instead of one division per digit. */
-const DIGIT_PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 0x30 + (i & 1 ? ((i >> 1) % 10) : ((i >> 1) / 10) | 0));
+const DIGIT_PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 0x30 + (i & 1 ? (i >> 1) % 10 : ((i >> 1) / 10) | 0));
 
 /** Writes 0 <= v < 100 as exactly two digits. */
 function writePair(out: Buffer, at: number, v: number): void {
@@ -172,7 +172,9 @@ export function writeTimestamp(out: Buffer, o: number, source: Buffer, p: number
   const z = days + 719_468;
   const era = Math.floor(z / 146_097);
   const dayOfEra = z - era * 146_097;
-  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365);
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36_524) - Math.floor(dayOfEra / 146_096)) / 365,
+  );
   const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
   const shiftedMonth = Math.floor((5 * dayOfYear + 2) / 153);
   const day = dayOfYear - Math.floor((153 * shiftedMonth + 2) / 5) + 1;
@@ -222,7 +224,7 @@ class JsonWriter {
 }
 
 /** 1 where a byte must be escaped inside a JSON string. */
-const NEEDS_ESCAPE = Uint8Array.from(ESCAPES, (escape) => (escape === null ? 0 : 1));
+const NEEDS_ESCAPE = Uint8Array.from(ESCAPES, (replacement) => (replacement === null ? 0 : 1));
 
 /**
  * Writes a JSON string from UTF-8 bytes at `o` (room for six bytes per byte is the caller's).
@@ -236,14 +238,22 @@ function writeString(out: Buffer, o: number, source: Buffer, start: number, end:
       out[o++] = byte;
       continue;
     }
-    const escape = ESCAPES[byte]!;
-    for (let e = 0; e < escape.length; e++) out[o++] = escape.charCodeAt(e);
+    const replacement = ESCAPES[byte]!;
+    for (let e = 0; e < replacement.length; e++) out[o++] = replacement.charCodeAt(e);
   }
   out[o++] = 0x22;
   return o;
 }
 
-const TYPE_CODES: Record<BinaryColumnType, number> = { int2: 0, int4: 1, int8: 2, bool: 3, text: 4, jsonb: 5, timestamp: 6 };
+const TYPE_CODES: Record<BinaryColumnType, number> = {
+  int2: 0,
+  int4: 1,
+  int8: 2,
+  bool: 3,
+  text: 4,
+  jsonb: 5,
+  timestamp: 6,
+};
 
 interface Plan {
   types: Int32Array;
@@ -269,8 +279,8 @@ function convertRows(source: Buffer, at: number, plan: Plan, out: JsonWriter): n
     for (let f = 0; f < fields; f++) {
       if (source.length - end < 4) return at;
       const length = readInt32(source, end);
-      end += 4 + (length > 0 ? length : 0);
-      payload += length > 0 ? length : 0;
+      end += 4 + Math.max(length, 0);
+      payload += Math.max(length, 0);
       if (end > source.length) return at;
     }
     // Keys, escapes (at most 6 bytes per byte of text) and numbers (at most 20 digits).
@@ -349,10 +359,13 @@ function convertRows(source: Buffer, at: number, plan: Plan, out: JsonWriter): n
  * Rows of a binary COPY of `columns` (in that order) as JSON, framed as snapshot items: one
  * batch per slab filled (about 1 MiB), and the rest at the end.
  */
-export async function* binaryCopyAsFramedJson(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, columns: readonly BinaryColumn[]): AsyncGenerator<FramedRows> {
+export async function* binaryCopyAsFramedJson(
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  columns: readonly BinaryColumn[],
+): AsyncGenerator<FramedRows> {
   const plan: Plan = {
     types: Int32Array.from(columns, (c) => TYPE_CODES[c.type]),
-    keys: columns.map((c, i) => Buffer.from((i === 0 ? '{' : ',') + JSON.stringify(c.name) + ':')),
+    keys: columns.map((c, i) => Buffer.from(`${(i === 0 ? '{' : ',') + JSON.stringify(c.name)}:`)),
   };
   let out = new JsonWriter(SLAB_BYTES);
   let unsentFrom = 0; // rows of the slab from here on are not handed out yet
@@ -384,6 +397,9 @@ export async function* binaryCopyAsFramedJson(source: AsyncIterable<Uint8Array> 
 }
 
 /** The same rows one by one (views into the framed batches). */
-export async function* binaryCopyAsJson(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, columns: readonly BinaryColumn[]): AsyncGenerator<Uint8Array[]> {
+export async function* binaryCopyAsJson(
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  columns: readonly BinaryColumn[],
+): AsyncGenerator<Uint8Array[]> {
   for await (const framed of binaryCopyAsFramedJson(source, columns)) yield batchRows(framed);
 }

@@ -17,7 +17,10 @@ export function copyHeaderLength(buffer: Buffer): number | null {
  * A row split between chunks is completed from as few of the next chunk's bytes as it needs;
  * the rest of that chunk is parsed where it lies (joining whole chunks cost a copy of the table).
  */
-export async function* copyRowBatches<T>(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, parseRows: (buffer: Buffer, at: number) => { batch: T[]; next: number }): AsyncGenerator<T[]> {
+export async function* copyRowBatches<T>(
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  parseRows: (buffer: Buffer, at: number) => { batch: T[]; next: number },
+): AsyncGenerator<T[]> {
   let pending: Buffer | null = null; // the unparsed tail of earlier chunks: an incomplete row or header
   let headerDone = false;
   for await (const piece of source) {

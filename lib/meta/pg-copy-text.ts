@@ -84,7 +84,10 @@ export class RowFormatError extends Error {}
  * Returns a function that appends one row's COPY text line to `out`. A key that is not one of
  * `columns` is an error (the target schema would lose it); a missing key or JSON null is NULL.
  */
-export function copyTextEncoder(table: string, columns: readonly CopyColumn[]): (row: Uint8Array, out: CopyTextBuffer) => void {
+export function copyTextEncoder(
+  table: string,
+  columns: readonly CopyColumn[],
+): (row: Uint8Array, out: CopyTextBuffer) => void {
   const keyBytes = columns.map((c) => Buffer.from(JSON.stringify(c.name)));
   const indexOf = new Map(columns.map((c, i) => [c.name, i]));
   const starts = new Int32Array(columns.length);
@@ -144,7 +147,10 @@ export function copyTextEncoder(table: string, columns: readonly CopyColumn[]): 
         const { end } = stringEnd(row, at);
         const name = JSON.parse(Buffer.from(row.buffer, row.byteOffset + at, end - at).toString('utf8')) as string;
         const found = indexOf.get(name);
-        if (found === undefined) throw new RowFormatError(`a ${table} row has a column ${JSON.stringify(name)} that the target's ${table} table does not have`);
+        if (found === undefined)
+          throw new RowFormatError(
+            `a ${table} row has a column ${JSON.stringify(name)} that the target's ${table} table does not have`,
+          );
         column = found;
         at = end;
       }
@@ -188,7 +194,12 @@ export function copyTextEncoder(table: string, columns: readonly CopyColumn[]): 
       // producer's tab from shifting the columns.
       else if (kind === 2) out.escaped(row, starts[i]! + 1, ends[i]! - 1);
       else {
-        const text = Buffer.from(JSON.parse(Buffer.from(row.buffer, row.byteOffset + starts[i]!, ends[i]! - starts[i]!).toString('utf8')) as string, 'utf8');
+        const text = Buffer.from(
+          JSON.parse(
+            Buffer.from(row.buffer, row.byteOffset + starts[i]!, ends[i]! - starts[i]!).toString('utf8'),
+          ) as string,
+          'utf8',
+        );
         out.escaped(text, 0, text.length);
       }
     }

@@ -40,7 +40,8 @@ export interface RestoreTarget {
 }
 
 const quote = (identifier: string) => `"${identifier.replaceAll('"', '""')}"`;
-const joinRows = (rows: readonly Uint8Array[]) => `[${rows.map((r) => Buffer.from(r.buffer, r.byteOffset, r.byteLength).toString('utf8')).join(',')}]`;
+const joinRows = (rows: readonly Uint8Array[]) =>
+  `[${rows.map((r) => Buffer.from(r.buffer, r.byteOffset, r.byteLength).toString('utf8')).join(',')}]`;
 
 function openSqlite(url: string): RestoreTarget {
   const file = sqliteFilePath(url);
@@ -52,7 +53,9 @@ function openSqlite(url: string): RestoreTarget {
   const columnsOf = (table: string) => {
     let list = columns.get(table);
     if (!list) {
-      list = open().prepare(`PRAGMA table_info(${quote(table)})`).all() as { name: string; type: string }[];
+      list = open()
+        .prepare(`PRAGMA table_info(${quote(table)})`)
+        .all() as { name: string; type: string }[];
       columns.set(table, list);
     }
     return list;
@@ -81,16 +84,24 @@ function openSqlite(url: string): RestoreTarget {
       const values = cols.map((c) => {
         const path = `'$.${c.name.replaceAll("'", "''")}'`;
         // JSON columns keep their JSON text (`->`); `json_extract` would unwrap a JSON string.
-        if (/json/i.test(c.type)) return `CASE WHEN json_type(value, ${path}) = 'null' THEN NULL ELSE value -> ${path} END`;
+        if (/json/i.test(c.type))
+          return `CASE WHEN json_type(value, ${path}) = 'null' THEN NULL ELSE value -> ${path} END`;
         // DATETIME is text here: written as Prisma writes it ('…+00:00', not the snapshot's '…Z'),
         // so restored rows and rows written later sort and compare as one form.
-        if (c.type === 'DATETIME') return `(SELECT CASE WHEN t LIKE '%Z' THEN substr(t, 1, length(t) - 1) || '+00:00' ELSE t END FROM (SELECT json_extract(value, ${path}) AS t))`;
+        if (c.type === 'DATETIME')
+          return `(SELECT CASE WHEN t LIKE '%Z' THEN substr(t, 1, length(t) - 1) || '+00:00' ELSE t END FROM (SELECT json_extract(value, ${path}) AS t))`;
         return `json_extract(value, ${path})`;
       });
-      open().prepare(`INSERT INTO ${quote(table)} (${cols.map((c) => quote(c.name)).join(', ')}) SELECT ${values.join(', ')} FROM json_each(?)`).run(joinRows(rows));
+      open()
+        .prepare(
+          `INSERT INTO ${quote(table)} (${cols.map((c) => quote(c.name)).join(', ')}) SELECT ${values.join(', ')} FROM json_each(?)`,
+        )
+        .run(joinRows(rows));
     },
     async deleteAll(table) {
-      open().prepare(`DELETE FROM ${quote(table)}`).run();
+      open()
+        .prepare(`DELETE FROM ${quote(table)}`)
+        .run();
     },
     async setSystemParameter(name, value) {
       return open().prepare('UPDATE system_parameter SET value = ? WHERE name = ?').run(value, name).changes > 0;
@@ -128,8 +139,13 @@ async function openPostgres(url: string): Promise<RestoreTarget> {
       "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position",
       [table],
     );
-    const columns: CopyColumn[] = rows.map((r) => ({ name: r.column_name, json: r.data_type === 'json' || r.data_type === 'jsonb' }));
-    const stream = client.query(copyFrom(`COPY ${quote(table)} (${columns.map((c) => quote(c.name)).join(', ')}) FROM STDIN`));
+    const columns: CopyColumn[] = rows.map((r) => ({
+      name: r.column_name,
+      json: r.data_type === 'json' || r.data_type === 'jsonb',
+    }));
+    const stream = client.query(
+      copyFrom(`COPY ${quote(table)} (${columns.map((c) => quote(c.name)).join(', ')}) FROM STDIN`),
+    );
     const done = new Promise<void>((resolve, reject) => {
       stream.on('finish', resolve);
       stream.on('error', reject);
@@ -156,7 +172,9 @@ async function openPostgres(url: string): Promise<RestoreTarget> {
       const out: Record<string, number> = {};
       for (const table of tables) {
         const { rows } = await query('SELECT to_regclass($1) IS NOT NULL AS exists', [`public.${quote(table)}`]);
-        out[table] = rows[0]!.exists ? Number((await query(`SELECT count(*)::text AS n FROM ${quote(table)}`)).rows[0]!.n) : 0;
+        out[table] = rows[0]!.exists
+          ? Number((await query(`SELECT count(*)::text AS n FROM ${quote(table)}`)).rows[0]!.n)
+          : 0;
       }
       return out;
     },
@@ -184,9 +202,13 @@ async function openPostgres(url: string): Promise<RestoreTarget> {
       for (const index of indexes) await query(`DROP INDEX ${index.name}`);
       // Rebuilt keys first, then plain indexes, then the foreign keys that need the keys.
       setAside = [
-        ...rows.filter((c) => c.contype !== 'f').map((c) => `ALTER TABLE ${c.table_name} ADD CONSTRAINT ${quote(c.conname)} ${c.definition}`),
+        ...rows
+          .filter((c) => c.contype !== 'f')
+          .map((c) => `ALTER TABLE ${c.table_name} ADD CONSTRAINT ${quote(c.conname)} ${c.definition}`),
         ...indexes.map((index) => index.definition as string),
-        ...rows.filter((c) => c.contype === 'f').map((c) => `ALTER TABLE ${c.table_name} ADD CONSTRAINT ${quote(c.conname)} ${c.definition}`),
+        ...rows
+          .filter((c) => c.contype === 'f')
+          .map((c) => `ALTER TABLE ${c.table_name} ADD CONSTRAINT ${quote(c.conname)} ${c.definition}`),
       ];
     },
     async insert(table, rows) {
@@ -212,7 +234,10 @@ async function openPostgres(url: string): Promise<RestoreTarget> {
       );
       for (const row of rows) {
         // is_called = false when the table is empty, so the next id is 1 again.
-        await query(`SELECT setval($1, COALESCE((SELECT max(${quote(row.column_name)}) FROM ${quote(row.table_name)}), 1), (SELECT count(*) > 0 FROM ${quote(row.table_name)}))`, [row.sequence]);
+        await query(
+          `SELECT setval($1, COALESCE((SELECT max(${quote(row.column_name)}) FROM ${quote(row.table_name)}), 1), (SELECT count(*) > 0 FROM ${quote(row.table_name)}))`,
+          [row.sequence],
+        );
       }
     },
     async commit() {

@@ -45,7 +45,9 @@ export class FaultInjectingObjectStore implements ObjectStore {
 
   private match(operation: StoreOperation, key: string): Fault | undefined {
     this.calls.push({ operation, key });
-    const fault = this.faults.find((f) => f.operation === operation && (!f.key || f.key.test(key)) && (f.times === undefined || f.times > 0));
+    const fault = this.faults.find(
+      (f) => f.operation === operation && (!f.key || f.key.test(key)) && (f.times === undefined || f.times > 0),
+    );
     if (fault && fault.times !== undefined) fault.times--;
     return fault;
   }

@@ -55,7 +55,8 @@ describe('fs:// storage roots', () => {
 
   it('refuses pseudo file systems at once, as a location or as a root', () => {
     const started = Date.now();
-    for (const target of ['/proc/self', '/proc/self/fd', '/sys/kernel', '/dev/shm/x']) assert.throws(() => confineFsPath(target, [...roots, '/proc', '/sys', '/dev']), refused, target);
+    for (const target of ['/proc/self', '/proc/self/fd', '/sys/kernel', '/dev/shm/x'])
+      assert.throws(() => confineFsPath(target, [...roots, '/proc', '/sys', '/dev']), refused, target);
     assert.throws(() => fsStorageRoots({ FS_STORAGE_ROOTS: '/proc/self' }), refused);
     assert.throws(() => fsStorageRoots({ FS_STORAGE_ROOTS: '/' }), refused);
     assert.ok(Date.now() - started < 2000);

@@ -66,15 +66,20 @@ function pseudoFileSystem(realPath: string): string | null {
   }
 }
 
-const within = (child: string, root: string) => child === root || child.startsWith(root.endsWith(path.sep) ? root : `${root}${path.sep}`);
+const within = (child: string, root: string) =>
+  child === root || child.startsWith(root.endsWith(path.sep) ? root : `${root}${path.sep}`);
 
 export function fsStorageRoots(env: Env = process.env, cwd: string = process.cwd()): string[] {
-  const configured = (env.FS_STORAGE_ROOTS ?? '').split(':').map((r) => r.trim()).filter(Boolean);
+  const configured = (env.FS_STORAGE_ROOTS ?? '')
+    .split(':')
+    .map((r) => r.trim())
+    .filter(Boolean);
   const roots = (configured.length ? configured : ['./data']).map((root) => realPathOf(path.resolve(cwd, root)));
   for (const root of roots) {
     const pseudo = pseudoFileSystem(root);
     if (pseudo) refuse(`FS_STORAGE_ROOTS: ${root} is on a pseudo file system (${pseudo})`);
-    if (root === path.parse(root).root) refuse('FS_STORAGE_ROOTS: the file system root itself cannot be a storage root');
+    if (root === path.parse(root).root)
+      refuse('FS_STORAGE_ROOTS: the file system root itself cannot be a storage root');
   }
   return roots;
 }
@@ -83,9 +88,14 @@ export function fsStorageRoots(env: Env = process.env, cwd: string = process.cwd
 export function confineFsPath(target: string, roots: readonly string[]): string {
   const real = realPathOf(target);
   const pseudo = pseudoFileSystem(real);
-  if (pseudo) refuse(`fs:// location ${target} is on a pseudo file system (${pseudo}): choose a directory under ${roots.join(' or ')}`);
+  if (pseudo)
+    refuse(
+      `fs:// location ${target} is on a pseudo file system (${pseudo}): choose a directory under ${roots.join(' or ')}`,
+    );
   if (!roots.some((root) => within(real, root))) {
-    refuse(`fs:// location ${target}${real === path.resolve(target) ? '' : ` (really ${real})`} is outside the storage roots ${roots.join(', ')}: set FS_STORAGE_ROOTS to allow it`);
+    refuse(
+      `fs:// location ${target}${real === path.resolve(target) ? '' : ` (really ${real})`} is outside the storage roots ${roots.join(', ')}: set FS_STORAGE_ROOTS to allow it`,
+    );
   }
   return real;
 }

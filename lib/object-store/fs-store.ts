@@ -2,13 +2,26 @@
 // a create links it into place (atomic, fails if the key exists) and a conditional replace
 // renames it under a lock, so readers never see a half-written object.
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type Dirent } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import lockfile from 'proper-lockfile';
 import { realPathOf, staysInside } from './fs-roots.ts';
-import { checkKey, INCOMPLETE_UPLOAD_IDLE_MS, isChunkedBody, isObjectStoreError, ObjectStoreError, type IncompleteUpload, type ListPage, type ObjectInfo, type ObjectStore, type PutBody, type PutOptions, type UploadOptions } from './types.ts';
+import {
+  checkKey,
+  INCOMPLETE_UPLOAD_IDLE_MS,
+  isChunkedBody,
+  isObjectStoreError,
+  ObjectStoreError,
+  type IncompleteUpload,
+  type ListPage,
+  type ObjectInfo,
+  type ObjectStore,
+  type PutBody,
+  type PutOptions,
+  type UploadOptions,
+} from './types.ts';
 
 const TMP_DIR = '.mbc-tmp';
 const LOCK_DIR = '.mbc-locks';
@@ -36,10 +49,15 @@ export class FsObjectStore implements ObjectStore {
 
   private file(key: string): string {
     checkKey(key);
-    if (key.startsWith(`${TMP_DIR}/`) || key.startsWith(`${LOCK_DIR}/`)) throw new ObjectStoreError('INVALID_KEY', `object key "${key}" is reserved`);
+    if (key.startsWith(`${TMP_DIR}/`) || key.startsWith(`${LOCK_DIR}/`))
+      throw new ObjectStoreError('INVALID_KEY', `object key "${key}" is reserved`);
     const file = path.join(this.root, ...key.split('/'));
     // A symbolic link inside the store must not lead a key outside it.
-    if (!staysInside(file, this.realRoot)) throw new ObjectStoreError('INVALID_KEY', `object key "${key}" leads outside ${this.displayUrl} through a symbolic link`);
+    if (!staysInside(file, this.realRoot))
+      throw new ObjectStoreError(
+        'INVALID_KEY',
+        `object key "${key}" leads outside ${this.displayUrl} through a symbolic link`,
+      );
     return file;
   }
 
@@ -48,7 +66,11 @@ export class FsObjectStore implements ObjectStore {
   }
 
   private unavailable(action: string, key: string, cause: unknown): ObjectStoreError {
-    return new ObjectStoreError('UNAVAILABLE', `cannot ${action} ${key} in ${this.displayUrl}: ${(cause as Error).message}`, { cause });
+    return new ObjectStoreError(
+      'UNAVAILABLE',
+      `cannot ${action} ${key} in ${this.displayUrl}: ${(cause as Error).message}`,
+      { cause },
+    );
   }
 
   private static etag(stat: { ino: bigint; size: bigint; mtimeNs: bigint }): string {
@@ -72,7 +94,8 @@ export class FsObjectStore implements ObjectStore {
     try {
       await fs.link(temp, target);
     } catch (error) {
-      if (hasCode(error, 'EEXIST')) throw new ObjectStoreError('ALREADY_EXISTS', `object ${key} already exists in ${this.displayUrl}`);
+      if (hasCode(error, 'EEXIST'))
+        throw new ObjectStoreError('ALREADY_EXISTS', `object ${key} already exists in ${this.displayUrl}`);
       throw error;
     }
   }
@@ -122,7 +145,11 @@ export class FsObjectStore implements ObjectStore {
     // The lock file must exist for proper-lockfile; the lock itself is `${lockfilePath}`.
     const anchor = path.join(lockDir, lockName);
     await fs.writeFile(anchor, '', { flag: 'a' });
-    const release = await lockfile.lock(anchor, { lockfilePath: `${anchor}.lock`, stale: 10_000, retries: { retries: 200, minTimeout: 5, maxTimeout: 50 } });
+    const release = await lockfile.lock(anchor, {
+      lockfilePath: `${anchor}.lock`,
+      stale: 10_000,
+      retries: { retries: 200, minTimeout: 5, maxTimeout: 50 },
+    });
     try {
       const current = await fs.stat(target, { bigint: true }).catch((error: unknown) => {
         if (hasCode(error, 'ENOENT')) return null;
@@ -139,7 +166,8 @@ export class FsObjectStore implements ObjectStore {
 
   async upload(key: string, body: AsyncIterable<Uint8Array>, options: UploadOptions = {}) {
     const target = this.file(key);
-    if (await this.head(key)) throw new ObjectStoreError('ALREADY_EXISTS', `object ${key} already exists in ${this.displayUrl}`);
+    if (await this.head(key))
+      throw new ObjectStoreError('ALREADY_EXISTS', `object ${key} already exists in ${this.displayUrl}`);
     await this.checkWritable(key, target);
     const temp = await this.tempFile(key);
     try {
@@ -193,7 +221,10 @@ export class FsObjectStore implements ObjectStore {
     if (stat && !stat.isDirectory()) throw new ObjectStoreError('UNAVAILABLE', `${this.displayUrl} is not a directory`);
   }
 
-  async listIncompleteUploads(prefix: string, options: { exceptKeys?: readonly string[]; idleMs?: number } = {}): Promise<IncompleteUpload[]> {
+  async listIncompleteUploads(
+    prefix: string,
+    options: { exceptKeys?: readonly string[]; idleMs?: number } = {},
+  ): Promise<IncompleteUpload[]> {
     const dir = path.join(this.root, TMP_DIR);
     const parent = tempTag(prefix.replace(/\/+$/, ''));
     const except = new Set((options.exceptKeys ?? []).map(tempTag));
@@ -211,7 +242,8 @@ export class FsObjectStore implements ObjectStore {
       // A bare uuid (an older version's) cannot be told apart: it is offered to every directory.
       if (!match || (match[1] !== undefined && (match[1] !== parent || except.has(match[2]!)))) continue;
       const stat = await fs.stat(path.join(dir, name)).catch(() => null);
-      if (stat?.isFile() && stat.mtimeMs < idleBefore) found.push({ handle: `${TMP_DIR}/${name}`, size: stat.size, lastModified: stat.mtime });
+      if (stat?.isFile() && stat.mtimeMs < idleBefore)
+        found.push({ handle: `${TMP_DIR}/${name}`, size: stat.size, lastModified: stat.mtime });
     }
     return found;
   }
@@ -219,7 +251,8 @@ export class FsObjectStore implements ObjectStore {
   async abortIncompleteUploads(handles: readonly string[]) {
     for (const handle of handles) {
       const name = handle.startsWith(`${TMP_DIR}/`) ? handle.slice(TMP_DIR.length + 1) : '';
-      if (!TEMP_NAME.test(name)) throw new ObjectStoreError('INVALID_KEY', `"${handle}" is not an unfinished upload of ${this.displayUrl}`);
+      if (!TEMP_NAME.test(name))
+        throw new ObjectStoreError('INVALID_KEY', `"${handle}" is not an unfinished upload of ${this.displayUrl}`);
       await fs.rm(path.join(this.root, TMP_DIR, name), { force: true }).catch((error: unknown) => {
         throw this.unavailable('delete', handle, error);
       });
@@ -280,7 +313,12 @@ export class FsObjectStore implements ObjectStore {
     try {
       const stat = await fs.stat(this.file(key), { bigint: true });
       if (!stat.isFile()) return null;
-      return { key, size: Number(stat.size), etag: FsObjectStore.etag(stat), lastModified: new Date(Number(stat.mtimeMs)) };
+      return {
+        key,
+        size: Number(stat.size),
+        etag: FsObjectStore.etag(stat),
+        lastModified: new Date(Number(stat.mtimeMs)),
+      };
     } catch (error) {
       if (isObjectStoreError(error)) throw error;
       if (hasCode(error, 'ENOENT') || hasCode(error, 'ENOTDIR')) return null;
@@ -289,7 +327,7 @@ export class FsObjectStore implements ObjectStore {
   }
 
   private async walk(dir: string, keyPrefix: string, out: string[]): Promise<void> {
-    let entries;
+    let entries: Dirent[];
     try {
       entries = await fs.readdir(dir, { withFileTypes: true });
     } catch (error) {
@@ -311,7 +349,9 @@ export class FsObjectStore implements ObjectStore {
     if (dirKey) checkKey(dirKey.slice(0, -1));
     const keys: string[] = [];
     await this.walk(path.join(this.root, ...dirKey.split('/').filter(Boolean)), dirKey, keys);
-    const matching = keys.filter((k) => k.startsWith(prefix) && (options.after === undefined || k > options.after)).sort();
+    const matching = keys
+      .filter((k) => k.startsWith(prefix) && (options.after === undefined || k > options.after))
+      .sort();
     const objects: ObjectInfo[] = [];
     for (const key of matching.slice(0, limit)) {
       const info = await this.head(key);

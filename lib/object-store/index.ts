@@ -14,14 +14,23 @@ export { maskUrl, parseObjectStoreUrl, type ObjectStoreLocation } from './url.ts
  * `fs://` paths that are not absolute are resolved against `baseDir` (default: the working
  * directory) and must lie inside FS_STORAGE_ROOTS (lib/object-store/fs-roots.ts).
  */
-export function openObjectStore(url: string, options: { baseDir?: string; fsRoots?: readonly string[] } = {}): ObjectStore {
+export function openObjectStore(
+  url: string,
+  options: { baseDir?: string; fsRoots?: readonly string[] } = {},
+): ObjectStore {
   const location = parseObjectStoreUrl(url);
   const displayUrl = maskUrl(url.trim());
   switch (location.scheme) {
     case 'memory':
       return new MemoryObjectStore();
     case 'fs':
-      return new FsObjectStore(confineFsPath(path.resolve(options.baseDir ?? process.cwd(), location.path), options.fsRoots ?? fsStorageRoots()), displayUrl);
+      return new FsObjectStore(
+        confineFsPath(
+          path.resolve(options.baseDir ?? process.cwd(), location.path),
+          options.fsRoots ?? fsStorageRoots(),
+        ),
+        displayUrl,
+      );
     case 's3':
       return new S3ObjectStore({ bucket: location.bucket, displayUrl });
     case 'minio':

@@ -1,7 +1,18 @@
 // The in-memory store: a development feature (`memory`), shared by everything in one process.
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { bodyBytes, checkKey, ObjectStoreError, type IncompleteUpload, type ListPage, type ObjectInfo, type ObjectStore, type PutBody, type PutOptions, type UploadOptions } from './types.ts';
+import {
+  bodyBytes,
+  checkKey,
+  ObjectStoreError,
+  type IncompleteUpload,
+  type ListPage,
+  type ObjectInfo,
+  type ObjectStore,
+  type PutBody,
+  type PutOptions,
+  type UploadOptions,
+} from './types.ts';
 
 interface Entry {
   body: Uint8Array;
@@ -28,8 +39,10 @@ export class MemoryObjectStore implements ObjectStore {
   async put(key: string, body: PutBody, options: PutOptions = {}) {
     checkKey(key);
     const current = this.objects.get(key);
-    if (options.ifMatch === undefined && current) throw new ObjectStoreError('ALREADY_EXISTS', `object ${key} already exists`);
-    if (options.ifMatch !== undefined && current?.etag !== options.ifMatch) throw new ObjectStoreError('PRECONDITION_FAILED', `object ${key} changed since it was read`);
+    if (options.ifMatch === undefined && current)
+      throw new ObjectStoreError('ALREADY_EXISTS', `object ${key} already exists`);
+    if (options.ifMatch !== undefined && current?.etag !== options.ifMatch)
+      throw new ObjectStoreError('PRECONDITION_FAILED', `object ${key} changed since it was read`);
     const bytes = new Uint8Array(bodyBytes(body)); // a copy: the caller may reuse its buffer
     const etag = etagOf(bytes);
     this.objects.set(key, { body: bytes, etag, lastModified: new Date() });
@@ -75,7 +88,9 @@ export class MemoryObjectStore implements ObjectStore {
 
   async listPage(prefix: string, options: { after?: string; limit?: number } = {}): Promise<ListPage> {
     const limit = options.limit ?? 1000;
-    const keys = [...this.objects.keys()].filter((k) => k.startsWith(prefix) && (options.after === undefined || k > options.after)).sort();
+    const keys = [...this.objects.keys()]
+      .filter((k) => k.startsWith(prefix) && (options.after === undefined || k > options.after))
+      .sort();
     const objects = keys.slice(0, limit).map((key) => {
       const e = this.objects.get(key)!;
       return { key, size: e.body.length, etag: e.etag, lastModified: e.lastModified };

@@ -19,7 +19,20 @@ import {
 } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { checkKey, INCOMPLETE_UPLOAD_IDLE_MS, isChunkedBody, isObjectStoreError, ObjectStoreError, type IncompleteUpload, type ListPage, type ObjectInfo, type ObjectStore, type PutBody, type PutOptions, type UploadOptions } from './types.ts';
+import {
+  checkKey,
+  INCOMPLETE_UPLOAD_IDLE_MS,
+  isChunkedBody,
+  isObjectStoreError,
+  ObjectStoreError,
+  type IncompleteUpload,
+  type ListPage,
+  type ObjectInfo,
+  type ObjectStore,
+  type PutBody,
+  type PutOptions,
+  type UploadOptions,
+} from './types.ts';
 
 // The SDK version is pinned and works on Node 20 (see the team's stack notes); its notice
 // that later releases will need Node 22 would otherwise be printed by every process.
@@ -92,7 +105,17 @@ function statusOf(error: unknown): number | undefined {
   return (error as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
 }
 
-const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENOTFOUND', 'EAI_AGAIN']);
+const CONNECTION_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 
 function isConnectionFailure(error: unknown): boolean {
   const e = error as { code?: string; name?: string } | undefined;
@@ -144,10 +167,18 @@ export class S3ObjectStore implements ObjectStore {
       responseChecksumValidation: 'WHEN_REQUIRED',
       maxAttempts: 3,
       // A server that stops answering (a full Ceph cluster blocks writes) must fail the request.
-      requestHandler: { connectionTimeout: Math.min(10_000, this.deadlines.idleMs), socketTimeout: this.deadlines.idleMs },
+      requestHandler: {
+        connectionTimeout: Math.min(10_000, this.deadlines.idleMs),
+        socketTimeout: this.deadlines.idleMs,
+      },
     };
     if (options.endpoint) {
-      Object.assign(config, { endpoint: options.endpoint, forcePathStyle: true, region: process.env.AWS_REGION ?? 'us-east-1', credentials: options.credentials });
+      Object.assign(config, {
+        endpoint: options.endpoint,
+        forcePathStyle: true,
+        region: process.env.AWS_REGION ?? 'us-east-1',
+        credentials: options.credentials,
+      });
     }
     this.client = new S3Client(config);
   }
@@ -160,7 +191,11 @@ export class S3ObjectStore implements ObjectStore {
     // A 404 is a missing object only when an S3 server said it (its request id header): any web
     // server answers 404 to a path it does not have, and that must not read as "no manifest yet".
     if (status !== undefined && !answeredByS3(error)) {
-      return new ObjectStoreError('UNAVAILABLE', `cannot ${action} ${key} in ${this.displayUrl}: the server there does not answer as an S3 server (HTTP ${status} without S3's headers)`, { cause: error });
+      return new ObjectStoreError(
+        'UNAVAILABLE',
+        `cannot ${action} ${key} in ${this.displayUrl}: the server there does not answer as an S3 server (HTTP ${status} without S3's headers)`,
+        { cause: error },
+      );
     }
     if (name === 'NoSuchKey' || name === 'NotFound' || (status === 404 && name !== 'NoSuchBucket')) {
       return new ObjectStoreError('NOT_FOUND', `object ${key} not found in ${this.displayUrl}`, { cause: error });
@@ -168,15 +203,25 @@ export class S3ObjectStore implements ObjectStore {
     // Without an HTTP answer, one text for refused, reset and unreachable: the errors of a
     // storage form must not tell an admin which ports of which hosts are open.
     const detail =
-      name === 'NoSuchBucket' ? `bucket ${this.bucket} does not exist` : isConnectionFailure(error) ? 'no S3 server answered' : (error as Error).message || name || `HTTP ${status}`;
-    return new ObjectStoreError('UNAVAILABLE', `cannot ${action} ${key} in ${this.displayUrl}: ${detail}`, { cause: error });
+      name === 'NoSuchBucket'
+        ? `bucket ${this.bucket} does not exist`
+        : isConnectionFailure(error)
+          ? 'no S3 server answered'
+          : (error as Error).message || name || `HTTP ${status}`;
+    return new ObjectStoreError('UNAVAILABLE', `cannot ${action} ${key} in ${this.displayUrl}: ${detail}`, {
+      cause: error,
+    });
   }
 
   /**
    * Sends a command with a deadline for its answer (the response headers; a body is then bounded
    * by the idle timeout) and the caller's abort signal. A missed deadline is UNAVAILABLE, naming it.
    */
-  private async send<T>(what: string, call: (abortSignal: AbortSignal) => Promise<T>, options: { signal?: AbortSignal; deadlineMs?: number } = {}): Promise<T> {
+  private async send<T>(
+    what: string,
+    call: (abortSignal: AbortSignal) => Promise<T>,
+    options: { signal?: AbortSignal; deadlineMs?: number } = {},
+  ): Promise<T> {
     const ms = options.deadlineMs ?? this.deadlines.callMs;
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), ms);
@@ -184,7 +229,9 @@ export class S3ObjectStore implements ObjectStore {
       return await call(options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal);
     } catch (error) {
       if (deadline.signal.aborted && !options.signal?.aborted) {
-        throw new ObjectStoreError('UNAVAILABLE', `${this.displayUrl} did not answer ${what} within ${ms / 1000} s`, { cause: error });
+        throw new ObjectStoreError('UNAVAILABLE', `${this.displayUrl} did not answer ${what} within ${ms / 1000} s`, {
+          cause: error,
+        });
       }
       throw error;
     } finally {
@@ -195,10 +242,17 @@ export class S3ObjectStore implements ObjectStore {
   async put(key: string, body: PutBody, options: PutOptions = {}) {
     checkKey(key);
     try {
-      const condition = options.ifMatch === undefined ? { IfNoneMatch: '*' } : { IfMatch: this.bareConditionalEtags ? options.ifMatch.replace(/^"(.*)"$/, '$1') : options.ifMatch };
-      let result;
+      const condition =
+        options.ifMatch === undefined
+          ? { IfNoneMatch: '*' }
+          : { IfMatch: this.bareConditionalEtags ? options.ifMatch.replace(/^"(.*)"$/, '$1') : options.ifMatch };
+      let result: { ETag?: string };
       if (!isChunkedBody(body)) {
-        result = await this.send(`a write of ${key}`, (abortSignal) => this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ...condition }), { abortSignal }));
+        result = await this.send(`a write of ${key}`, (abortSignal) =>
+          this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ...condition }), {
+            abortSignal,
+          }),
+        );
       } else {
         // A first pass for the length (sent before the bytes) and the SHA-256 (so the request is
         // signed over its payload, as a buffer's is).
@@ -209,12 +263,28 @@ export class S3ObjectStore implements ObjectStore {
           length += chunk.length;
         }
         if (length <= STREAMED_PUT_BYTES) {
-          result = await this.send(`a write of ${key}`, (abortSignal) => this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: Buffer.concat([...body.chunks()]), ...condition }), { abortSignal }));
+          result = await this.send(`a write of ${key}`, (abortSignal) =>
+            this.client.send(
+              new PutObjectCommand({
+                Bucket: this.bucket,
+                Key: key,
+                Body: Buffer.concat([...body.chunks()]),
+                ...condition,
+              }),
+              { abortSignal },
+            ),
+          );
         } else {
           const payloadHash = hash.digest('hex');
           result = await withRetries(() => {
             // The bytes as they are made, made again for each attempt: the SDK cannot resend a stream.
-            const command = new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: Readable.from(body.chunks(), { objectMode: false }), ContentLength: length, ...condition });
+            const command = new PutObjectCommand({
+              Bucket: this.bucket,
+              Key: key,
+              Body: Readable.from(body.chunks(), { objectMode: false }),
+              ContentLength: length,
+              ...condition,
+            });
             command.middlewareStack.add(
               (next) => (args) => {
                 (args.request as { headers: Record<string, string> }).headers['x-amz-content-sha256'] = payloadHash;
@@ -222,7 +292,9 @@ export class S3ObjectStore implements ObjectStore {
               },
               { step: 'build', name: 'streamedPayloadHash' },
             );
-            return this.send(`a write of ${key}`, (abortSignal) => this.client.send(command, { abortSignal }), { deadlineMs: this.deadlines.partMs + Math.ceil(length / 1e6) * 1000 });
+            return this.send(`a write of ${key}`, (abortSignal) => this.client.send(command, { abortSignal }), {
+              deadlineMs: this.deadlines.partMs + Math.ceil(length / 1e6) * 1000,
+            });
           });
         }
       }
@@ -249,7 +321,8 @@ export class S3ObjectStore implements ObjectStore {
   async upload(key: string, body: AsyncIterable<Uint8Array>, options: UploadOptions = {}) {
     checkKey(key);
     const { signal } = options;
-    if (await this.head(key, signal)) throw new ObjectStoreError('ALREADY_EXISTS', `object ${key} already exists in ${this.displayUrl}`);
+    if (await this.head(key, signal))
+      throw new ObjectStoreError('ALREADY_EXISTS', `object ${key} already exists in ${this.displayUrl}`);
     const aborted = () => new ObjectStoreError('ABORTED', `upload of ${key} aborted`);
     const spare: Buffer[] = [];
     const inFlight = new Set<Promise<void>>();
@@ -262,12 +335,29 @@ export class S3ObjectStore implements ObjectStore {
     const sendPart = async (bytes: Buffer, length: number) => {
       const PartNumber = parts.length + 1;
       parts.push({ PartNumber, ETag: undefined });
-      const sending: Promise<void> = this.send(`an upload of part ${PartNumber} of ${key}`, (abortSignal) => this.client.send(new UploadPartCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber, Body: bytes.subarray(0, length), ContentLength: length }), { abortSignal }), { signal, deadlineMs: this.deadlines.partMs })
+      const sending: Promise<void> = this.send(
+        `an upload of part ${PartNumber} of ${key}`,
+        (abortSignal) =>
+          this.client.send(
+            new UploadPartCommand({
+              Bucket: this.bucket,
+              Key: key,
+              UploadId: uploadId,
+              PartNumber,
+              Body: bytes.subarray(0, length),
+              ContentLength: length,
+            }),
+            { abortSignal },
+          ),
+        { signal, deadlineMs: this.deadlines.partMs },
+      )
         .then((result) => {
           parts[PartNumber - 1]!.ETag = result.ETag;
           spare.push(bytes);
         })
-        .catch((error: unknown) => void (failure ??= error))
+        .catch((error: unknown) => {
+          failure ??= error;
+        })
         .finally(() => inFlight.delete(sending));
       inFlight.add(sending);
       if (inFlight.size >= PART_CONCURRENCY) await Promise.race(inFlight);
@@ -283,7 +373,14 @@ export class S3ObjectStore implements ObjectStore {
           at += n;
           size += n;
           if (used < PART_SIZE) continue;
-          uploadId ??= (await this.send(`the start of an upload of ${key}`, (abortSignal) => this.client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key }), { abortSignal }), { signal })).UploadId;
+          uploadId ??= (
+            await this.send(
+              `the start of an upload of ${key}`,
+              (abortSignal) =>
+                this.client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key }), { abortSignal }),
+              { signal },
+            )
+          ).UploadId;
           await sendPart(part, used);
           part = spare.pop() ?? Buffer.allocUnsafe(PART_SIZE);
           used = 0;
@@ -291,24 +388,57 @@ export class S3ObjectStore implements ObjectStore {
       }
       if (signal?.aborted) throw aborted();
       if (uploadId === undefined) {
-        await this.send(`a write of ${key}`, (abortSignal) => this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: part.subarray(0, used), IfNoneMatch: '*' }), { abortSignal }), { signal, deadlineMs: this.deadlines.partMs });
+        await this.send(
+          `a write of ${key}`,
+          (abortSignal) =>
+            this.client.send(
+              new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: part.subarray(0, used), IfNoneMatch: '*' }),
+              { abortSignal },
+            ),
+          { signal, deadlineMs: this.deadlines.partMs },
+        );
       } else {
         if (used > 0) await sendPart(part, used);
         await Promise.all(inFlight);
         if (failure) throw failure;
         // Completing many parts can take the server a while.
-        await this.send(`the completion of an upload of ${key}`, (abortSignal) => this.client.send(new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts: parts as CompletedPart[] }, IfNoneMatch: '*' }), { abortSignal }), { signal, deadlineMs: this.deadlines.partMs });
+        await this.send(
+          `the completion of an upload of ${key}`,
+          (abortSignal) =>
+            this.client.send(
+              new CompleteMultipartUploadCommand({
+                Bucket: this.bucket,
+                Key: key,
+                UploadId: uploadId,
+                MultipartUpload: { Parts: parts as CompletedPart[] },
+                IfNoneMatch: '*',
+              }),
+              { abortSignal },
+            ),
+          { signal, deadlineMs: this.deadlines.partMs },
+        );
       }
     } catch (error) {
       await Promise.allSettled(inFlight);
       // Bounded, so a cancel or a stalled server ends the job at once; an upload left behind is
       // named by the orphan sweep.
       if (uploadId !== undefined) {
-        await this.send(`the abort of an upload of ${key}`, (abortSignal) => this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }), { abortSignal }), { deadlineMs: Math.min(5_000, this.deadlines.callMs) }).catch(() => undefined);
+        await this.send(
+          `the abort of an upload of ${key}`,
+          (abortSignal) =>
+            this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }), {
+              abortSignal,
+            }),
+          { deadlineMs: Math.min(5_000, this.deadlines.callMs) },
+        ).catch(() => undefined);
       }
-      if (signal?.aborted) throw isObjectStoreError(error, 'ABORTED') ? error : new ObjectStoreError('ABORTED', `upload of ${key} aborted`, { cause: error });
+      if (signal?.aborted)
+        throw isObjectStoreError(error, 'ABORTED')
+          ? error
+          : new ObjectStoreError('ABORTED', `upload of ${key} aborted`, { cause: error });
       if (isObjectStoreError(error)) throw error;
-      if (statusOf(error) === 412) throw new ObjectStoreError('ALREADY_EXISTS', `object ${key} already exists in ${this.displayUrl}`);
+      if (statusOf(error) === 412)
+        throw new ObjectStoreError('ALREADY_EXISTS', `object ${key} already exists in ${this.displayUrl}`);
       throw this.fail('upload', key, error);
     }
     // Some servers answer CompleteMultipartUpload with an empty ETag: ask for it.
@@ -319,7 +449,9 @@ export class S3ObjectStore implements ObjectStore {
   async get(key: string) {
     checkKey(key);
     try {
-      const result = await this.send(`a read of ${key}`, (abortSignal) => this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal }));
+      const result = await this.send(`a read of ${key}`, (abortSignal) =>
+        this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal }),
+      );
       return { body: await bodyBytes(result), etag: result.ETag ?? '' };
     } catch (error) {
       throw this.fail('read', key, error);
@@ -329,7 +461,9 @@ export class S3ObjectStore implements ObjectStore {
   async getIfChanged(key: string, etag: string) {
     checkKey(key);
     try {
-      const result = await this.send(`a read of ${key}`, (abortSignal) => this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, IfNoneMatch: etag }), { abortSignal }));
+      const result = await this.send(`a read of ${key}`, (abortSignal) =>
+        this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, IfNoneMatch: etag }), { abortSignal }),
+      );
       return { body: await bodyBytes(result), etag: result.ETag ?? '' };
     } catch (error) {
       if (statusOf(error) === 304) return null;
@@ -341,7 +475,11 @@ export class S3ObjectStore implements ObjectStore {
     checkKey(key);
     if (end <= start) return new Uint8Array(0);
     try {
-      const result = await this.send(`a read of ${key}`, (abortSignal) => this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: `bytes=${start}-${end - 1}` }), { abortSignal }));
+      const result = await this.send(`a read of ${key}`, (abortSignal) =>
+        this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: `bytes=${start}-${end - 1}` }), {
+          abortSignal,
+        }),
+      );
       return await result.Body!.transformToByteArray();
     } catch (error) {
       if (statusOf(error) === 416) return new Uint8Array(0);
@@ -352,7 +490,9 @@ export class S3ObjectStore implements ObjectStore {
   async stream(key: string) {
     checkKey(key);
     try {
-      const result = await this.send(`a read of ${key}`, (abortSignal) => this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal }));
+      const result = await this.send(`a read of ${key}`, (abortSignal) =>
+        this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal }),
+      );
       return result.Body as Readable;
     } catch (error) {
       throw this.fail('read', key, error);
@@ -362,8 +502,17 @@ export class S3ObjectStore implements ObjectStore {
   async head(key: string, signal?: AbortSignal): Promise<ObjectInfo | null> {
     checkKey(key);
     try {
-      const result = await this.send(`a stat of ${key}`, (abortSignal) => this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal }), { signal });
-      return { key, size: result.ContentLength ?? 0, etag: result.ETag ?? '', lastModified: result.LastModified ?? new Date(0) };
+      const result = await this.send(
+        `a stat of ${key}`,
+        (abortSignal) => this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal }),
+        { signal },
+      );
+      return {
+        key,
+        size: result.ContentLength ?? 0,
+        etag: result.ETag ?? '',
+        lastModified: result.LastModified ?? new Date(0),
+      };
     } catch (error) {
       const failure = this.fail('stat', key, error);
       if (failure.code === 'NOT_FOUND') return null;
@@ -373,8 +522,23 @@ export class S3ObjectStore implements ObjectStore {
 
   async listPage(prefix: string, options: { after?: string; limit?: number } = {}): Promise<ListPage> {
     try {
-      const result = await this.send(`a listing of ${prefix || '/'}`, (abortSignal) => this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, StartAfter: options.after, MaxKeys: Math.min(options.limit ?? 1000, 1000) }), { abortSignal }));
-      const objects = (result.Contents ?? []).map((o) => ({ key: o.Key!, size: o.Size ?? 0, etag: o.ETag ?? '', lastModified: o.LastModified ?? new Date(0) }));
+      const result = await this.send(`a listing of ${prefix || '/'}`, (abortSignal) =>
+        this.client.send(
+          new ListObjectsV2Command({
+            Bucket: this.bucket,
+            Prefix: prefix,
+            StartAfter: options.after,
+            MaxKeys: Math.min(options.limit ?? 1000, 1000),
+          }),
+          { abortSignal },
+        ),
+      );
+      const objects = (result.Contents ?? []).map((o) => ({
+        key: o.Key!,
+        size: o.Size ?? 0,
+        etag: o.ETag ?? '',
+        lastModified: o.LastModified ?? new Date(0),
+      }));
       return { objects, next: result.IsTruncated && objects.length ? objects.at(-1)!.key : undefined };
     } catch (error) {
       throw this.fail('list', prefix || '/', error);
@@ -385,9 +549,21 @@ export class S3ObjectStore implements ObjectStore {
     for (let i = 0; i < keys.length; i += DELETE_BATCH) {
       const batch = keys.slice(i, i + DELETE_BATCH).map(checkKey);
       try {
-        const result = await this.send(`a delete in ${batch[0]}`, (abortSignal) => this.client.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }), { abortSignal }));
+        const result = await this.send(`a delete in ${batch[0]}`, (abortSignal) =>
+          this.client.send(
+            new DeleteObjectsCommand({
+              Bucket: this.bucket,
+              Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
+            }),
+            { abortSignal },
+          ),
+        );
         const failed = (result.Errors ?? []).filter((e) => e.Code !== 'NoSuchKey');
-        if (failed.length) throw new ObjectStoreError('UNAVAILABLE', `cannot delete ${failed.map((e) => `${e.Key} (${e.Code})`).join(', ')} in ${this.displayUrl}`);
+        if (failed.length)
+          throw new ObjectStoreError(
+            'UNAVAILABLE',
+            `cannot delete ${failed.map((e) => `${e.Key} (${e.Code})`).join(', ')} in ${this.displayUrl}`,
+          );
       } catch (error) {
         throw this.fail('delete', batch[0]!, error);
       }
@@ -398,15 +574,24 @@ export class S3ObjectStore implements ObjectStore {
   async checkLocation(prefix: string): Promise<void> {
     try {
       const result = await this.send(`a listing of ${prefix || '/'}`, (abortSignal) =>
-        this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, MaxKeys: 1 }), { abortSignal }),
+        this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, MaxKeys: 1 }), {
+          abortSignal,
+        }),
       );
-      if (!result.$metadata.requestId) throw new ObjectStoreError('UNAVAILABLE', `${this.displayUrl} does not answer as an S3 server (a listing came back without S3's headers)`);
+      if (!result.$metadata.requestId)
+        throw new ObjectStoreError(
+          'UNAVAILABLE',
+          `${this.displayUrl} does not answer as an S3 server (a listing came back without S3's headers)`,
+        );
     } catch (error) {
       throw this.fail('list', prefix || '/', error);
     }
   }
 
-  async listIncompleteUploads(prefix: string, options: { exceptKeys?: readonly string[]; idleMs?: number } = {}): Promise<IncompleteUpload[]> {
+  async listIncompleteUploads(
+    prefix: string,
+    options: { exceptKeys?: readonly string[]; idleMs?: number } = {},
+  ): Promise<IncompleteUpload[]> {
     const except = new Set(options.exceptKeys ?? []);
     const idleBefore = Date.now() - (options.idleMs ?? INCOMPLETE_UPLOAD_IDLE_MS);
     const found: IncompleteUpload[] = [];
@@ -414,16 +599,29 @@ export class S3ObjectStore implements ObjectStore {
     try {
       for (;;) {
         const page = await this.send(`a listing of unfinished uploads in ${prefix || '/'}`, (abortSignal) =>
-          this.client.send(new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: prefix, ...marker }), { abortSignal }),
+          this.client.send(new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: prefix, ...marker }), {
+            abortSignal,
+          }),
         );
         for (const upload of page.Uploads ?? []) {
           const key = upload.Key!;
-          if (key.slice(prefix.length).includes('/') || except.has(key) || (upload.Initiated?.getTime() ?? 0) >= idleBefore) continue;
+          if (
+            key.slice(prefix.length).includes('/') ||
+            except.has(key) ||
+            (upload.Initiated?.getTime() ?? 0) >= idleBefore
+          )
+            continue;
           const parts = await this.send(`a listing of the parts of ${key}`, (abortSignal) =>
-            this.client.send(new ListPartsCommand({ Bucket: this.bucket, Key: key, UploadId: upload.UploadId }), { abortSignal }),
+            this.client.send(new ListPartsCommand({ Bucket: this.bucket, Key: key, UploadId: upload.UploadId }), {
+              abortSignal,
+            }),
           );
           const size = (parts.Parts ?? []).reduce((sum, p) => sum + (p.Size ?? 0), 0);
-          found.push({ handle: `${key} [upload ${upload.UploadId}]`, size, lastModified: upload.Initiated ?? new Date(0) });
+          found.push({
+            handle: `${key} [upload ${upload.UploadId}]`,
+            size,
+            lastModified: upload.Initiated ?? new Date(0),
+          });
         }
         if (!page.IsTruncated) return found;
         marker = { KeyMarker: page.NextKeyMarker, UploadIdMarker: page.NextUploadIdMarker };
@@ -436,10 +634,16 @@ export class S3ObjectStore implements ObjectStore {
   async abortIncompleteUploads(handles: readonly string[]) {
     for (const handle of handles) {
       const match = /^(.+) \[upload (.+)\]$/.exec(handle);
-      if (!match) throw new ObjectStoreError('INVALID_KEY', `"${handle}" is not an unfinished upload of ${this.displayUrl}`);
+      if (!match)
+        throw new ObjectStoreError('INVALID_KEY', `"${handle}" is not an unfinished upload of ${this.displayUrl}`);
       const [, key, uploadId] = match;
       try {
-        await this.send(`the abort of an upload of ${key}`, (abortSignal) => this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: checkKey(key!), UploadId: uploadId }), { abortSignal }));
+        await this.send(`the abort of an upload of ${key}`, (abortSignal) =>
+          this.client.send(
+            new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: checkKey(key!), UploadId: uploadId }),
+            { abortSignal },
+          ),
+        );
       } catch (error) {
         if (nameOf(error) === 'NoSuchUpload' || statusOf(error) === 404) continue; // already gone
         throw this.fail('abort the upload of', key!, error);

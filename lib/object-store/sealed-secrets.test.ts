@@ -4,7 +4,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { hasClearSecret, isSealed, sealSecret, sealStorageUrl, storageSecretKey, unsealSecret, unsealStorageUrl } from './sealed-secrets.ts';
+import {
+  hasClearSecret,
+  isSealed,
+  sealSecret,
+  sealStorageUrl,
+  storageSecretKey,
+  unsealSecret,
+  unsealStorageUrl,
+} from './sealed-secrets.ts';
 import { isObjectStoreError } from './types.ts';
 import { maskUrl, parseObjectStoreUrl } from './url.ts';
 
@@ -13,7 +21,12 @@ const otherKey = storageSecretKey({ STORAGE_SECRET_KEY: 'another key' })!;
 
 describe('sealed storage secrets', () => {
   it('seal and unseal round trip, with a fresh IV each time and nothing of the secret left', () => {
-    for (const secret of ['short-secret', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'with space:colon@at', 'ünïcødé 🔑']) {
+    for (const secret of [
+      'short-secret',
+      'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      'with space:colon@at',
+      'ünïcødé 🔑',
+    ]) {
       const a = sealSecret(secret, key);
       const b = sealSecret(secret, key);
       assert.ok(isSealed(a) && a !== b, 'random IV');
@@ -25,7 +38,10 @@ describe('sealed storage secrets', () => {
 
   it('refuses another key, an altered value and a missing key, saying what to do', () => {
     const sealed = sealSecret('topsecret', key);
-    const refused = (why: RegExp) => (e: unknown) => isObjectStoreError(e, 'INVALID_URL') && why.test((e as Error).message) && /STORAGE_SECRET_KEY/.test((e as Error).message);
+    const refused = (why: RegExp) => (e: unknown) =>
+      isObjectStoreError(e, 'INVALID_URL') &&
+      why.test((e as Error).message) &&
+      /STORAGE_SECRET_KEY/.test((e as Error).message);
     assert.throws(() => unsealSecret(sealed, otherKey), refused(/another key, or altered/));
     const altered = sealed.slice(0, -2) + (sealed.endsWith('A') ? 'BB' : 'AA');
     assert.throws(() => unsealSecret(altered, key), refused(/another key, or altered/));
@@ -41,7 +57,11 @@ describe('sealed storage secrets', () => {
     const file = path.join(dir, 'storage-secret-key');
     assert.equal(fs.statSync(file).mode & 0o777, 0o600);
     assert.deepEqual(storageSecretKey(env), made, 'the same key next time');
-    assert.deepEqual(storageSecretKey({ ...env, STORAGE_SECRET_KEY: 'set' }), storageSecretKey({ STORAGE_SECRET_KEY: 'set' }), 'the environment wins');
+    assert.deepEqual(
+      storageSecretKey({ ...env, STORAGE_SECRET_KEY: 'set' }),
+      storageSecretKey({ STORAGE_SECRET_KEY: 'set' }),
+      'the environment wins',
+    );
     fs.rmSync(dir, { recursive: true });
   });
 
@@ -57,6 +77,7 @@ describe('sealed storage secrets', () => {
     assert.ok(parsed.scheme === 'minio' && parsed.secretKey === 'p@ss:w rd' && parsed.accessKey === 'AKIA');
     const state = sealStorageUrl('hummock+minio://k:s3cr3t@host:9000/hummock');
     assert.ok(state.startsWith('hummock+minio://k:mbcsealed.v1.') && state.endsWith('@host:9000/hummock'));
-    for (const plain of ['fs:///data/x', 's3://bucket', 'memory', 'hummock+fs:///data', 'minio://k:@h:1/b']) assert.equal(sealStorageUrl(plain), plain);
+    for (const plain of ['fs:///data/x', 's3://bucket', 'memory', 'hummock+fs:///data', 'minio://k:@h:1/b'])
+      assert.equal(sealStorageUrl(plain), plain);
   });
 });

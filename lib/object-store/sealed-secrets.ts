@@ -59,14 +59,20 @@ export function sealSecret(secret: string, key: Buffer = storageSecretKey(proces
 
 export function unsealSecret(sealed: string, key: Buffer | null = storageSecretKey()): string {
   const cannot = (why: string) =>
-    new ObjectStoreError('INVALID_URL', `cannot decrypt the storage secret: ${why}. Set STORAGE_SECRET_KEY to the key it was sealed with, or enter the storage URL with its secret again`);
+    new ObjectStoreError(
+      'INVALID_URL',
+      `cannot decrypt the storage secret: ${why}. Set STORAGE_SECRET_KEY to the key it was sealed with, or enter the storage URL with its secret again`,
+    );
   if (!key) throw cannot('no STORAGE_SECRET_KEY is set and the console has no key file');
   const bytes = Buffer.from(sealed.slice(PREFIX.length), 'base64url');
   if (bytes.length < IV_BYTES + TAG_BYTES) throw cannot('the sealed value is too short');
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, IV_BYTES));
     decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
-    return Buffer.concat([decipher.update(bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+    return Buffer.concat([
+      decipher.update(bytes.subarray(IV_BYTES, bytes.length - TAG_BYTES)),
+      decipher.final(),
+    ]).toString('utf8');
   } catch {
     throw cannot('it was sealed with another key, or altered');
   }

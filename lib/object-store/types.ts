@@ -56,7 +56,11 @@ export interface ObjectStore {
   /** Writes a whole object. Refuses to overwrite unless `ifMatch` names the current ETag. Returns the written object's ETag ('' when the server gave none). */
   put(key: string, body: PutBody, options?: PutOptions): Promise<{ etag: string }>;
   /** Streams a body of unknown length into a new object (multipart where the backend has it); never overwrites. */
-  upload(key: string, body: AsyncIterable<Uint8Array>, options?: UploadOptions): Promise<{ etag: string; size: number }>;
+  upload(
+    key: string,
+    body: AsyncIterable<Uint8Array>,
+    options?: UploadOptions,
+  ): Promise<{ etag: string; size: number }>;
   get(key: string): Promise<{ body: Uint8Array; etag: string }>;
   /** The object, or null while its ETag is still `etag`: revalidates a cached copy in one cheap request. */
   getIfChanged(key: string, etag: string): Promise<{ body: Uint8Array; etag: string } | null>;
@@ -73,7 +77,10 @@ export interface ObjectStore {
    * Unfinished uploads of objects directly under `prefix`, untouched for at least `idleMs`
    * (default a minute), except uploads of `exceptKeys` (a running job's).
    */
-  listIncompleteUploads(prefix: string, options?: { exceptKeys?: readonly string[]; idleMs?: number }): Promise<IncompleteUpload[]>;
+  listIncompleteUploads(
+    prefix: string,
+    options?: { exceptKeys?: readonly string[]; idleMs?: number },
+  ): Promise<IncompleteUpload[]>;
   /** Fails unless the location answers as a store of its kind (an S3 server, not any web server). */
   checkLocation(prefix: string): Promise<void>;
   /** Removes them (handles from listIncompleteUploads; ones already gone are fine). */
@@ -93,7 +100,14 @@ export async function* listAll(store: ObjectStore, prefix: string): AsyncGenerat
 /** How long an unfinished upload must sit untouched before a sweep may offer it. */
 export const INCOMPLETE_UPLOAD_IDLE_MS = 60_000;
 
-export type ObjectStoreErrorCode = 'NOT_FOUND' | 'ALREADY_EXISTS' | 'PRECONDITION_FAILED' | 'INVALID_URL' | 'INVALID_KEY' | 'ABORTED' | 'UNAVAILABLE';
+export type ObjectStoreErrorCode =
+  | 'NOT_FOUND'
+  | 'ALREADY_EXISTS'
+  | 'PRECONDITION_FAILED'
+  | 'INVALID_URL'
+  | 'INVALID_KEY'
+  | 'ABORTED'
+  | 'UNAVAILABLE';
 
 export class ObjectStoreError extends Error {
   override readonly name = 'ObjectStoreError';
@@ -109,12 +123,23 @@ export class ObjectStoreError extends Error {
 /** By name and code rather than `instanceof`: a bundler may load this module more than once. */
 export function isObjectStoreError(error: unknown, code?: ObjectStoreErrorCode): error is ObjectStoreError {
   const e = error as ObjectStoreError | undefined;
-  return e instanceof Error && e.name === 'ObjectStoreError' && typeof e.code === 'string' && (code === undefined || e.code === code);
+  return (
+    e instanceof Error &&
+    e.name === 'ObjectStoreError' &&
+    typeof e.code === 'string' &&
+    (code === undefined || e.code === code)
+  );
 }
 
 /** Keys are relative, '/'-separated, without empty, '.' or '..' segments. */
 export function checkKey(key: string): string {
-  if (key.length === 0 || key.length > 1024 || key.startsWith('/') || key.split('/').some((s) => s === '' || s === '.' || s === '..') || key.includes('\0')) {
+  if (
+    key.length === 0 ||
+    key.length > 1024 ||
+    key.startsWith('/') ||
+    key.split('/').some((s) => s === '' || s === '.' || s === '..') ||
+    key.includes('\0')
+  ) {
     throw new ObjectStoreError('INVALID_KEY', `invalid object key "${key}"`);
   }
   return key;

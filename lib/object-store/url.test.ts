@@ -6,7 +6,8 @@ import { maskUrl, parseObjectStoreUrl } from './url.ts';
 function rejects(url: string, pattern: RegExp) {
   assert.throws(
     () => parseObjectStoreUrl(url),
-    (error: unknown) => isObjectStoreError(error, 'INVALID_URL') && pattern.test(error.message) && !error.message.includes('s3cr3t'),
+    (error: unknown) =>
+      isObjectStoreError(error, 'INVALID_URL') && pattern.test(error.message) && !error.message.includes('s3cr3t'),
   );
 }
 
@@ -53,7 +54,10 @@ describe('parseObjectStoreUrl', () => {
 describe('maskUrl', () => {
   it('masks the secret and keeps everything else', () => {
     assert.equal(maskUrl('minio://key:s3cr3t@127.0.0.1:9000/bucket'), 'minio://key:****@127.0.0.1:9000/bucket');
-    assert.equal(maskUrl('hummock+minio://hummockadmin:hummockadmin@minio:9301/hummock001'), 'hummock+minio://hummockadmin:****@minio:9301/hummock001');
+    assert.equal(
+      maskUrl('hummock+minio://hummockadmin:hummockadmin@minio:9301/hummock001'),
+      'hummock+minio://hummockadmin:****@minio:9301/hummock001',
+    );
     assert.equal(maskUrl('s3://bucket'), 's3://bucket');
     assert.equal(maskUrl('fs:///data/backup'), 'fs:///data/backup');
     assert.equal(maskUrl('memory'), 'memory');
@@ -61,16 +65,32 @@ describe('maskUrl', () => {
 
   it('masks secrets containing @, / and : and inside longer text', () => {
     assert.equal(maskUrl('minio://k:a@b/c:d@host:1/bucket'), 'minio://k:****@host:1/bucket');
-    assert.equal(maskUrl('failed to reach minio://k:pw@h:1/b and postgresql://u:pw2@db:5432/x'), 'failed to reach minio://k:****@h:1/b and postgresql://u:****@db:5432/x');
+    assert.equal(
+      maskUrl('failed to reach minio://k:pw@h:1/b and postgresql://u:pw2@db:5432/x'),
+      'failed to reach minio://k:****@h:1/b and postgresql://u:****@db:5432/x',
+    );
   });
 
   it('masks a secret whatever characters it holds, spaces and line breaks included', () => {
-    for (const secret of ['SEC RET', 'a\tb', 'line\nbreak', ' lead', 'trail ', 'ünï cödé', 'p@ss word', '%40enc', 'x:y z']) {
+    for (const secret of [
+      'SEC RET',
+      'a\tb',
+      'line\nbreak',
+      ' lead',
+      'trail ',
+      'ünï cödé',
+      'p@ss word',
+      '%40enc',
+      'x:y z',
+    ]) {
       const url = `minio://KEY:${secret}@127.0.0.1:9000/bucket`;
       const masked = maskUrl(url);
       assert.equal(masked, 'minio://KEY:****@127.0.0.1:9000/bucket', JSON.stringify(secret));
       assert.equal(parseObjectStoreUrl(url).scheme, 'minio');
-      assert.ok(!maskUrl(`backup storage: cannot read manifest.json in ${url}: connect ECONNREFUSED`).includes(secret.trim()), JSON.stringify(secret));
+      assert.ok(
+        !maskUrl(`backup storage: cannot read manifest.json in ${url}: connect ECONNREFUSED`).includes(secret.trim()),
+        JSON.stringify(secret),
+      );
     }
   });
 });

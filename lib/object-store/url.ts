@@ -16,7 +16,9 @@ function invalid(message: string): never {
 
 function checkBucket(bucket: string, url: string): string {
   if (!BUCKET.test(bucket) || bucket.includes('..')) {
-    invalid(`invalid bucket name "${bucket}" in ${maskUrl(url)}: 3-63 characters of a-z, 0-9, '.' and '-', starting and ending with a letter or digit`);
+    invalid(
+      `invalid bucket name "${bucket}" in ${maskUrl(url)}: 3-63 characters of a-z, 0-9, '.' and '-', starting and ending with a letter or digit`,
+    );
   }
   return bucket;
 }
@@ -27,13 +29,20 @@ export function parseObjectStoreUrl(url: string): ObjectStoreLocation {
   if (text === '') invalid('the storage URL is empty');
   if (text === 'memory') return { scheme: 'memory' };
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(text)?.[1]?.toLowerCase();
-  if (!scheme) invalid(`"${maskUrl(text)}" is not a storage URL: expected s3://bucket, minio://key:secret@host:port/bucket, fs://path or memory`);
+  if (!scheme)
+    invalid(
+      `"${maskUrl(text)}" is not a storage URL: expected s3://bucket, minio://key:secret@host:port/bucket, fs://path or memory`,
+    );
   const rest = text.slice(scheme.length + 3);
   switch (scheme) {
     case 's3': {
-      if (rest.includes('@') || rest.includes(':')) invalid('s3:// URLs take no credentials or endpoint: credentials and region come from the AWS environment (use minio:// for another endpoint)');
+      if (rest.includes('@') || rest.includes(':'))
+        invalid(
+          's3:// URLs take no credentials or endpoint: credentials and region come from the AWS environment (use minio:// for another endpoint)',
+        );
       const bucket = rest.replace(/\/$/, '');
-      if (bucket.includes('/')) invalid(`s3:// URLs name only a bucket, got "${rest}" (put the path in the storage directory)`);
+      if (bucket.includes('/'))
+        invalid(`s3:// URLs name only a bucket, got "${rest}" (put the path in the storage directory)`);
       return { scheme: 's3', bucket: checkBucket(bucket, text) };
     }
     case 'minio': {
@@ -41,15 +50,22 @@ export function parseObjectStoreUrl(url: string): ObjectStoreLocation {
       if (at < 0) invalid(`minio:// URLs need credentials: minio://key:secret@host:port/bucket, got ${maskUrl(text)}`);
       const credentials = rest.slice(0, at);
       const colon = credentials.indexOf(':');
-      if (colon <= 0 || colon === credentials.length - 1) invalid(`minio:// URLs need both an access key and a secret: minio://key:secret@host:port/bucket, got ${maskUrl(text)}`);
+      if (colon <= 0 || colon === credentials.length - 1)
+        invalid(
+          `minio:// URLs need both an access key and a secret: minio://key:secret@host:port/bucket, got ${maskUrl(text)}`,
+        );
       const hostAndBucket = rest.slice(at + 1);
       const slash = hostAndBucket.indexOf('/');
       if (slash < 0) invalid(`minio:// URL ${maskUrl(text)} names no bucket: minio://key:secret@host:port/bucket`);
       const host = hostAndBucket.slice(0, slash);
       const bucket = hostAndBucket.slice(slash + 1).replace(/\/$/, '');
       const hostMatch = /^(\[[0-9a-f:]+\]|[a-z0-9.-]+):(\d{1,5})$/i.exec(host);
-      if (!hostMatch || Number(hostMatch[2]) < 1 || Number(hostMatch[2]) > 65535) invalid(`minio:// URL ${maskUrl(text)} needs host:port with a port from 1 to 65535, got "${host}"`);
-      if (bucket.includes('/')) invalid(`minio:// URLs name only a bucket after the host, got "${bucket}" (put the path in the storage directory)`);
+      if (!hostMatch || Number(hostMatch[2]) < 1 || Number(hostMatch[2]) > 65535)
+        invalid(`minio:// URL ${maskUrl(text)} needs host:port with a port from 1 to 65535, got "${host}"`);
+      if (bucket.includes('/'))
+        invalid(
+          `minio:// URLs name only a bucket after the host, got "${bucket}" (put the path in the storage directory)`,
+        );
       const secret = credentials.slice(colon + 1);
       return {
         scheme: 'minio',

@@ -9,7 +9,9 @@ const ctlPath = path.join(import.meta.dirname, '../../cli/ctl.ts');
 export function ctlOn(databaseUrl: string) {
   return async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
     try {
-      const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', ctlPath, ...args], { env: { ...process.env, DATABASE_URL: databaseUrl } });
+      const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', ctlPath, ...args], {
+        env: { ...process.env, DATABASE_URL: databaseUrl },
+      });
       return { code: 0, stdout, stderr };
     } catch (error) {
       const e = error as { code: number; stdout: string; stderr: string };

@@ -5,10 +5,18 @@ import { freshPostgresUrl, freshSqliteUrl } from './services.ts';
 
 export type MetaKind = 'sqlite' | 'postgresql';
 
-export async function seededMetaStore(kind: MetaKind, backup: { url: string; directory: string }, scale = { relations: 20, ssts: 100 }): Promise<MetaStore> {
+export async function seededMetaStore(
+  kind: MetaKind,
+  backup: { url: string; directory: string },
+  scale = { relations: 20, ssts: 100 },
+): Promise<MetaStore> {
   const url = kind === 'sqlite' ? freshSqliteUrl() : await freshPostgresUrl();
   const meta = openMetaStore(url);
-  await seedDemoCluster(meta.prisma, { ...scale, backupStorageUrl: backup.url, backupStorageDirectory: backup.directory });
+  await seedDemoCluster(meta.prisma, {
+    ...scale,
+    backupStorageUrl: backup.url,
+    backupStorageDirectory: backup.directory,
+  });
   return meta;
 }
 
@@ -25,7 +33,8 @@ export async function installSstWindow(meta: MetaStore, size: number): Promise<v
   const { prisma } = meta;
   const first = WINDOW.BASE + WINDOW.STEP;
   await prisma.hummockSstableInfo.deleteMany();
-  const columns = 'sst_id, object_id, compaction_group_id, level, sub_level, file_size, table_ids, key_range_left, key_range_right, min_epoch, max_epoch';
+  const columns =
+    'sst_id, object_id, compaction_group_id, level, sub_level, file_size, table_ids, key_range_left, key_range_right, min_epoch, max_epoch';
   const epoch = 1_795_000_000_000n << 16n;
   if (meta.kind === 'postgresql') {
     await prisma.$executeRawUnsafe(

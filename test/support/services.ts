@@ -9,7 +9,8 @@ import pg from 'pg';
 
 function required(name: string): string {
   const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the tests with \`npm test\`, which starts PostgreSQL and the S3 server`);
+  if (!value)
+    throw new Error(`${name} is not set: run the tests with \`npm test\`, which starts PostgreSQL and the S3 server`);
   return value;
 }
 
@@ -23,7 +24,12 @@ export async function freshBucketUrl(): Promise<string> {
   const accessKeyId = required('S3_ACCESS_KEY');
   const secretAccessKey = required('S3_SECRET_KEY');
   const bucket = `test-${randomUUID().slice(0, 18)}`;
-  const client = new S3Client({ endpoint: endpoint.origin, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId, secretAccessKey } });
+  const client = new S3Client({
+    endpoint: endpoint.origin,
+    forcePathStyle: true,
+    region: 'us-east-1',
+    credentials: { accessKeyId, secretAccessKey },
+  });
   try {
     await client.send(new CreateBucketCommand({ Bucket: bucket }));
   } finally {
@@ -79,5 +85,11 @@ export async function withPgClient<T>(url: string, use: (client: pg.Client) => P
 
 /** The tables in a PostgreSQL database's public schema, sorted. */
 export function postgresTableNames(url: string): Promise<string[]> {
-  return withPgClient(url, async (client) => (await client.query<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")).rows.map((r) => r.name));
+  return withPgClient(url, async (client) =>
+    (
+      await client.query<{ name: string }>(
+        "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
+      )
+    ).rows.map((r) => r.name),
+  );
 }

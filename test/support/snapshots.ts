@@ -18,5 +18,8 @@ export function snapshotMetadata(id: bigint, ssts: bigint[] = [2n ** 53n + id, 2
 
 export function snapshotBody(id: bigint, rows = 3): AsyncGenerator<Uint8Array> {
   const items = Array.from({ length: rows }, (_, i) => stringifyJson64({ row: i, id, epoch: 2n ** 62n + BigInt(i) }));
-  return encodeSnapshot({ formatVersion: SNAPSHOT_FORMAT_VERSION, id }, [{ count: 1, items: ['{"version_id":1}'] }, { count: items.length, items }]);
+  return encodeSnapshot({ formatVersion: SNAPSHOT_FORMAT_VERSION, id }, [
+    { count: 1, items: ['{"version_id":1}'] },
+    { count: items.length, items },
+  ]);
 }

@@ -16,7 +16,13 @@ for await (const line of lines) {
     const id = await manager.startBackupJob({ remarks: 'race', startedBy: `racer-${process.pid}`, detach: true });
     console.log(JSON.stringify({ won: true, id: id.toString() }));
   } catch (error) {
-    console.log(JSON.stringify({ won: false, code: isBackupError(error) ? error.code : 'UNEXPECTED', message: (error as Error).message }));
+    console.log(
+      JSON.stringify({
+        won: false,
+        code: isBackupError(error) ? error.code : 'UNEXPECTED',
+        message: (error as Error).message,
+      }),
+    );
   }
 }
 await manager.close();

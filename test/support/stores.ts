@@ -19,7 +19,10 @@ export const storeBackends: StoreBackend[] = [
     freshUrl: async () => `memory#${randomUUID()}`,
     open: (url) => {
       let store = memoryStores.get(url);
-      if (!store) memoryStores.set(url, (store = new MemoryObjectStore(new Map())));
+      if (!store) {
+        store = new MemoryObjectStore(new Map());
+        memoryStores.set(url, store);
+      }
       return store;
     },
   },

@@ -26,9 +26,7 @@ export class TcpProxy {
   private mode: ProxyMode = 'forward';
   port = 0;
 
-  private constructor(
-    private readonly target: { host: string; port: number },
-  ) {
+  private constructor(private readonly target: { host: string; port: number }) {
     this.server = this.makeServer();
   }
 
@@ -45,7 +43,9 @@ export class TcpProxy {
       const mode = this.mode;
       if (mode === 'refuse') return client.resetAndDestroy();
       if (mode === 'http500') {
-        client.once('data', () => client.end('HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'));
+        client.once('data', () =>
+          client.end('HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'),
+        );
         return;
       }
       const upstream = net.connect(this.target.port, this.target.host);

@@ -21,7 +21,19 @@ while (!stop) {
     await tx.hummockSstableInfo.deleteMany({ where: { object_id: { lt: oldFirst + WINDOW.STEP } } });
     const added = Array.from({ length: Number(WINDOW.STEP) }, (_, i) => oldFirst + size + BigInt(i));
     await tx.hummockSstableInfo.createMany({
-      data: added.map((id) => ({ sst_id: id, object_id: id, compaction_group_id: 2n, level: 0, sub_level: 0, file_size: 1000n, table_ids: [1], key_range_left: 'a', key_range_right: 'b', min_epoch: 1n, max_epoch: 2n })),
+      data: added.map((id) => ({
+        sst_id: id,
+        object_id: id,
+        compaction_group_id: 2n,
+        level: 0,
+        sub_level: 0,
+        file_size: 1000n,
+        table_ids: [1],
+        key_range_left: 'a',
+        key_range_right: 'b',
+        min_epoch: 1n,
+        max_epoch: 2n,
+      })),
     });
     await tx.hummockVersion.update({ where: { id: 1 }, data: { version_id: next } });
     await tx.catalogVersion.update({ where: { name: 'catalog' }, data: { version: next } });

@@ -3,7 +3,7 @@
 // parsed with zod schemas from the core, BackupError codes mapped to HTTP statuses, 64-bit
 // integers as strings, and unexpected errors logged with the request id and shown generically.
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Actor } from '@/lib/auth/actor';
 import { authorizeCall, settleAudit, type CallSpec } from '@/lib/auth/authorize';
 import { getBackupManager } from '@/lib/backup/process-manager';
@@ -57,13 +57,27 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 function errorResponse(error: unknown, requestId: string): Response {
   const headers = { 'x-request-id': requestId };
   if (isBackupError(error)) {
-    return Response.json({ error: { code: error.code, message: error.message, requestId } } satisfies ErrorBody, { status: STATUS_BY_CODE[error.code], headers });
+    return Response.json({ error: { code: error.code, message: error.message, requestId } } satisfies ErrorBody, {
+      status: STATUS_BY_CODE[error.code],
+      headers,
+    });
   }
   if (error instanceof BadRequest) {
-    return Response.json({ error: { code: error.code, message: error.message, requestId } } satisfies ErrorBody, { status: error.status, headers });
+    return Response.json({ error: { code: error.code, message: error.message, requestId } } satisfies ErrorBody, {
+      status: error.status,
+      headers,
+    });
   }
-  console.error(`[${requestId}] unexpected error:`, maskUrl(error instanceof Error ? (error.stack ?? error.message) : String(error)));
-  return Response.json({ error: { code: 'INTERNAL', message: `An unknown error occurred (request id ${requestId})`, requestId } } satisfies ErrorBody, { status: 500, headers });
+  console.error(
+    `[${requestId}] unexpected error:`,
+    maskUrl(error instanceof Error ? (error.stack ?? error.message) : String(error)),
+  );
+  return Response.json(
+    {
+      error: { code: 'INTERNAL', message: `An unknown error occurred (request id ${requestId})`, requestId },
+    } satisfies ErrorBody,
+    { status: 500, headers },
+  );
 }
 
 export function parseWith<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
@@ -81,9 +95,15 @@ export function parseWith<T extends z.ZodType>(schema: T, input: unknown): z.out
  */
 export async function jsonBody<T extends z.ZodType>(request: Request, schema: T): Promise<z.output<T>> {
   const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/json') throw new BadRequest('the request body must be JSON, sent as Content-Type: application/json', 415, 'UNSUPPORTED_MEDIA_TYPE');
+  if (type !== 'application/json')
+    throw new BadRequest(
+      'the request body must be JSON, sent as Content-Type: application/json',
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
   const declared = Number(request.headers.get('content-length') ?? 0);
-  if (declared > MAX_BODY_BYTES) throw new BadRequest(`the request body is larger than ${MAX_BODY_BYTES} bytes`, 413, 'PAYLOAD_TOO_LARGE');
+  if (declared > MAX_BODY_BYTES)
+    throw new BadRequest(`the request body is larger than ${MAX_BODY_BYTES} bytes`, 413, 'PAYLOAD_TOO_LARGE');
   const text = await readBounded(request);
   let body: unknown;
   try {
@@ -125,19 +145,38 @@ export interface RouteContext<P> {
 }
 
 /** A route handler as Next.js calls it; `spec` is what the security suite reads. */
-export type RouteHandler<P> = ((request: Request, context: { params: Promise<P> }) => Promise<Response>) & { spec: CallSpec };
+export type RouteHandler<P> = ((request: Request, context: { params: Promise<P> }) => Promise<Response>) & {
+  spec: CallSpec;
+};
 
 /** Wraps a handler: its plain return value becomes JSON (status 200, or `status`). */
-export function route<P = Record<string, never>>(spec: CallSpec, handler: (context: RouteContext<P>) => Promise<unknown>, options: { status?: number } = {}): RouteHandler<P> {
+export function route<P = Record<string, never>>(
+  spec: CallSpec,
+  handler: (context: RouteContext<P>) => Promise<unknown>,
+  options: { status?: number } = {},
+): RouteHandler<P> {
   const wrapped = async (request: Request, context: { params: Promise<P> }): Promise<Response> => {
     const requestId = randomUUID();
     let audit: PendingAudit | null = null;
     try {
-      const call = await authorizeCall({ headers: request.headers, method: request.method, url: request.url, spec, requestId });
+      const call = await authorizeCall({
+        headers: request.headers,
+        method: request.method,
+        url: request.url,
+        spec,
+        requestId,
+      });
       audit = call.audit;
       let result: unknown;
       try {
-        result = await handler({ request, params: await context.params, manager: getBackupManager(), requestId, actor: call.actor, audit });
+        result = await handler({
+          request,
+          params: await context.params,
+          manager: getBackupManager(),
+          requestId,
+          actor: call.actor,
+          audit,
+        });
       } catch (error) {
         await settleAudit(audit, error);
         throw error;
@@ -147,7 +186,10 @@ export function route<P = Record<string, never>>(spec: CallSpec, handler: (conte
         result.headers.set('x-request-id', requestId);
         return result;
       }
-      return Response.json(toJsonValue(result), { status: options.status ?? 200, headers: { 'x-request-id': requestId, 'cache-control': 'no-store' } });
+      return Response.json(toJsonValue(result), {
+        status: options.status ?? 200,
+        headers: { 'x-request-id': requestId, 'cache-control': 'no-store' },
+      });
     } catch (error) {
       return errorResponse(error, requestId);
     }

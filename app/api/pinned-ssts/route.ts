@@ -11,7 +11,10 @@ export type PinnedSstsResponse = { total: number; items: Jsonified<PinnedSst>[];
 const query = z.object({
   after: idSchema.optional(),
   limit: z.coerce.number().int().min(1).max(100_000).default(1000),
-  search: z.string().regex(/^\d{1,20}$/, 'search is part of an object id (digits)').optional(),
+  search: z
+    .string()
+    .regex(/^\d{1,20}$/, 'search is part of an object id (digits)')
+    .optional(),
 });
 
 /** SST object ids pinned by snapshots (the union over the manifest), in id order, a page at a time. */

@@ -27,18 +27,23 @@ export default async function SnapshotPage({ params, searchParams }: Props) {
   const id = parsed.data;
   const q = ((await searchParams).q ?? '').trim().toLowerCase();
   const manager = getBackupManager();
-  let snapshot;
+  let snapshot: Awaited<ReturnType<typeof manager.getSnapshot>>;
   try {
     snapshot = await manager.getSnapshot(id, { maxAgeMs: PAGE_MANIFEST_MAX_AGE_MS });
   } catch (error) {
     if (isBackupError(error, 'NOT_FOUND')) notFound();
     throw error;
   }
-  const [catalog, verification] = await Promise.all([manager.snapshotCatalog(id, { maxAgeMs: PAGE_MANIFEST_MAX_AGE_MS }), manager.lastVerification(id)]);
+  const [catalog, verification] = await Promise.all([
+    manager.snapshotCatalog(id, { maxAgeMs: PAGE_MANIFEST_MAX_AGE_MS }),
+    manager.lastVerification(id),
+  ]);
   const schemaName = new Map(catalog.schemas.map((s) => [s.id, s.name]));
   const relationsPerSchema = new Map<number | null, number>();
   for (const r of catalog.relations) relationsPerSchema.set(r.schemaId, (relationsPerSchema.get(r.schemaId) ?? 0) + 1);
-  const matching = q ? catalog.relations.filter((r) => r.name.toLowerCase().includes(q) || r.kind.toLowerCase().includes(q)) : catalog.relations;
+  const matching = q
+    ? catalog.relations.filter((r) => r.name.toLowerCase().includes(q) || r.kind.toLowerCase().includes(q))
+    : catalog.relations;
   const kinds = new Map<string, number>();
   for (const r of catalog.relations) kinds.set(r.kind, (kinds.get(r.kind) ?? 0) + 1);
 
@@ -79,7 +84,10 @@ export default async function SnapshotPage({ params, searchParams }: Props) {
           <dd>{snapshot.remarks ?? '–'}</dd>
         </dl>
       </section>
-      <VerifyPanel id={id.toString()} last={verification && { ...verification, verifiedAt: verification.verifiedAt.toISOString() }} />
+      <VerifyPanel
+        id={id.toString()}
+        last={verification && { ...verification, verifiedAt: verification.verifiedAt.toISOString() }}
+      />
       <div className="two-columns">
         <section className="card">
           <h2>Rows per table</h2>
@@ -105,13 +113,17 @@ export default async function SnapshotPage({ params, searchParams }: Props) {
         <section className="card">
           <h2>Catalog</h2>
           <p>
-            {catalog.databases.map((d) => d.name).join(', ') || 'No database'}: {formatCount(catalog.schemas.length)} schemas, {formatCount(catalog.relations.length)} relations
-            {kinds.size > 0 && ` (${[...kinds].map(([k, n]) => `${formatCount(n)} ${k.toLowerCase().replaceAll('_', ' ')}`).join(', ')})`}.
+            {catalog.databases.map((d) => d.name).join(', ') || 'No database'}: {formatCount(catalog.schemas.length)}{' '}
+            schemas, {formatCount(catalog.relations.length)} relations
+            {kinds.size > 0 &&
+              ` (${[...kinds].map(([k, n]) => `${formatCount(n)} ${k.toLowerCase().replaceAll('_', ' ')}`).join(', ')})`}
+            .
           </p>
           <ul className="schema-list">
             {catalog.schemas.map((s) => (
               <li key={s.id}>
-                <span className="mono">{s.name}</span> <span className="muted">{formatCount(relationsPerSchema.get(s.id) ?? 0)} relations</span>
+                <span className="mono">{s.name}</span>{' '}
+                <span className="muted">{formatCount(relationsPerSchema.get(s.id) ?? 0)} relations</span>
               </li>
             ))}
           </ul>
@@ -119,13 +131,17 @@ export default async function SnapshotPage({ params, searchParams }: Props) {
       </div>
       <section className="card">
         <h2>Relations</h2>
-        <form className="inline-form" role="search">
-          <label htmlFor="relation-search">Filter by name or kind</label>
-          <input id="relation-search" name="q" defaultValue={q} placeholder="e.g. orders or sink" />
-          <button type="submit">Filter</button>
-        </form>
+        <search>
+          <form className="inline-form">
+            <label htmlFor="relation-search">Filter by name or kind</label>
+            <input id="relation-search" name="q" defaultValue={q} placeholder="e.g. orders or sink" />
+            <button type="submit">Filter</button>
+          </form>
+        </search>
         <p className="muted">
-          {matching.length > RELATIONS_SHOWN ? `Showing ${RELATIONS_SHOWN} of ${formatCount(matching.length)} matching relations.` : `${formatCount(matching.length)} matching relations.`}
+          {matching.length > RELATIONS_SHOWN
+            ? `Showing ${RELATIONS_SHOWN} of ${formatCount(matching.length)} matching relations.`
+            : `${formatCount(matching.length)} matching relations.`}
         </p>
         <div className="table-wrap">
           <table aria-label="Relations in this snapshot">

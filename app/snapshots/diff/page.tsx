@@ -12,7 +12,13 @@ const SHOWN = 100;
 
 type Props = { searchParams: Promise<{ from?: string; to?: string }> };
 
-function RelationList({ title, items }: { title: string; items: { id: number; kind: string; name: string; fields?: string[] }[] }) {
+function RelationList({
+  title,
+  items,
+}: {
+  title: string;
+  items: { id: number; kind: string; name: string; fields?: string[] }[];
+}) {
   return (
     <section className="card">
       <h2>
@@ -24,7 +30,10 @@ function RelationList({ title, items }: { title: string; items: { id: number; ki
         <ul className="schema-list">
           {items.slice(0, SHOWN).map((r) => (
             <li key={r.id}>
-              <span className="mono">{r.name}</span> <span className="muted">{r.kind.toLowerCase().replaceAll('_', ' ')} {r.id}</span>
+              <span className="mono">{r.name}</span>{' '}
+              <span className="muted">
+                {r.kind.toLowerCase().replaceAll('_', ' ')} {r.id}
+              </span>
               {r.fields && <span className="muted"> · changed: {r.fields.join(', ')}</span>}
             </li>
           ))}
@@ -44,11 +53,13 @@ export default async function DiffPage({ searchParams }: Props) {
     return (
       <div className="callout callout-error" role="alert">
         <h1>Compare snapshots</h1>
-        <p>Choose two snapshots to compare: select two rows on the <Link href="/">snapshots page</Link>.</p>
+        <p>
+          Choose two snapshots to compare: select two rows on the <Link href="/">snapshots page</Link>.
+        </p>
       </div>
     );
   }
-  let diff;
+  let diff: Awaited<ReturnType<ReturnType<typeof getBackupManager>['diffSnapshots']>>;
   try {
     diff = await getBackupManager().diffSnapshots(from.data, to.data);
   } catch (error) {
@@ -68,7 +79,8 @@ export default async function DiffPage({ searchParams }: Props) {
         <Link href="/">Snapshots</Link> / compare
       </p>
       <h1>
-        Snapshot <Link href={`/snapshots/${diff.from.id}`}>{diff.from.id.toString()}</Link> → <Link href={`/snapshots/${diff.to.id}`}>{diff.to.id.toString()}</Link>
+        Snapshot <Link href={`/snapshots/${diff.from.id}`}>{diff.from.id.toString()}</Link> →{' '}
+        <Link href={`/snapshots/${diff.to.id}`}>{diff.to.id.toString()}</Link>
       </h1>
       <section className="card">
         <dl className="facts" data-testid="diff-summary">

@@ -10,5 +10,7 @@ export const GET = route({ role: 'admin' }, async ({ request }) => {
   const params = Object.fromEntries(new URL(request.url).searchParams);
   const filters = parseWith(auditQuerySchema, { limit: 10_000, ...params });
   const rows = await listAuditEvents(getMetaStore().prisma, toAuditQuery(filters));
-  return new Response(auditCsv(rows), { headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="audit.csv"' } });
+  return new Response(auditCsv(rows), {
+    headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="audit.csv"' },
+  });
 });

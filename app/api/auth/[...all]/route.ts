@@ -13,7 +13,12 @@ export const dynamic = 'force-dynamic';
  */
 async function handle(request: Request): Promise<Response> {
   const response = await getConsoleAuth().auth.handler(request);
-  if (request.method !== 'GET' || response.status < 400 || !new URL(request.url).pathname.startsWith('/api/auth/callback/')) return response;
+  if (
+    request.method !== 'GET' ||
+    response.status < 400 ||
+    !new URL(request.url).pathname.startsWith('/api/auth/callback/')
+  )
+    return response;
   const body = (await response.json().catch(() => null)) as { code?: string } | null;
   const reason = body?.code === SSO_NO_ROLE ? 'no_role' : 'sso';
   return new Response(null, { status: 303, headers: { location: `/sign-in?error=${reason}` } });

@@ -6,7 +6,10 @@ export const dynamic = 'force-dynamic';
 
 /** Writes, reads back and deletes a probe object at a location, saving nothing. */
 export const POST = route({ role: 'admin', audit: 'storage.probe' }, async ({ request, manager, audit }) => {
-  const location = await jsonBody(request, z.object({ url: z.string().trim().min(1), directory: z.string().trim().min(1) }));
+  const location = await jsonBody(
+    request,
+    z.object({ url: z.string().trim().min(1), directory: z.string().trim().min(1) }),
+  );
   audit!.target = `${maskUrl(location.url)} ${location.directory}`;
   await manager.probeStorage(location);
   return { ok: true };

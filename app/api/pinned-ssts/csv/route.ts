@@ -19,5 +19,10 @@ export const GET = route({ role: 'viewer' }, async ({ manager }) => {
       if (at >= items.length) controller.close();
     },
   });
-  return new Response(stream, { headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="pinned-ssts.csv"' } });
+  return new Response(stream, {
+    headers: {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': 'attachment; filename="pinned-ssts.csv"',
+    },
+  });
 });

@@ -7,12 +7,17 @@ export const dynamic = 'force-dynamic';
 
 export type SnapshotResponse = Jsonified<SnapshotMetadata>;
 
-export const GET = route<{ id: string }>({ role: 'viewer' }, async ({ params, manager }) => manager.getSnapshot(parseWith(idSchema, params.id)));
+export const GET = route<{ id: string }>({ role: 'viewer' }, async ({ params, manager }) =>
+  manager.getSnapshot(parseWith(idSchema, params.id)),
+);
 
 /** Deletes one snapshot (an unknown id is fine) and releases its pins. */
-export const DELETE = route<{ id: string }>({ role: 'admin', audit: 'snapshot.delete' }, async ({ params, manager, audit }) => {
-  const id = parseWith(idSchema, params.id);
-  audit!.target = `snapshot ${id}`;
-  const manifest = await manager.deleteSnapshots([id]);
-  return { deleted: [id], manifest_id: manifest.manifest_id, remaining: manifest.snapshot_metadata.length };
-});
+export const DELETE = route<{ id: string }>(
+  { role: 'admin', audit: 'snapshot.delete' },
+  async ({ params, manager, audit }) => {
+    const id = parseWith(idSchema, params.id);
+    audit!.target = `snapshot ${id}`;
+    const manifest = await manager.deleteSnapshots([id]);
+    return { deleted: [id], manifest_id: manifest.manifest_id, remaining: manifest.snapshot_metadata.length };
+  },
+);

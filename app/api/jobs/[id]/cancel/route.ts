@@ -4,8 +4,11 @@ import { parseWith, route } from '../../../_lib/route';
 export const dynamic = 'force-dynamic';
 
 /** Cancels a running job: its upload is aborted and it leaves no snapshot. */
-export const POST = route<{ id: string }>({ role: 'operator', audit: 'job.cancel' }, async ({ params, manager, audit }) => {
-  const id = parseWith(idSchema, params.id);
-  audit!.target = `job ${id}`;
-  return manager.cancelJob(id, audit!);
-});
+export const POST = route<{ id: string }>(
+  { role: 'operator', audit: 'job.cancel' },
+  async ({ params, manager, audit }) => {
+    const id = parseWith(idSchema, params.id);
+    audit!.target = `job ${id}`;
+    return manager.cancelJob(id, audit!);
+  },
+);

@@ -9,7 +9,10 @@ export type SnapshotSstsResponse = { total: number; items: string[]; next: strin
 const query = z.object({
   after: idSchema.optional(),
   limit: z.coerce.number().int().min(1).max(100_000).default(100),
-  search: z.string().regex(/^\d{1,20}$/, 'search is part of an object id (digits)').optional(),
+  search: z
+    .string()
+    .regex(/^\d{1,20}$/, 'search is part of an object id (digits)')
+    .optional(),
 });
 
 /** The SST object ids one snapshot pins, in id order, a page at a time. */
