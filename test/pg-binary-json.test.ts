@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-import { binaryColumnType, binaryCopyAsJson, writeInt8, writeTimestamp } from '../lib/meta/pg-binary-json.ts';
+import { binaryColumnType, binaryCopyAsJson } from '../lib/meta/pg-binary-json.ts';
+import { writeInt8 } from '../lib/meta/pg-binary/decimal.ts';
+import { writeTimestamp } from '../lib/meta/pg-binary/timestamp.ts';
 import { copyBinaryValues } from '../lib/meta/pg-copy-binary.ts';
 import { everyTypeDatabase } from './support/every-type.ts';
 

@@ -10,14 +10,14 @@ import Database from 'better-sqlite3';
 import { BackupManager } from '../lib/backup/backup-manager.ts';
 import { isBackupError } from '../lib/backup/errors.ts';
 import { parseJson64 } from '../lib/backup/json64.ts';
-import { serializeManifest } from '../lib/backup/manifest.ts';
+import { serializeManifest } from '../lib/backup/manifest-write.ts';
 import { sstSet } from '../lib/backup/sst-set.ts';
 import { restoreSnapshot } from '../lib/backup/restore.ts';
 import { MetaSnapshotStorage } from '../lib/backup/snapshot-storage.ts';
 import { openMetaStore, type MetaStore } from '../lib/meta/client.ts';
 import { openConsistentReader } from '../lib/meta/consistent-reader.ts';
 import { sqliteFilePath } from '../lib/meta/database-url.ts';
-import { batchRows } from '../lib/meta/framed-rows.ts';
+import { batchRows } from '../lib/format/item-frame.ts';
 import { simulateStep } from '../lib/meta/demo-cluster.ts';
 import { pendingMigrations } from '../lib/meta/migrate.ts';
 import { EXCLUDED_MODELS, SNAPSHOT_SECTIONS } from '../lib/meta/models.ts';
@@ -417,7 +417,7 @@ describe('verify', () => {
 
       const storage = await manager.storage();
       const { body, etag } = await storage.store.get(storage.manifestKey);
-      const manifest = (await import('../lib/backup/manifest.ts')).parseManifest(body);
+      const manifest = (await import('../lib/backup/manifest-parse.ts')).parseManifest(body);
       const wrong = manifest.snapshot_metadata.find((s) => s.id === ids[4])!;
       wrong.ssts = sstSet([...wrong.ssts.slice(1), 12345n]);
       await storage.store.put(

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { before, describe, it } from 'node:test';
 import { isBackupError } from '../lib/backup/errors.ts';
-import { serializeManifest } from '../lib/backup/manifest.ts';
+import { serializeManifest } from '../lib/backup/manifest-write.ts';
 import { decodeSnapshot } from '../lib/backup/snapshot-codec.ts';
 import { MetaSnapshotStorage, type Orphan } from '../lib/backup/snapshot-storage.ts';
 import { FaultInjectingObjectStore } from '../lib/object-store/fault-injecting-store.ts';

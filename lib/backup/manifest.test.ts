@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isBackupError } from './errors.ts';
-import { manifestBody, parseManifest, serializeManifest, sortedIdsText, type Manifest } from './manifest.ts';
+import type { Manifest } from './manifest.ts';
+import { sortedIdsText } from './manifest-id-text.ts';
+import { parseManifest } from './manifest-parse.ts';
+import { manifestBody, serializeManifest } from './manifest-write.ts';
 
 describe('manifest', () => {
   it("reads RisingWave's layout with exact 64-bit values and defaults for missing fields", () => {

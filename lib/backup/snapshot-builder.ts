@@ -3,7 +3,7 @@
 // without being parsed; only the few values the manifest entry needs are picked out.
 import { hasClearSecret, sealStorageUrl } from '../object-store/sealed-secrets.ts';
 import type { ConsistentReader } from '../meta/consistent-reader.ts';
-import { batchRows, forEachFramedRow, isFramedRows, rowCount, type RowBatch } from '../meta/framed-rows.ts';
+import { batchRows, forEachFramedRow, isFramedRows, rowCount, type RowBatch } from '../format/item-frame.ts';
 import { SNAPSHOT_SECTIONS } from '../meta/models.ts';
 import { BackupError } from './errors.ts';
 import { parseJson64, toBigInt } from './json64.ts';

@@ -1,9 +1,18 @@
 // RisingWave's meta snapshot container, streamed in constant memory:
 //   u32 format_version | u64 snapshot_id | sections | u64 xxhash64 (seed 0) of all bytes before it
-// little-endian. A section is `u32 item_count` then items; an item is `u32 length` (or `u32 0`
-// then `u64 length` when it does not fit in 32 bits) followed by the item's JSON bytes.
+// little-endian. A section is `u32 item_count` then items, each framed as lib/format/item-frame.ts
+// says: `u32 length` (or `u32 0` then `u64 length`) followed by the item's JSON bytes.
 import xxhash, { type XXHash } from 'xxhash-wasm';
-import { forEachFramedRow, type FramedRows } from '../meta/framed-rows.ts';
+import {
+  encodeItemLength,
+  type FramedRows,
+  forEachFramedRow,
+  LONG_LENGTH_MARKER,
+  MAX_SHORT_LENGTH,
+  readShortLength,
+  SHORT_LENGTH_BYTES,
+  writeShortLength,
+} from '../format/item-frame.ts';
 import { BackupError } from './errors.ts';
 
 export const SNAPSHOT_FORMAT_VERSION = 2;
@@ -38,19 +47,7 @@ export interface SnapshotSectionSource {
   items: AsyncIterable<Item | Item[] | FramedRows> | Iterable<Item | Item[] | FramedRows>;
 }
 
-export function encodeItemLength(length: number | bigint): Uint8Array {
-  const n = BigInt(length);
-  if (n < 0n || n > 0xffff_ffff_ffff_ffffn) throw new RangeError(`item length ${n} out of range`);
-  if (n > 0n && n <= 0xffff_ffffn) {
-    const out = new Uint8Array(4);
-    new DataView(out.buffer).setUint32(0, Number(n), true);
-    return out;
-  }
-  // Zero is never a JSON item's length, so `u32 0` announces the u64 form.
-  const out = new Uint8Array(12);
-  new DataView(out.buffer).setBigUint64(4, n, true);
-  return out;
-}
+export { encodeItemLength };
 
 const utf8 = new TextEncoder();
 const noRowCheck = () => {};
@@ -107,14 +104,10 @@ export async function* encodeSnapshot(
       const bytes = typeof item === 'string' ? utf8.encode(item) : item;
       const n = bytes.length;
       if (n === 0) throw new RangeError(`section ${sectionIndex}: empty item (an item is JSON, never empty)`);
-      if (n <= 0xffff_ffff) {
-        // The u32 length, written in place: this runs once per row.
-        if (chunkBytes - used < 4) flush();
-        buffer[used] = n & 0xff;
-        buffer[used + 1] = (n >>> 8) & 0xff;
-        buffer[used + 2] = (n >>> 16) & 0xff;
-        buffer[used + 3] = (n >>> 24) & 0xff;
-        used += 4;
+      if (n <= MAX_SHORT_LENGTH) {
+        if (chunkBytes - used < SHORT_LENGTH_BYTES) flush();
+        writeShortLength(buffer, used, n);
+        used += SHORT_LENGTH_BYTES;
       } else write(encodeItemLength(n));
       write(bytes);
       written++;
@@ -238,14 +231,14 @@ class HashingReader {
     const items: Uint8Array[] = [];
     const chunk = this.chunks[0];
     if (!chunk) return items;
-    const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     let at = 0;
-    while (items.length < max && at + 4 <= chunk.length) {
-      const length = view.getUint32(at, true);
-      // The u64 form and an item reaching into the checksum's 8 bytes take the slow path.
-      if (length === 0 || at + 4 + length > chunk.length || this.buffered - (at + 4 + length) < CHECKSUM_BYTES) break;
-      items.push(chunk.subarray(at + 4, at + 4 + length));
-      at += 4 + length;
+    while (items.length < max && at + SHORT_LENGTH_BYTES <= chunk.length) {
+      const length = readShortLength(chunk, at);
+      const end = at + SHORT_LENGTH_BYTES + length;
+      // The long form and an item reaching into the checksum's 8 bytes take the slow path.
+      if (length === LONG_LENGTH_MARKER || end > chunk.length || this.buffered - end < CHECKSUM_BYTES) break;
+      items.push(chunk.subarray(at + SHORT_LENGTH_BYTES, end));
+      at = end;
     }
     if (at) {
       if (at === chunk.length) this.chunks.shift();
@@ -372,7 +365,7 @@ export async function decodeSnapshot(
         let batch = reader.takeItems(count - i);
         if (!batch.length) {
           let length: number | bigint = await reader.u32();
-          if (length === 0) length = await reader.u64();
+          if (length === LONG_LENGTH_MARKER) length = await reader.u64();
           if (length === 0n || length > BigInt(MAX_ITEM_BYTES)) {
             throw new BackupError(
               'CORRUPT_SNAPSHOT',

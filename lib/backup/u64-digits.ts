@@ -1,13 +1,12 @@
 // Reads u64 values written in decimal straight into a BigUint64Array, by its two exact 32-bit
 // halves: no value passes through a lossy number, and no BigInt is made per id (parsing a BigInt
 // from text costs more than the rest of reading a row).
+import { DIGIT_ZERO, isDigit } from '../format/ascii.ts';
 
 const TWO_32 = 2 ** 32;
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const LOW_HALF = LITTLE_ENDIAN ? 0 : 1;
 const HIGH_HALF = 1 - LOW_HALF;
-
-const isDigit = (byte: number) => byte >= 0x30 && byte <= 0x39;
 
 /** The 32-bit halves of `ids`, for `readU64Digits`. */
 export const u64Halves = (ids: BigUint64Array): Uint32Array =>
@@ -21,12 +20,12 @@ export function readU64Digits(bytes: Uint8Array, at: number, end: number, halves
   // Up to 15 digits fit a double exactly; the rest (a u64 has at most 20) are folded in by halves.
   const start = at;
   let high = 0;
-  while (at < end && at - start < 15 && isDigit(bytes[at]!)) high = high * 10 + (bytes[at++]! - 0x30);
+  while (at < end && at - start < 15 && isDigit(bytes[at]!)) high = high * 10 + (bytes[at++]! - DIGIT_ZERO);
   if (at === start) return -1;
   let low = 0;
   let scale = 1;
   while (at < end && isDigit(bytes[at]!)) {
-    low = low * 10 + (bytes[at++]! - 0x30);
+    low = low * 10 + (bytes[at++]! - DIGIT_ZERO);
     scale *= 10;
   }
   if (scale > 1e5) return -1;

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { databaseKind, sqliteFilePath } from './database-url.ts';
-import type { RowBatch } from './framed-rows.ts';
+import type { RowBatch } from '../format/item-frame.ts';
 import { binaryColumnType, binaryCopyAsFramedJson, type BinaryColumn } from './pg-binary-json.ts';
 import { copyBinaryValues } from './pg-copy-binary.ts';
 
