@@ -3,14 +3,14 @@
 // caller and the role it declares, and writes the audit row.
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
-import { idListSchema, idSchema, remarksSchema } from '@/lib/backup/validation';
+import { idListSchema, idSchema, startJobInputSchema } from '@/lib/backup/validation';
 import { serverAction } from './_lib/action';
 
 export const startBackupAction = serverAction(
   { role: 'operator', audit: 'job.start' },
-  z.object({ remarks: remarksSchema, verify: z.boolean().default(false) }),
-  async ({ remarks, verify }, { manager, actor, audit }) => {
-    const id = await manager.startBackupJob({ remarks, startedBy: actor.name, verify, audit: audit! });
+  startJobInputSchema,
+  async ({ remarks, verify }, { manager, actor, audit, requestId }) => {
+    const id = await manager.startBackupJob({ remarks, startedBy: actor.name, verify, requestId, audit: audit! });
     // No revalidatePath: the page re-rendered with the action could land after the refresh the
     // panel makes when the job ends, and show the list without the new snapshot.
     return { jobId: id };

@@ -5,6 +5,7 @@
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState, useTransition } from 'react';
 import { cancelJobAction, startBackupAction } from '@/app/actions';
+import { DEFAULT_VERIFY_AFTER_BACKUP } from '@/lib/backup/defaults';
 import { formatBytes, formatCount, formatDuration } from './format';
 import { TERMINAL, useJob } from './hooks/use-job';
 import { useStorageOk } from './storage-health';
@@ -17,7 +18,7 @@ export function BackupPanel({ runningJobId }: { runningJobId: string | null }) {
   const storageOk = useStorageOk();
   const canOperate = useCan('operator');
   const [remarks, setRemarks] = useState('');
-  const [verify, setVerify] = useState(true);
+  const [verify, setVerify] = useState(DEFAULT_VERIFY_AFTER_BACKUP);
   const [jobId, setJobId] = useState<string | null>(runningJobId);
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
@@ -148,6 +149,15 @@ function JobCard({
           </div>
         )}
       </dl>
+      {full.status === 'SUCCEEDED' && full.verify && (
+        <p className={full.verification?.ok === false ? 'error-text' : 'muted'} data-testid="job-verification">
+          {!full.verification
+            ? 'Verifying the snapshot…'
+            : full.verification.ok
+              ? 'Snapshot verified: read back and checked.'
+              : `Verify failed: ${full.verification.message}`}
+        </p>
+      )}
       {full.error && full.status !== 'CANCELLED' && (
         <p role="alert" className="error-text">
           {full.error}

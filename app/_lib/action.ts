@@ -14,6 +14,7 @@ import { isBackupError, type BackupErrorCode } from '@/lib/backup/errors';
 import { toJsonValue, type Jsonified } from '@/lib/backup/json-view';
 import { getBackupManager } from '@/lib/backup/process-manager';
 import type { PendingAudit } from '@/lib/meta/audit-log';
+import { processLogger } from '@/lib/log';
 import { maskUrl } from '@/lib/object-store/url';
 
 export type ActionResult<T> =
@@ -70,9 +71,13 @@ export function serverAction<S extends z.ZodType, T>(
       return { ok: true, data: toJsonValue(data) };
     } catch (error) {
       if (isBackupError(error)) return { ok: false, code: error.code, message: error.message };
-      console.error(
-        `[${requestId}] ${spec.audit ?? 'action'} failed:`,
-        maskUrl(error instanceof Error ? (error.stack ?? error.message) : String(error)),
+      processLogger().error(
+        {
+          requestId,
+          action: spec.audit ?? 'action',
+          error: maskUrl(error instanceof Error ? (error.stack ?? error.message) : String(error)),
+        },
+        'server action failed with an unexpected error',
       );
       return { ok: false, code: 'INTERNAL', message: `An unknown error occurred (request id ${requestId})` };
     }

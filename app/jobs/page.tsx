@@ -72,6 +72,8 @@ export default async function JobsPage() {
                       <CancelJobButton id={job.id.toString()} requested={job.cancelRequested} />
                     ) : job.error ? (
                       <span className="error-text">{job.error}</span>
+                    ) : job.verification?.ok === false ? (
+                      <span className="error-text">Verify failed: {job.verification.message}</span>
                     ) : (
                       (job.remarks ?? <span className="muted">–</span>)
                     )}

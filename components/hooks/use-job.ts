@@ -4,7 +4,13 @@ import type { JobResponse } from '@/app/api/jobs/[id]/route';
 
 export const TERMINAL = ['SUCCEEDED', 'FAILED', 'CANCELLED', 'NOT_FOUND'];
 
-/** Polls a job every second while it runs; stops by itself on a terminal status. */
+/** Still to change: running, or succeeded with its verify-after-backup not yet recorded. */
+function settled(job: JobResponse | { id: string; status: 'NOT_FOUND' }): boolean {
+  if (!TERMINAL.includes(job.status)) return false;
+  return !('verify' in job) || job.status !== 'SUCCEEDED' || !job.verify || job.verification !== null;
+}
+
+/** Polls a job every second while it runs (and verifies); stops by itself once it has settled. */
 export function useJob(id: string | null) {
   return useQuery({
     queryKey: ['job', id],
@@ -15,6 +21,6 @@ export function useJob(id: string | null) {
       if (!response.ok) throw new Error(`job status answered ${response.status}`);
       return response.json();
     },
-    refetchInterval: (query) => (query.state.data && TERMINAL.includes(query.state.data.status) ? false : 1000),
+    refetchInterval: (query) => (query.state.data && settled(query.state.data) ? false : 1000),
   });
 }

@@ -5,8 +5,11 @@
 // concurrent writers (other processes) never lose each other's changes.
 import type { Readable } from 'node:stream';
 import { isObjectStoreError, listAll, type ObjectInfo, type ObjectStore } from '../object-store/index.ts';
+import { processLogger } from '../log.ts';
 import { BackupError, isBackupError } from './errors.ts';
-import { emptyManifest, manifestBody, parseManifest, type Manifest, type SnapshotMetadata } from './manifest.ts';
+import { emptyManifest, type Manifest, type SnapshotMetadata } from './manifest.ts';
+import { parseManifest } from './manifest-parse.ts';
+import { manifestBody } from './manifest-write.ts';
 
 const MAX_MANIFEST_ATTEMPTS = 50;
 
@@ -38,6 +41,13 @@ function storageError(action: string, error: unknown): BackupError {
   // An object store error already names the object and the store.
   const detail = isObjectStoreError(error) ? error.message : `cannot ${action}: ${(error as Error).message}`;
   return new BackupError('STORAGE_UNAVAILABLE', `backup storage: ${detail}`, { cause: error });
+}
+
+/** A snapshot object written by `upload`, not yet in the manifest. */
+export interface UploadedSnapshot {
+  id: bigint;
+  key: string;
+  size: number;
 }
 
 export class MetaSnapshotStorage {
@@ -123,7 +133,8 @@ export class MetaSnapshotStorage {
   private regressed(what: string): BackupError {
     const message = `${this.manifestKey} in ${this.store.displayUrl} ${what}: it went backwards (an old copy put back, or lost), and nothing will be written over it. Put the newest manifest back; if the older one is meant, save the storage settings again (or restart) to accept it.`;
     // Once per state, not once per page refresh.
-    if (this.lastRegression !== what) console.error(`manifest went backwards: ${message}`);
+    if (this.lastRegression !== what)
+      processLogger().error({ manifest: this.manifestKey, storage: this.store.displayUrl }, message);
     this.lastRegression = what;
     return new BackupError('MANIFEST_REGRESSED', message);
   }
@@ -209,12 +220,15 @@ export class MetaSnapshotStorage {
           const conflict =
             isObjectStoreError(error, 'PRECONDITION_FAILED') || isObjectStoreError(error, 'ALREADY_EXISTS');
           if (!conflict) throw storageError(`write ${this.manifestKey} in ${this.store.displayUrl}`, error);
+          const fields = { manifest: this.manifestKey, storage: this.store.displayUrl, attempt };
           if (attempt >= MAX_MANIFEST_ATTEMPTS) {
+            processLogger().error(fields, 'manifest kept changing under every update attempt; giving up');
             throw new BackupError(
               'MANIFEST_CONFLICT',
               `${this.manifestKey} kept changing under ${attempt} attempts to update it`,
             );
           }
+          processLogger().info(fields, 'manifest changed under an update (another writer); retrying');
           await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * attempt)));
         }
       }
@@ -229,12 +243,26 @@ export class MetaSnapshotStorage {
    * may be a function: it is called once the body has been consumed (a builder learns the
    * SSTs it pins while it streams them).
    */
+  /** Uploads a snapshot and adds its manifest entry: `upload`, then `commit`. */
   async create(
     id: bigint,
     body: AsyncIterable<Uint8Array>,
-    entryOf: SnapshotMetadata | (() => SnapshotMetadata),
+    metadata: SnapshotMetadata,
     options: { signal?: AbortSignal } = {},
   ): Promise<{ size: number; manifest: Manifest }> {
+    const uploaded = await this.upload(id, body, options);
+    return { size: uploaded.size, manifest: await this.commit(uploaded, metadata) };
+  }
+
+  /**
+   * Writes a snapshot's object, with no manifest entry yet: the caller hands the entry to
+   * `commit` once the body is consumed (a builder's entry is complete only then).
+   */
+  async upload(
+    id: bigint,
+    body: AsyncIterable<Uint8Array>,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<UploadedSnapshot> {
     const key = this.snapshotKey(id);
     // A corrupt or unreachable manifest fails here, before anything is written.
     await this.refreshManifest();
@@ -267,6 +295,12 @@ export class MetaSnapshotStorage {
       if (isObjectStoreError(error, 'ABORTED')) throw error;
       throw storageError(`upload ${key} to ${this.store.displayUrl}`, error);
     }
+    return { id, key, size };
+  }
+
+  /** Adds the manifest entry of an uploaded snapshot, once its object is confirmed there. */
+  async commit(uploaded: UploadedSnapshot, metadata: SnapshotMetadata): Promise<Manifest> {
+    const { id, key, size } = uploaded;
     // The entry is written only for an object that is there (its directory may have been removed).
     const written = await this.store.head(key).catch((error: unknown) => {
       throw storageError(`check ${key} in ${this.store.displayUrl} after its upload`, error);
@@ -277,19 +311,16 @@ export class MetaSnapshotStorage {
         `backup storage: ${key} in ${this.store.displayUrl} is ${written ? `${written.size} bytes instead of ${size}` : 'gone'} right after its upload; the manifest is left as it was`,
       );
     }
-    const metadata = typeof entryOf === 'function' ? entryOf() : entryOf;
     if (metadata.id !== id)
       throw new BackupError('INVALID_INPUT', `manifest entry id ${metadata.id} differs from snapshot id ${id}`);
     const entry = { ...metadata, size_bytes: BigInt(size) };
-    const manifest = await this.updateManifest((m) => {
+    return this.updateManifest((m) => {
       if (m.snapshot_metadata.some((s) => s.id === id))
         throw new BackupError('INVALID_INPUT', `snapshot ${id} is already in the manifest`);
       return { ...m, snapshot_metadata: [...m.snapshot_metadata, entry] };
     });
-    return { size, manifest };
   }
 
-  /** Drops the entries (unknown ids are fine), then deletes the objects of every given id. */
   /**
    * Deletes the entries of `ids` that the manifest has, then their objects. Ids it does not have
    * change nothing: no manifest write, and no object removed (one may be a running job's upload).

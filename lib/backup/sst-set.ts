@@ -77,3 +77,23 @@ export function unionWithCounts(sets: readonly BigUint64Array[]): { ids: BigUint
   }
   return { ids: all.slice(0, kept), counts: counts.slice(0, kept) };
 }
+
+/** A page of a sorted id set: ids after `after` whose decimal form contains `search`. */
+export function pageOf(
+  ids: BigUint64Array,
+  options: { after?: bigint; limit?: number; search?: string },
+): { items: bigint[]; next: bigint | null } {
+  const limit = Math.min(Math.max(options.limit ?? 1000, 1), 100_000);
+  const start = options.after === undefined ? 0 : lowerBound(ids, options.after + 1n);
+  if (!options.search) {
+    const items = Array.from(ids.subarray(start, start + limit));
+    return { items, next: start + limit < ids.length ? items.at(-1)! : null };
+  }
+  const items: bigint[] = [];
+  for (let i = start; i < ids.length; i++) {
+    if (!ids[i]!.toString().includes(options.search)) continue;
+    if (items.length === limit) return { items, next: items.at(-1)! };
+    items.push(ids[i]!);
+  }
+  return { items, next: null };
+}

@@ -1,5 +1,6 @@
 // Input schemas of the core, shared by the CLI, the JSON API and server actions.
 import { z } from 'zod';
+import { DEFAULT_VERIFY_AFTER_BACKUP } from './defaults.ts';
 
 export const MAX_REMARKS_LENGTH = 500;
 
@@ -15,6 +16,14 @@ export const remarksSchema = z
     'remarks must be valid Unicode text',
   )
   .transform((s) => (s === '' ? null : s));
+
+export { DEFAULT_VERIFY_AFTER_BACKUP };
+
+/** What a caller gives to start a backup job (console action and JSON API). */
+export const startJobInputSchema = z.object({
+  remarks: z.string().optional(),
+  verify: z.boolean().default(DEFAULT_VERIFY_AFTER_BACKUP),
+});
 
 /**
  * A u64 id given as text (JSON APIs carry 64-bit ids as decimal strings): digits only, exactly;

@@ -1,6 +1,7 @@
 // The audit log: one append-only row per mutation, sign-in and refused call. A mutation whose
 // change is a database transaction writes its row inside that transaction, so both commit or
 // neither does. The tables' triggers refuse UPDATE and DELETE.
+import { errorText, processLogger } from '../log.ts';
 import type { MetaClient } from './client.ts';
 
 type Tx = Pick<MetaClient, 'auditEvent'>;
@@ -163,9 +164,9 @@ export async function settlePendingAudit(
   const message = error === undefined ? null : expected ? (error as Error).message : 'unexpected error';
   await writeAuditEvent(prisma, { ...audit, action: audit.action ?? 'unknown', result, message }).catch(
     (e: unknown) => {
-      console.error(
-        `[${audit.requestId ?? 'no request id'}] could not write the audit row of ${audit.action}:`,
-        e instanceof Error ? e.message : e,
+      processLogger().error(
+        { requestId: audit.requestId, action: audit.action, cause: errorText(e) },
+        'could not write the audit row',
       );
     },
   );

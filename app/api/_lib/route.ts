@@ -13,6 +13,7 @@ import type { PendingAudit } from '@/lib/meta/audit-log';
 import { parseJson64 } from '@/lib/backup/json64';
 import { toJsonValue } from '@/lib/backup/json-view';
 import { maskUrl } from '@/lib/object-store/url';
+import { processLogger } from '@/lib/log';
 
 const STATUS_BY_CODE: Record<BackupErrorCode, number> = {
   CONCURRENT_JOB: 409,
@@ -68,9 +69,9 @@ function errorResponse(error: unknown, requestId: string): Response {
       headers,
     });
   }
-  console.error(
-    `[${requestId}] unexpected error:`,
-    maskUrl(error instanceof Error ? (error.stack ?? error.message) : String(error)),
+  processLogger().error(
+    { requestId, error: maskUrl(error instanceof Error ? (error.stack ?? error.message) : String(error)) },
+    'API call failed with an unexpected error',
   );
   return Response.json(
     {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { BackupJob } from '@/lib/backup/backup-manager';
 import type { Jsonified } from '@/lib/backup/json-view';
-import { remarksSchema } from '@/lib/backup/validation';
+import { startJobInputSchema } from '@/lib/backup/validation';
 import { jsonBody, parseWith, route } from '../_lib/route';
 
 export const dynamic = 'force-dynamic';
@@ -20,9 +20,9 @@ export const GET = route({ role: 'viewer' }, async ({ request, manager }) => {
 /** Starts a backup job; answers at once with its id (also the snapshot id). */
 export const POST = route(
   { role: 'operator', audit: 'job.start' },
-  async ({ request, manager, actor, audit }) => {
-    const { remarks } = await jsonBody(request, z.object({ remarks: remarksSchema.optional() }));
-    const id = await manager.startBackupJob({ remarks: remarks ?? null, startedBy: actor!.name, audit: audit! });
+  async ({ request, manager, actor, audit, requestId }) => {
+    const { remarks, verify } = await jsonBody(request, startJobInputSchema);
+    const id = await manager.startBackupJob({ remarks, startedBy: actor!.name, verify, requestId, audit: audit! });
     return { job_id: id, status: 'RUNNING' as const };
   },
   { status: 202 },
