@@ -38,6 +38,9 @@ test('back up, inspect, delete, move the storage and see an outage', async ({ pa
     const row = page.getByTestId('snapshots-table').locator('tbody tr', { hasText: 'before the e2e upgrade' });
     await expect(row).toBeVisible();
     await expect(row).toContainText('800');
+    const history = page.getByRole('region', { name: 'Backup history' });
+    await expect(history.getByRole('figure', { name: /^Snapshot size/ })).toBeVisible();
+    await expect(history.getByRole('img', { name: /^Job duration of the last successful job/ })).toBeVisible();
     await screenshot(page, info, '02-snapshots-after-backup');
   });
 
