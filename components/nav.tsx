@@ -12,6 +12,7 @@ const LINKS: { href: string; label: string; role: Role }[] = [
   { href: '/users', label: 'Users', role: 'admin' },
   { href: '/tokens', label: 'API tokens', role: 'admin' },
   { href: '/audit', label: 'Audit', role: 'admin' },
+  { href: '/api-reference', label: 'API reference', role: 'viewer' },
 ];
 
 export function Nav() {

@@ -279,6 +279,7 @@ test('every route and action refuses bad input with a 4xx and a clear message, a
   };
   const inputless = [
     'GET /api/health',
+    'GET /api/openapi.json',
     'GET /api/storage/health',
     'GET /api/metrics',
     'GET /api/snapshots',

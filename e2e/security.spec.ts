@@ -16,6 +16,7 @@ type Need = Role | 'public';
 /** Route handlers: "METHOD path" → least role, and a request that passes validation harmlessly or fails it after the role check. */
 const ROUTES: Record<string, { need: Need; path?: string; body?: unknown }> = {
   'GET /api/health': { need: 'public' },
+  'GET /api/openapi.json': { need: 'public' },
   'GET /api/storage/health': { need: 'viewer' },
   'GET /api/metrics': { need: 'viewer' },
   'GET /api/jobs': { need: 'viewer' },
@@ -51,6 +52,7 @@ const PAGES: Record<string, { need: Need; path?: string }> = {
   '/users': { need: 'admin' },
   '/tokens': { need: 'admin' },
   '/audit': { need: 'admin' },
+  '/api-reference': { need: 'viewer' },
 };
 
 /** Server actions: "file#export" → least role, and an argument the action refuses as invalid (after the role check). */

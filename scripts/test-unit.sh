@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export FS_STORAGE_ROOTS=${FS_STORAGE_ROOTS:-${TMPDIR:-/tmp}:$PWD/data}
-mapfile -t files < <(find lib -name '*.test.ts' -not -path '*/generated/*' | sort; echo test/cli-help.test.ts; echo test/page-roles.test.ts)
+mapfile -t files < <(find lib -name '*.test.ts' -not -path '*/generated/*' | sort; printf '%s\n' test/cli-help.test.ts test/page-roles.test.ts test/openapi.test.ts)
 if [[ ${1:-} == --list ]]; then
   printf '%s\n' "${files[@]}"
   exit 0

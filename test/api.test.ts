@@ -83,12 +83,21 @@ for (const [kind, storage] of [
     after(() => closeBackupManager());
 
     it('starts a job, polls it to SUCCEEDED and lists the snapshot with 64-bit ids as strings', async () => {
-      const started = await json(jobs.POST, { method: 'POST', body: { remarks: 'from the API' } });
+      const started = await json(jobs.POST, { method: 'POST', body: { remarks: 'from the API', verify: true } });
       assert.equal(started.status, 202);
       assert.deepEqual(started.body, { job_id: '1', status: 'RUNNING' });
       assert.ok(started.requestId);
-      const done = await waitUntilDone('1');
+      let done = await waitUntilDone('1');
       assert.equal(done.status, 'SUCCEEDED');
+      // The call's request id is the job's, and the job verifies its snapshot as asked.
+      assert.equal(done.requestId, started.requestId);
+      assert.equal(done.verify, true);
+      for (let i = 0; !done.verification; i++) {
+        assert.ok(i < 500, `job 1 records its verification: ${JSON.stringify(done)}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        done = (await json(job.GET, { params: { id: '1' } })).body;
+      }
+      assert.deepEqual(done.verification, { ok: true, message: null });
       assert.equal(done.startedBy, 'token:test-admin');
       assert.match(done.snapshotBytes, /^\d+$/);
 

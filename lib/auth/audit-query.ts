@@ -8,20 +8,27 @@ const day = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a day is YYYY-MM-DD')
   .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'not a real day');
 
+// The descriptions are what the API document (lib/api/openapi.ts) shows for each parameter.
 export const auditQuerySchema = z.object({
-  actor: z.string().trim().max(200).optional(),
-  action: z.string().trim().max(100).optional(),
+  actor: z.string().trim().max(200).meta({ description: 'Only this actor (admin, token:NAME, cli:USER).' }).optional(),
+  action: z
+    .string()
+    .trim()
+    .max(100)
+    .meta({ description: 'Only this action (snapshot.delete, job.start, …).' })
+    .optional(),
   /** First day shown (UTC), inclusive. */
-  from: day.optional(),
+  from: day.meta({ description: 'First day shown (UTC, YYYY-MM-DD), inclusive.' }).optional(),
   /** Last day shown (UTC), inclusive. */
-  to: day.optional(),
+  to: day.meta({ description: 'Last day shown (UTC, YYYY-MM-DD), inclusive.' }).optional(),
   before: z.coerce
     .number()
     .int()
     .positive()
     .max(2 ** 31)
+    .meta({ description: 'Paging back in time: only rows with a smaller id.' })
     .optional(),
-  limit: z.coerce.number().int().min(1).max(10_000).default(100),
+  limit: z.coerce.number().int().min(1).max(10_000).default(100).meta({ description: 'How many rows, newest first.' }),
 });
 
 export type AuditFilters = z.output<typeof auditQuerySchema>;

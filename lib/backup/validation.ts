@@ -19,30 +19,64 @@ export const remarksSchema = z
 
 export { DEFAULT_VERIFY_AFTER_BACKUP };
 
-/** What a caller gives to start a backup job (console action and JSON API). */
+/**
+ * What a caller gives to start a backup job (console action and JSON API). The remarks' rules
+ * (remarksSchema) are checked once, by BackupManager#startBackupJob, which every caller crosses.
+ */
 export const startJobInputSchema = z.object({
-  remarks: z.string().optional(),
-  verify: z.boolean().default(DEFAULT_VERIFY_AFTER_BACKUP),
+  remarks: z
+    .string()
+    .optional()
+    .meta({
+      description: `Shown with the snapshot: at most ${MAX_REMARKS_LENGTH} characters, no control characters; trimmed, and blank means none.`,
+    }),
+  verify: z
+    .boolean()
+    .default(DEFAULT_VERIFY_AFTER_BACKUP)
+    .meta({
+      description: `Read the snapshot back once written and keep the outcome on the job (default ${DEFAULT_VERIFY_AFTER_BACKUP}); a detached runner honours it too.`,
+    }),
 });
 
 /**
  * A u64 id given as text (JSON APIs carry 64-bit ids as decimal strings): digits only, exactly;
  * " 1" is not taken for 1 (BigInt() would), since a path or body that names an id must name it.
  */
-export const idSchema = z.union([z.string(), z.number(), z.bigint()]).transform((value, ctx) => {
-  const text = String(value);
-  if (!/^\d{1,20}$/.test(text) || BigInt(text) > 0xffff_ffff_ffff_ffffn) {
-    ctx.addIssue({ code: 'custom', message: `"${text}" is not a valid id (a non-negative 64-bit integer)` });
-    return z.NEVER;
-  }
-  return BigInt(text);
-});
+export const idSchema = z
+  .union([z.string(), z.number(), z.bigint()])
+  .transform((value, ctx) => {
+    const text = String(value);
+    if (!/^\d{1,20}$/.test(text) || BigInt(text) > 0xffff_ffff_ffff_ffffn) {
+      ctx.addIssue({ code: 'custom', message: `"${text}" is not a valid id (a non-negative 64-bit integer)` });
+      return z.NEVER;
+    }
+    return BigInt(text);
+  })
+  .meta({
+    // How the API document (lib/api/openapi.ts) shows it: ids travel as decimal strings.
+    id: 'Id',
+    type: 'string',
+    pattern: '^\\d{1,20}$',
+    description: 'A 64-bit id, as a decimal string (a JSON integer is taken too).',
+  });
 
 export const idListSchema = z.array(idSchema).min(1, 'give at least one id').max(1000, 'at most 1000 ids at once');
 
 export const storageConfigSchema = z
   .object({
-    url: z.string().trim().min(1, 'the storage URL must not be blank').max(2048).optional(),
-    directory: z.string().trim().min(1, 'the storage directory must not be blank').max(512).optional(),
+    url: z
+      .string()
+      .trim()
+      .min(1, 'the storage URL must not be blank')
+      .max(2048)
+      .meta({ description: 's3://bucket, minio://key:secret@host:port/bucket, fs://path or memory.' })
+      .optional(),
+    directory: z
+      .string()
+      .trim()
+      .min(1, 'the storage directory must not be blank')
+      .max(512)
+      .meta({ description: 'The directory in the store that holds the snapshots and the manifest.' })
+      .optional(),
   })
   .refine((c) => c.url !== undefined || c.directory !== undefined, 'give a URL, a directory or both');

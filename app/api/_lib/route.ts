@@ -1,6 +1,6 @@
 // Every JSON route goes through `route`, declaring the least role that may call it (and, for
 // a mutation, its audit action): a request id, the caller checked (lib/auth/authorize.ts), input
-// parsed with zod schemas from the core, BackupError codes mapped to HTTP statuses, 64-bit
+// parsed with zod schemas (lib/api/schemas.ts), BackupError codes mapped to HTTP statuses, 64-bit
 // integers as strings, and unexpected errors logged with the request id and shown generically.
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
@@ -8,39 +8,18 @@ import type { Actor } from '@/lib/auth/actor';
 import { authorizeCall, settleAudit, type CallSpec } from '@/lib/auth/authorize';
 import { getBackupManager } from '@/lib/backup/process-manager';
 import type { BackupManager } from '@/lib/backup/backup-manager';
-import { isBackupError, type BackupErrorCode } from '@/lib/backup/errors';
+import { isBackupError } from '@/lib/backup/errors';
+import { STATUS_BY_CODE, type BadRequestCode, type ErrorCode } from '@/lib/api/responses';
 import type { PendingAudit } from '@/lib/meta/audit-log';
 import { parseJson64 } from '@/lib/backup/json64';
 import { toJsonValue } from '@/lib/backup/json-view';
 import { maskUrl } from '@/lib/object-store/url';
 import { processLogger } from '@/lib/log';
 
-const STATUS_BY_CODE: Record<BackupErrorCode, number> = {
-  CONCURRENT_JOB: 409,
-  TOO_MANY_SNAPSHOTS: 409,
-  MANIFEST_CONFLICT: 409,
-  STORAGE_UNAVAILABLE: 503,
-  META_STORE_UNAVAILABLE: 503,
-  NOT_FOUND: 404,
-  INVALID_CONFIG: 400,
-  INVALID_INPUT: 400,
-  CHECKSUM_MISMATCH: 422,
-  CORRUPT_SNAPSHOT: 422,
-  CORRUPT_MANIFEST: 502,
-  MANIFEST_REGRESSED: 502,
-  UNSUPPORTED_FORMAT: 422,
-  CONFLICT: 409,
-  CANCELLED: 409,
-  UNAUTHORIZED: 401,
-  FORBIDDEN: 403,
-  RATE_LIMITED: 429,
-};
-
+/** Described for the API document by `errorBodySchema` (lib/api/responses.ts). */
 export interface ErrorBody {
-  error: { code: BackupErrorCode | BadRequestCode | 'INTERNAL'; message: string; requestId: string };
+  error: { code: ErrorCode; message: string; requestId: string };
 }
-
-type BadRequestCode = 'BAD_REQUEST' | 'UNSUPPORTED_MEDIA_TYPE' | 'PAYLOAD_TOO_LARGE';
 
 export class BadRequest extends Error {
   constructor(

@@ -1,4 +1,5 @@
-import { auditQuerySchema, toAuditQuery } from '@/lib/auth/audit-query';
+import { auditListQuery } from '@/lib/api/schemas';
+import { toAuditQuery } from '@/lib/auth/audit-query';
 import { listAuditEvents } from '@/lib/meta/audit-log';
 import { getMetaStore } from '@/lib/meta/shared-store';
 import { parseWith, route } from '../_lib/route';
@@ -7,6 +8,6 @@ export const dynamic = 'force-dynamic';
 
 /** The audit log, newest first: ?actor=&action=&from=YYYY-MM-DD&to=YYYY-MM-DD&before=ID&limit=N. */
 export const GET = route({ role: 'admin' }, async ({ request }) => {
-  const filters = parseWith(auditQuerySchema, Object.fromEntries(new URL(request.url).searchParams));
+  const filters = parseWith(auditListQuery, Object.fromEntries(new URL(request.url).searchParams));
   return { events: await listAuditEvents(getMetaStore().prisma, toAuditQuery(filters)) };
 });

@@ -1,4 +1,4 @@
-import { storageConfigSchema } from '@/lib/backup/validation';
+import { setConfigBody } from '@/lib/api/schemas';
 import { jsonBody, route } from '../_lib/route';
 
 export const dynamic = 'force-dynamic';
@@ -13,7 +13,7 @@ export const GET = route({ role: 'viewer' }, async ({ manager }) => {
 
 /** Changes the location: the new store is built and its manifest read before anything is saved. */
 export const POST = route({ role: 'admin', audit: 'storage.set' }, async ({ request, manager, audit }) => {
-  const change = await jsonBody(request, storageConfigSchema);
+  const change = await jsonBody(request, setConfigBody);
   const result = await manager.setConfig(change, audit!);
   return { url: result.displayUrl, directory: result.directory, snapshots: result.snapshots };
 });

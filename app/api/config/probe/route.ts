@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { probeStorageBody } from '@/lib/api/schemas';
 import { maskUrl } from '@/lib/object-store/url';
 import { jsonBody, route } from '../../_lib/route';
 
@@ -6,10 +6,7 @@ export const dynamic = 'force-dynamic';
 
 /** Writes, reads back and deletes a probe object at a location, saving nothing. */
 export const POST = route({ role: 'admin', audit: 'storage.probe' }, async ({ request, manager, audit }) => {
-  const location = await jsonBody(
-    request,
-    z.object({ url: z.string().trim().min(1), directory: z.string().trim().min(1) }),
-  );
+  const location = await jsonBody(request, probeStorageBody);
   audit!.target = `${maskUrl(location.url)} ${location.directory}`;
   await manager.probeStorage(location);
   return { ok: true };

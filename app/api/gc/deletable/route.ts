@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { idSchema } from '@/lib/backup/validation';
+import { gcDeletableBody } from '@/lib/api/schemas';
 import { jsonBody, route } from '../../_lib/route';
 
 export const dynamic = 'force-dynamic';
@@ -11,6 +10,6 @@ export type GcDeletableResponse = { deletable: string[] };
  * (pinned by no snapshot, not held by a running backup's safe point).
  */
 export const POST = route({ role: 'viewer' }, async ({ request, manager }) => {
-  const { candidates } = await jsonBody(request, z.object({ candidates: z.array(idSchema).max(1_000_000) }));
+  const { candidates } = await jsonBody(request, gcDeletableBody);
   return { deletable: await manager.gcDeletableSsts(candidates) };
 });

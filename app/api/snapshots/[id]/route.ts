@@ -1,6 +1,6 @@
 import type { Jsonified } from '@/lib/backup/json-view';
 import type { SnapshotMetadata } from '@/lib/backup/manifest';
-import { idSchema } from '@/lib/backup/validation';
+import { snapshotIdParams } from '@/lib/api/schemas';
 import { parseWith, route } from '../../_lib/route';
 
 export const dynamic = 'force-dynamic';
@@ -8,14 +8,14 @@ export const dynamic = 'force-dynamic';
 export type SnapshotResponse = Jsonified<SnapshotMetadata>;
 
 export const GET = route<{ id: string }>({ role: 'viewer' }, async ({ params, manager }) =>
-  manager.getSnapshot(parseWith(idSchema, params.id)),
+  manager.getSnapshot(parseWith(snapshotIdParams.shape.id, params.id)),
 );
 
 /** Deletes one snapshot (an unknown id is fine) and releases its pins. */
 export const DELETE = route<{ id: string }>(
   { role: 'admin', audit: 'snapshot.delete' },
   async ({ params, manager, audit }) => {
-    const id = parseWith(idSchema, params.id);
+    const id = parseWith(snapshotIdParams.shape.id, params.id);
     audit!.target = `snapshot ${id}`;
     const manifest = await manager.deleteSnapshots([id]);
     return { deleted: [id], manifest_id: manifest.manifest_id, remaining: manifest.snapshot_metadata.length };

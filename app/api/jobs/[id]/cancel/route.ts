@@ -1,4 +1,4 @@
-import { idSchema } from '@/lib/backup/validation';
+import { jobIdParams } from '@/lib/api/schemas';
 import { parseWith, route } from '../../../_lib/route';
 
 export const dynamic = 'force-dynamic';
@@ -7,7 +7,7 @@ export const dynamic = 'force-dynamic';
 export const POST = route<{ id: string }>(
   { role: 'operator', audit: 'job.cancel' },
   async ({ params, manager, audit }) => {
-    const id = parseWith(idSchema, params.id);
+    const id = parseWith(jobIdParams.shape.id, params.id);
     audit!.target = `job ${id}`;
     return manager.cancelJob(id, audit!);
   },

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { idSchema } from '@/lib/backup/validation';
+import { snapshotIdParams } from '@/lib/api/schemas';
 import { parseWith, route } from '../../../_lib/route';
 
 export const dynamic = 'force-dynamic';
@@ -8,7 +8,7 @@ export const dynamic = 'force-dynamic';
 export const GET = route<{ id: string }>(
   { role: 'admin', audit: 'snapshot.download' },
   async ({ params, manager, audit }) => {
-    const id = parseWith(idSchema, params.id);
+    const id = parseWith(snapshotIdParams.shape.id, params.id);
     audit!.target = `snapshot ${id}`;
     const storage = await manager.storage();
     const entry = await manager.getSnapshot(id);
