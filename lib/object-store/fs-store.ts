@@ -1,6 +1,7 @@
 // fs://path: objects are files under a root directory. Writes go to a temporary file first;
 // a create links it into place (atomic, fails if the key exists) and a conditional replace
 // renames it under a lock, so readers never see a half-written object.
+import { errorText, processLogger } from '../log.ts';
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream, type Dirent } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -34,6 +35,13 @@ const parentOf = (key: string) => key.slice(0, Math.max(0, key.lastIndexOf('/'))
 function hasCode(error: unknown, code: string): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === code;
 }
+
+/** A temp file that cannot be removed is left for the orphan sweep, and said so. */
+const logLeftTemp = (temp: string) => (error: unknown) =>
+  processLogger().warn(
+    { temp, cause: errorText(error) },
+    'could not remove a temporary upload file; the orphan sweep lists it',
+  );
 
 export class FsObjectStore implements ObjectStore {
   readonly root: string;
@@ -134,7 +142,7 @@ export class FsObjectStore implements ObjectStore {
     } finally {
       // A failed cleanup must not hide the error that ended the write; a temp file left is
       // named by the orphan sweep.
-      if (temp) await fs.rm(temp, { force: true }).catch(() => undefined);
+      if (temp) await fs.rm(temp, { force: true }).catch(logLeftTemp(temp));
     }
   }
 
@@ -192,7 +200,7 @@ export class FsObjectStore implements ObjectStore {
       if (options.signal?.aborted) throw new ObjectStoreError('ABORTED', `upload of ${key} aborted`, { cause: error });
       throw this.unavailable('upload', key, error);
     } finally {
-      await fs.rm(temp, { force: true }).catch(() => undefined);
+      await fs.rm(temp, { force: true }).catch(logLeftTemp(temp));
     }
   }
 

@@ -1,5 +1,6 @@
 // s3://bucket (AWS: region and credentials from the standard AWS environment) and
 // minio://key:secret@host:port/bucket (any S3-compatible endpoint, path style).
+import { errorText, processLogger } from '../log.ts';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -430,7 +431,12 @@ export class S3ObjectStore implements ObjectStore {
               abortSignal,
             }),
           { deadlineMs: Math.min(5_000, this.deadlines.callMs) },
-        ).catch(() => undefined);
+        ).catch((abortError: unknown) =>
+          processLogger().warn(
+            { key, storage: this.displayUrl, cause: errorText(abortError) },
+            'could not abort a failed multipart upload; the orphan sweep lists it',
+          ),
+        );
       }
       if (signal?.aborted)
         throw isObjectStoreError(error, 'ABORTED')
