@@ -30,11 +30,16 @@ test('back up, inspect, delete, move the storage and see an outage', async ({ pa
 
   await test.step('back up with remarks and watch the job reach SUCCEEDED', async () => {
     await page.getByLabel('Remarks (optional)').fill('before the e2e upgrade');
+    await page.getByLabel('Verify after backup').check();
     await page.getByRole('button', { name: 'Back up now' }).click();
     const card = page.getByTestId('job-card');
     await expect(card).toBeVisible();
     await expect(card.getByTestId('job-status')).toHaveText('SUCCEEDED', { timeout: 60_000 });
     await expect(card).toContainText('Rows written');
+    // The job itself reads its snapshot back, and its card says so.
+    await expect(card.getByTestId('job-verification')).toHaveText('Snapshot verified: read back and checked.', {
+      timeout: 30_000,
+    });
     const row = page.getByTestId('snapshots-table').locator('tbody tr', { hasText: 'before the e2e upgrade' });
     await expect(row).toBeVisible();
     await expect(row).toContainText('800');

@@ -93,7 +93,7 @@ export class JobRunner {
           if (await records.beat(id, counters())) controller.abort(new BackupError('CANCELLED', 'cancelled'));
         })
         // A missed beat is retried next time; the lease covers several.
-        .catch((error: unknown) => log.warn({ err: error }, 'heartbeat not written'));
+        .catch((error: unknown) => log.warn({ cause: errorText(error) }, 'heartbeat not written'));
     });
     let outcome: { state: 'SUCCEEDED' | 'FAILED' | 'CANCELLED'; error: string | null; bytes: bigint | null };
     let reader: ConsistentReader | undefined;
@@ -120,7 +120,9 @@ export class JobRunner {
     } finally {
       heartbeat.stop();
       await beating;
-      await reader?.close().catch((error: unknown) => log.warn({ err: error }, 'closing the meta store reader failed'));
+      await reader
+        ?.close()
+        .catch((error: unknown) => log.warn({ cause: errorText(error) }, 'closing the meta store reader failed'));
     }
     const end = { state: outcome.state, error: outcome.error, snapshot_bytes: outcome.bytes, ...counters() };
     await records.recordEnd(id, end, log);
