@@ -58,6 +58,12 @@ if [[ ! -x /usr/bin/chromium ]]; then
   log "installing Debian's Chromium for the browser tests"
   { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; } >&2 || fail_setup "installing chromium"
 fi
+if ! command -v promtool >/dev/null; then
+  # test/metrics-promtool.test.ts checks /api/metrics, deploy/prometheus's rules and their tests with it.
+  log "installing Debian's Prometheus for promtool"
+  { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus; } >&2 ||
+    fail_setup "installing prometheus (promtool)"
+fi
 
 log "starting PostgreSQL and the S3 server (radosgw)"
 services_start "$ROOT" "$WORK" || fail_setup "the test services did not start"

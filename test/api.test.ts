@@ -278,17 +278,19 @@ for (const [kind, storage] of [
 
     it('deletes snapshots and exposes metrics in Prometheus format', async () => {
       const text = await (await call(metrics.GET)).text();
-      assert.match(text, /^# TYPE backup_job_count counter$/m);
-      assert.match(text, /^backup_job_count 2$/m);
+      assert.match(text, /^# TYPE backup_job_count_total counter$/m);
+      assert.match(text, /^backup_job_count_total 2$/m);
       assert.match(text, /^backup_job_latency_seconds_count\{state="success"\} 1$/m);
       assert.match(text, /^backup_job_latency_seconds_bucket\{le="1",state="success"\} \d$/m);
-      assert.match(text, /^backup_snapshot_count 1$/m);
-      assert.match(text, /^backup_pinned_sst_count 40$/m);
+      assert.match(text, /^backup_snapshots 1$/m);
+      assert.match(text, /^backup_pinned_ssts 40$/m);
+      assert.match(text, /^backup_storage_up 1$/m);
       assert.match(text, /^backup_last_success_timestamp_seconds \d+/m);
+      assert.match(text, /^backup_overdue 0$/m);
       const deleted = await json(deleteMany.POST, { method: 'POST', body: { ids: ['1', '77'] } });
       assert.deepEqual(deleted.body, { deleted: ['1', '77'], manifest_id: '2', remaining: 0 });
       assert.equal((await json(pinned.GET)).body.total, 0);
-      assert.match(await (await call(metrics.GET)).text(), /^backup_pinned_sst_count 0$/m);
+      assert.match(await (await call(metrics.GET)).text(), /^backup_pinned_ssts 0$/m);
     });
   });
 }

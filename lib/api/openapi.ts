@@ -289,7 +289,7 @@ export function apiOperations(env: Record<string, string | undefined> = process.
       tag: 'Health and metrics',
       summary: 'Prometheus metrics',
       description:
-        'Job counts and latencies, snapshot and pinned SST counts, the last success time, in the Prometheus text format. Needs a read token unless the server runs with `METRICS_PUBLIC=1`.',
+        'Job counts and latencies, the last success and failure times, freshness against `BACKUP_FRESHNESS_OBJECTIVE_HOURS` (overdue or not), storage reachability, snapshot count and bytes and pinned SSTs, in the Prometheus text format (README "Monitoring" lists every metric). Needs a read token unless the server runs with `METRICS_PUBLIC=1`.',
       role: env.METRICS_PUBLIC === '1' ? 'public' : 'viewer',
       ok: { description: 'The metrics.', mediaType: 'text/plain' },
     },

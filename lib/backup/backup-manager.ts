@@ -58,6 +58,8 @@ export class BackupManager {
   private readonly runner: JobRunner;
   private readonly pinned = new PinnedSsts();
   private readonly snapshots: SnapshotQueries;
+  /** The manager's time (BackupManagerOptions.clock): for figures that depend on "now", such as metrics. */
+  readonly clock: Clock;
 
   constructor(options: BackupManagerOptions) {
     this.meta = options.meta;
@@ -65,6 +67,7 @@ export class BackupManager {
     this.fsBaseDir = options.fsBaseDir;
     this.log = options.log ?? processLogger();
     const clock = options.clock ?? systemClock;
+    this.clock = clock;
     const log = this.log;
     const wrapStore = options.wrapStore ?? ((store: ObjectStore) => store);
     this.location = new StorageLocation({ meta: this.meta, clock, log, fsBaseDir: this.fsBaseDir, wrapStore });
