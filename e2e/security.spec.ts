@@ -35,6 +35,11 @@ const ROUTES: Record<string, { need: Need; path?: string; body?: unknown }> = {
   'GET /api/config': { need: 'viewer' },
   'POST /api/config': { need: 'admin', body: { directory: '../escape' } },
   'POST /api/config/probe': { need: 'admin', body: { url: '', directory: '' } },
+  'GET /api/schedules': { need: 'viewer' },
+  'POST /api/schedules': { need: 'admin', body: { name: 'x', cron: 'not cron' } },
+  'PATCH /api/schedules/[id]': { need: 'admin', path: '/api/schedules/999999', body: { cron: 'not cron' } },
+  'DELETE /api/schedules/[id]': { need: 'admin', path: '/api/schedules/abc' },
+  'GET /api/schedules/[id]/runs': { need: 'viewer', path: '/api/schedules/999999/runs' },
   'GET /api/audit': { need: 'admin' },
   'GET /api/audit/csv': { need: 'admin' },
 };

@@ -135,6 +135,13 @@ export class ScheduleStore {
     };
   }
 
+  /** One schedule's view. */
+  async viewOf(key: number | string, now: Date): Promise<ScheduleView> {
+    const schedule = await this.get(key);
+    const row = await this.prisma.backupSchedule.findUniqueOrThrow({ where: { id: schedule.id } });
+    return this.view(row, now);
+  }
+
   async runs(key: number | string, limit = 50): Promise<ScheduleRun[]> {
     const schedule = await this.get(key);
     const rows = await this.prisma.backupScheduleRun.findMany({
