@@ -183,6 +183,25 @@ function actionCalls(consolePort: number, outside: string): Call[] {
   for (const keys of [[], [''], 'all', null]) add('actions.ts#deleteOrphansAction', { keys });
   for (const keys of [['../../etc/passwd'], ['/etc/passwd'], ['.mbc-tmp/../../x'], ['x [upload y]']])
     add('actions.ts#deleteOrphansAction', { keys }, { noOpAllowed: true });
+  for (const input of [
+    { name: 'x', cron: '0 2 * *' },
+    { name: 'x', cron: '0 2 * * *', timeZone: 'Mars/Olympus' },
+    { name: 'x', cron: '0 2 * * *', remarks: '{nmae}' },
+    { name: '../x', cron: '0 2 * * *' },
+    null,
+  ])
+    add('schedules/actions.ts#createScheduleAction', input);
+  for (const input of [{ cron: '61 * * * *' }, { cron: '0 2 * * *', timeZone: '+01:00' }, { cron: 5 }, null])
+    add('schedules/actions.ts#previewCronAction', input);
+  for (const input of [
+    { id: 0, enabled: true },
+    { id: 'x', enabled: true },
+    { id: 1, enabled: 'yes' },
+    { id: 999999, enabled: false },
+  ])
+    add('schedules/actions.ts#setScheduleEnabledAction', input);
+  for (const input of [{ id: -1 }, { id: 1.5 }, { id: 999999 }, null])
+    add('schedules/actions.ts#deleteScheduleAction', input);
   for (const location of badLocations(consolePort, outside)) {
     add('settings/actions.ts#probeStorageAction', location);
     add('settings/actions.ts#saveStorageConfigAction', location);

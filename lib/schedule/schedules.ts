@@ -142,6 +142,18 @@ export class ScheduleStore {
     return this.view(row, now);
   }
 
+  /** The latest runs of every schedule, newest due first, with the schedule's name. */
+  async recentRuns(limit = 20): Promise<(ScheduleRun & { scheduleName: string })[]> {
+    const rows = await this.prisma.backupScheduleRun.findMany({
+      orderBy: [{ due_at: 'desc' }, { id: 'desc' }],
+      take: Math.min(Math.max(limit, 1), 1000),
+    });
+    const names = new Map(
+      (await this.prisma.backupSchedule.findMany({ select: { id: true, name: true } })).map((s) => [s.id, s.name]),
+    );
+    return rows.map((row) => ({ ...toRun(row), scheduleName: names.get(row.schedule_id) ?? String(row.schedule_id) }));
+  }
+
   async runs(key: number | string, limit = 50): Promise<ScheduleRun[]> {
     const schedule = await this.get(key);
     const rows = await this.prisma.backupScheduleRun.findMany({
