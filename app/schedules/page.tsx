@@ -101,7 +101,7 @@ export default async function SchedulesPage() {
                     <span className="mono">{s.remarks}</span>
                   </div>
                 </td>
-                <td className="mono">{s.cron}</td>
+                <td className="mono schedule-cron">{s.cron}</td>
                 <td>{s.timeZone}</td>
                 <td>
                   <RunTimes times={s.nextRuns.slice(0, 3).map((d) => d.toISOString())} zone={s.timeZone} />
