@@ -31,6 +31,8 @@ export const OPTIONS = {
   name: { type: 'string' },
   scope: { type: 'string' },
   'expires-in': { type: 'string' },
+  cron: { type: 'string' },
+  tz: { type: 'string' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
 /** The process's arguments; throws (a TypeError from node:util) on an unknown flag or a missing value. */

@@ -4,7 +4,7 @@
 // the commands are in commands/, what they print in print.ts.
 import { BackupManager } from '../lib/backup/backup-manager.ts';
 import { isBackupError } from '../lib/backup/errors.ts';
-import { openMetaStore, type MetaClient } from '../lib/meta/client.ts';
+import { openMetaStore, type MetaStore } from '../lib/meta/client.ts';
 import { databaseUrl } from '../lib/meta/database-url.ts';
 import { MetaStoreError, migrateMetaStore } from '../lib/meta/migrate.ts';
 import { parseCommandLine, UsageError } from './args.ts';
@@ -16,6 +16,7 @@ import { runCancel, runJobs, runStatus } from './commands/jobs.ts';
 import { runOrphans } from './commands/orphans.ts';
 import { runPinnedSsts } from './commands/pinned-ssts.ts';
 import { runRestore } from './commands/restore.ts';
+import { runSchedule, runScheduler } from './commands/schedule.ts';
 import { runDelete, runShow, runSnapshots } from './commands/snapshots.ts';
 import { runToken } from './commands/token.ts';
 import { runUser } from './commands/user.ts';
@@ -60,6 +61,14 @@ commands:
   token list                      API tokens, with their last use
   token revoke NAME               revoke a token at once
   audit [--limit N]               the audit log, newest first
+  schedule add --name N --cron EXPR [--tz ZONE] [--verify] [--remarks TEMPLATE]
+                                  a backup schedule: five-field cron in an IANA zone (default UTC);
+                                  remarks placeholders {name} {date} {time} {due}
+  schedule list                   schedules, with their next runs and last result
+  schedule remove NAME, schedule enable NAME, schedule disable NAME
+                                  remove, resume or pause a schedule
+  scheduler                       run the schedules in this process until SIGTERM (without the
+                                  console; any number may run, one fires each run)
 
 options:
   --json                          machine-readable output on stdout`;
@@ -81,6 +90,8 @@ const COMMANDS = new Map<string, Command>([
   ['user', runUser],
   ['token', runToken],
   ['audit', runAudit],
+  ['schedule', runSchedule],
+  ['scheduler', runScheduler],
 ]);
 
 const { values: flags, positionals } = (() => {
@@ -94,12 +105,12 @@ const { values: flags, positionals } = (() => {
 
 const json = flags.json;
 
-async function run(manager: BackupManager, prisma: MetaClient): Promise<number> {
+async function run(manager: BackupManager, meta: MetaStore): Promise<number> {
   const [command, ...args] = positionals;
   if (command === undefined) throw new UsageError('missing COMMAND');
   const runCommand = COMMANDS.get(command);
   if (!runCommand) throw new UsageError(`unknown command "${command}"`);
-  return runCommand({ manager, prisma, flags, args, print: printer(json) });
+  return runCommand({ manager, prisma: meta.prisma, meta, flags, args, print: printer(json) });
 }
 
 async function main(): Promise<number> {
@@ -119,7 +130,7 @@ async function main(): Promise<number> {
   const meta = openMetaStore(url);
   const manager = new BackupManager({ meta });
   try {
-    return await run(manager, meta.prisma);
+    return await run(manager, meta);
   } catch (error) {
     if (error instanceof UsageError) {
       console.error(`${error.message}\n\n${USAGE}`);

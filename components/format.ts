@@ -28,3 +28,21 @@ export function formatTime(iso: string | null | undefined): string {
 export function formatCount(value: number | string | bigint): string {
   return Number(value).toLocaleString('en-US');
 }
+
+/** A time as YYYY-MM-DD HH:MM in an IANA zone (the browser's when none is given). */
+export function formatInZone(iso: string, timeZone?: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(new Date(iso))
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+}

@@ -124,6 +124,35 @@ function routeCalls(consolePort: number, outside: string): Call[] {
     add(`audit ?${q}`, 'GET', `/api/audit?${q}`);
     add(`audit CSV ?${q}`, 'GET', `/api/audit/csv?${q}`);
   }
+  for (const body of [
+    { name: 'x', cron: '0 2 * *' },
+    { name: 'x', cron: '* * * * * *' },
+    { name: 'x', cron: '61 * * * *' },
+    { name: 'x', cron: '0 0 30 2 *' },
+    { name: 'x', cron: '0 2 * * *', timeZone: 'Mars/Olympus' },
+    { name: 'x', cron: '0 2 * * *', timeZone: '+01:00' },
+    { name: 'x', cron: '0 2 * * *', remarks: '{nmae}' },
+    { name: 'x', cron: '0 2 * * *', remarks: 'a\u0007b' },
+    { name: '../x', cron: '0 2 * * *' },
+    { name: 'x'.repeat(65), cron: '0 2 * * *' },
+    { name: 'x', cron: '0 2 * * *', enabled: 'yes' },
+    { name: 'x', cron: '0 2 * * *', extra: 1 },
+    { cron: '0 2 * * *' },
+    [],
+    null,
+  ]) {
+    add(`add schedule ${JSON.stringify(body)?.slice(0, 50)}`, 'POST', '/api/schedules', body);
+  }
+  for (const id of ['abc', '0', '-1', '1.5', '99999999999', '1e3']) {
+    add(`schedule id ${id}`, 'PATCH', `/api/schedules/${id}`, { enabled: false });
+    add(`delete schedule ${id}`, 'DELETE', `/api/schedules/${id}`);
+    add(`runs of schedule ${id}`, 'GET', `/api/schedules/${id}/runs`);
+  }
+  add('an unknown schedule', 'PATCH', '/api/schedules/999999', { enabled: false });
+  add('delete an unknown schedule', 'DELETE', '/api/schedules/999999');
+  for (const body of [{}, { cron: 'x' }, { name: 'renamed' }, { enabled: 1 }])
+    add(`change a schedule with ${JSON.stringify(body)}`, 'PATCH', '/api/schedules/999999', body);
+  add('schedule runs with limit=0', 'GET', '/api/schedules/999999/runs?limit=0');
   for (const location of badLocations(consolePort, outside)) {
     const label = `${JSON.stringify(location.url)?.slice(0, 60)} + ${JSON.stringify(location.directory)?.slice(0, 30)}`;
     add(`set storage ${label}`, 'POST', '/api/config', location);
@@ -154,6 +183,25 @@ function actionCalls(consolePort: number, outside: string): Call[] {
   for (const keys of [[], [''], 'all', null]) add('actions.ts#deleteOrphansAction', { keys });
   for (const keys of [['../../etc/passwd'], ['/etc/passwd'], ['.mbc-tmp/../../x'], ['x [upload y]']])
     add('actions.ts#deleteOrphansAction', { keys }, { noOpAllowed: true });
+  for (const input of [
+    { name: 'x', cron: '0 2 * *' },
+    { name: 'x', cron: '0 2 * * *', timeZone: 'Mars/Olympus' },
+    { name: 'x', cron: '0 2 * * *', remarks: '{nmae}' },
+    { name: '../x', cron: '0 2 * * *' },
+    null,
+  ])
+    add('schedules/actions.ts#createScheduleAction', input);
+  for (const input of [{ cron: '61 * * * *' }, { cron: '0 2 * * *', timeZone: '+01:00' }, { cron: 5 }, null])
+    add('schedules/actions.ts#previewCronAction', input);
+  for (const input of [
+    { id: 0, enabled: true },
+    { id: 'x', enabled: true },
+    { id: 1, enabled: 'yes' },
+    { id: 999999, enabled: false },
+  ])
+    add('schedules/actions.ts#setScheduleEnabledAction', input);
+  for (const input of [{ id: -1 }, { id: 1.5 }, { id: 999999 }, null])
+    add('schedules/actions.ts#deleteScheduleAction', input);
   for (const location of badLocations(consolePort, outside)) {
     add('settings/actions.ts#probeStorageAction', location);
     add('settings/actions.ts#saveStorageConfigAction', location);

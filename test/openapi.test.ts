@@ -27,6 +27,9 @@ import type { SnapshotResponse } from '../app/api/snapshots/[id]/route.ts';
 import type { DeleteSnapshotsResponse } from '../app/api/snapshots/delete/route.ts';
 import type { ManifestResponse } from '../app/api/snapshots/route.ts';
 import type { HealthResponse } from '../app/api/storage/health/route.ts';
+import type { ScheduleDeleteResponse } from '../app/api/schedules/[id]/route.ts';
+import type { ScheduleRunsResponse } from '../app/api/schedules/[id]/runs/route.ts';
+import type { ScheduleListResponse, ScheduleResponse } from '../app/api/schedules/route.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -237,6 +240,10 @@ describe('OpenAPI document', () => {
       same<Same<z.output<typeof res.okSchema>, LivenessResponse>>(),
       same<Same<z.output<typeof res.storageHealthSchema>, HealthResponse>>(),
       same<Same<z.output<typeof res.auditEventListSchema>, { events: Jsonified<AuditRow>[] }>>(),
+      same<Same<z.output<typeof res.scheduleListSchema>, ScheduleListResponse>>(),
+      same<Same<z.output<typeof res.scheduleSchema>, ScheduleResponse>>(),
+      same<Same<z.output<typeof res.scheduleRunListSchema>, ScheduleRunsResponse>>(),
+      same<Same<z.output<typeof res.okSchema>, ScheduleDeleteResponse>>(),
     ];
     assert.ok(checks.every(Boolean));
   });

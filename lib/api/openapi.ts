@@ -19,7 +19,7 @@ import * as res from './responses.ts';
 import * as req from './schemas.ts';
 
 export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
-export type HttpMethod = 'get' | 'post' | 'delete';
+export type HttpMethod = 'get' | 'post' | 'patch' | 'delete';
 
 /** The least role a caller needs; "public" needs no sign-in. */
 export type Need = Role | 'public';
@@ -49,6 +49,7 @@ const TAGS = {
   Snapshots: 'The manifest and its snapshots.',
   'SST garbage collection': "What the state store's garbage collector may delete: the SSTs snapshots pin.",
   Storage: 'Where backups are kept.',
+  Schedules: 'Backups that run on a cron schedule (admin changes them).',
   'Health and metrics': 'For load balancers and Prometheus.',
   Audit: 'Who did what (admin).',
   'API document': 'This document.',
@@ -292,6 +293,71 @@ export function apiOperations(env: Record<string, string | undefined> = process.
         'Job counts and latencies, the last success and failure times, freshness against `BACKUP_FRESHNESS_OBJECTIVE_HOURS` (overdue or not), storage reachability, snapshot count and bytes and pinned SSTs, in the Prometheus text format (README "Monitoring" lists every metric). Needs a read token unless the server runs with `METRICS_PUBLIC=1`.',
       role: env.METRICS_PUBLIC === '1' ? 'public' : 'viewer',
       ok: { description: 'The metrics.', mediaType: 'text/plain' },
+    },
+    {
+      method: 'get',
+      path: '/api/schedules',
+      operationId: 'listSchedules',
+      tag: 'Schedules',
+      summary: 'List schedules',
+      description: 'Every schedule with its next five runs and its last result.',
+      role: 'viewer',
+      ok: { description: 'The schedules.', schema: res.scheduleListSchema },
+    },
+    {
+      method: 'post',
+      path: '/api/schedules',
+      operationId: 'createSchedule',
+      tag: 'Schedules',
+      summary: 'Add a schedule',
+      description:
+        'A backup that runs on a five-field cron expression in an IANA time zone. Runs due while no scheduler ran are not replayed: the latest fires once, the others are recorded as missed; a run that finds a job running is skipped.',
+      role: 'admin',
+      audit: 'schedule.create',
+      body: req.scheduleCreateBody,
+      ok: { status: 201, description: 'The schedule.', schema: res.scheduleSchema },
+      errors: [409],
+    },
+    {
+      method: 'patch',
+      path: '/api/schedules/{id}',
+      operationId: 'updateSchedule',
+      tag: 'Schedules',
+      summary: 'Change a schedule',
+      description:
+        'Any of cron, timeZone, enabled, verify, remarks. Enabling it again or changing its time starts it afresh: runs due before are not caught up.',
+      role: 'admin',
+      audit: 'schedule.update',
+      params: req.scheduleIdParams,
+      body: req.scheduleUpdateBody,
+      ok: { description: 'The schedule.', schema: res.scheduleSchema },
+      errors: [404],
+    },
+    {
+      method: 'delete',
+      path: '/api/schedules/{id}',
+      operationId: 'deleteSchedule',
+      tag: 'Schedules',
+      summary: 'Remove a schedule',
+      description: 'Removes the schedule and its run history; its snapshots stay.',
+      role: 'admin',
+      audit: 'schedule.delete',
+      params: req.scheduleIdParams,
+      ok: { description: 'Removed.', schema: res.okSchema },
+      errors: [404],
+    },
+    {
+      method: 'get',
+      path: '/api/schedules/{id}/runs',
+      operationId: 'listScheduleRuns',
+      tag: 'Schedules',
+      summary: "List a schedule's runs",
+      description: 'Its run history, newest due first: started, skipped, failed to start, missed.',
+      role: 'viewer',
+      params: req.scheduleIdParams,
+      query: req.scheduleRunsQuery,
+      ok: { description: 'The runs.', schema: res.scheduleRunListSchema },
+      errors: [404],
     },
     {
       method: 'get',

@@ -203,3 +203,46 @@ export const auditEventSchema = z
   .meta({ id: 'AuditEvent' });
 
 export const auditEventListSchema = z.object({ events: z.array(auditEventSchema) }).meta({ id: 'AuditEventList' });
+
+// ---- schedules ----
+
+export const scheduleRunSchema = z
+  .object({
+    id: z.number().int(),
+    scheduleId: z.number().int(),
+    dueAt: timestamp.meta({ description: 'When the run was due (for MISSED: the first missed run).' }),
+    firedAt: timestamp.meta({ description: 'When a scheduler handled it.' }),
+    outcome: z.enum(['FIRING', 'STARTED', 'SKIPPED', 'FAILED', 'MISSED']).meta({
+      description:
+        'STARTED: its job started; SKIPPED: a job was running (not queued); FAILED: the job did not start (see message); MISSED: runs due while no scheduler ran (counted in missedCount); FIRING: being started.',
+    }),
+    jobId: u64.nullable().meta({ description: 'The job it started.' }),
+    message: z.string().nullable(),
+    missedCount: z.number().int().nullable(),
+    missedUntil: timestamp.nullable().meta({ description: 'MISSED: the last missed run.' }),
+    catchUp: z.boolean().meta({ description: 'Fired late, after the scheduler was away at its due time.' }),
+    runner: z.string().meta({ description: 'The scheduler process that handled it.' }),
+  })
+  .meta({ id: 'ScheduleRun', description: 'One due run of a schedule.' });
+
+export const scheduleSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    cron: z.string(),
+    timeZone: z.string().meta({ description: 'IANA time zone the cron expression is read in.' }),
+    enabled: z.boolean(),
+    verify: z.boolean(),
+    remarks: z.string().meta({ description: 'The remarks template.' }),
+    activeSince: timestamp.meta({
+      description: 'Runs due before this are never fired (set on create, enable, and a cron or zone change).',
+    }),
+    createdAt: timestamp,
+    createdBy: z.string(),
+    nextRuns: z.array(timestamp).meta({ description: 'The next five runs (none while disabled).' }),
+    lastRun: scheduleRunSchema.nullable(),
+  })
+  .meta({ id: 'Schedule', description: 'A backup schedule.' });
+
+export const scheduleListSchema = z.object({ schedules: z.array(scheduleSchema) }).meta({ id: 'ScheduleList' });
+export const scheduleRunListSchema = z.object({ runs: z.array(scheduleRunSchema) }).meta({ id: 'ScheduleRunList' });

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { auditQuerySchema } from '../auth/audit-query.ts';
 import { idListSchema, idSchema, startJobInputSchema, storageConfigSchema } from '../backup/validation.ts';
+import { scheduleCreateSchema, scheduleUpdateSchema } from '../schedule/validation.ts';
 
 // ---- path parameters ----
 
@@ -93,3 +94,25 @@ export const probeStorageBody = z
     directory: z.string().trim().min(1).meta({ description: 'The directory in the store to try.' }),
   })
   .meta({ id: 'StorageProbeRequest' });
+
+// ---- schedules ----
+
+/** `[id]` of /api/schedules/[id] and below. */
+export const scheduleIdParams = z.object({
+  id: z
+    .string()
+    .regex(/^[1-9]\d{0,8}$/, 'the schedule id is a positive integer')
+    .transform(Number)
+    .meta({ param: { description: "The schedule's id." } }),
+});
+
+/** POST /api/schedules */
+export const scheduleCreateBody = scheduleCreateSchema;
+
+/** PATCH /api/schedules/[id] */
+export const scheduleUpdateBody = scheduleUpdateSchema;
+
+/** GET /api/schedules/[id]/runs */
+export const scheduleRunsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(50).meta({ description: 'How many runs, newest due first.' }),
+});

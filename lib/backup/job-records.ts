@@ -60,7 +60,7 @@ const FINISHED_JOBS_KEPT = 1_000;
  */
 const RUNNING_JOB_READ_MS = 100;
 
-function isUniqueViolation(error: unknown): boolean {
+export function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: string; message?: string; meta?: { driverAdapterError?: { cause?: { kind?: string } } } };
   return (
     e?.code === 'P2002' ||

@@ -47,6 +47,9 @@ export const EXCLUDED_MODELS = {
     table: 'audit_event',
     reason: 'console table: who did what in this product; a restore must not rewrite it',
   },
+  BackupSchedule: { table: 'backup_schedule', reason: 'console table: backup schedules of this product' },
+  BackupScheduleRun: { table: 'backup_schedule_run', reason: 'console table: what each scheduled run did' },
+  SchedulerLease: { table: 'scheduler_lease', reason: 'console table: which process runs the schedules now' },
 } as const satisfies Partial<Record<Prisma.ModelName, { table: string; reason: string }>>;
 
 export type BackedUpModel = (typeof SNAPSHOT_SECTIONS)[number]['model'];

@@ -1,0 +1,169 @@
+import type { Metadata } from 'next';
+import { formatTime } from '@/components/format';
+import {
+  BrowserZone,
+  CreateScheduleForm,
+  DeleteScheduleButton,
+  EnabledToggle,
+  RunTimes,
+} from '@/components/schedules-admin';
+import { roleAllows } from '@/lib/auth/roles';
+import { getMetaStore } from '@/lib/meta/shared-store';
+import { DEFAULT_REMARKS_TEMPLATE } from '@/lib/schedule/remarks';
+import { type ScheduleRun, ScheduleStore } from '@/lib/schedule/schedules';
+import { requirePageRole } from '../_lib/page-auth';
+
+export const metadata: Metadata = { title: 'Schedules' };
+export const dynamic = 'force-dynamic';
+
+function RunResult({ run }: { run: ScheduleRun | null }) {
+  if (!run) return <span className="muted">never ran</span>;
+  switch (run.outcome) {
+    case 'STARTED':
+      return (
+        <span>
+          <span className="badge badge-ok">started</span> job{' '}
+          <a href={`/snapshots/${run.jobId}`} className="mono">
+            {String(run.jobId)}
+          </a>
+          {run.catchUp && <span className="muted small"> (catch-up)</span>}
+        </span>
+      );
+    case 'SKIPPED':
+      return (
+        <span title={run.message ?? ''}>
+          <span className="badge badge-running">skipped</span> <span className="small">a job was running</span>
+        </span>
+      );
+    case 'FAILED':
+      return (
+        <span>
+          <span className="badge badge-bad">failed</span> <span className="small">{run.message}</span>
+        </span>
+      );
+    case 'MISSED':
+      return (
+        <span title={run.message ?? ''}>
+          <span className="badge badge-bad">missed</span>{' '}
+          <span className="small">
+            {run.missedCount} run{run.missedCount === 1 ? '' : 's'} while no scheduler ran
+          </span>
+        </span>
+      );
+    default:
+      return <span className="badge badge-running">starting</span>;
+  }
+}
+
+export default async function SchedulesPage() {
+  const actor = await requirePageRole('viewer');
+  const admin = roleAllows(actor.role, 'admin');
+  const store = new ScheduleStore(getMetaStore());
+  const now = new Date();
+  const [schedules, runs] = await Promise.all([store.list(now), store.recentRuns(30)]);
+  return (
+    <>
+      <h1>Schedules</h1>
+      <p className="muted">
+        Backups that start on a cron schedule. One console (or <code>ctl scheduler</code>) fires each run; a run that
+        finds a backup running is skipped, and runs missed while no scheduler ran are caught up once. Times are shown in
+        the schedule's zone, and below in yours (<BrowserZone />
+        ).
+      </p>
+      <div className="table-wrap">
+        <table data-testid="schedules-table">
+          <caption className="visually-hidden">Schedules</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Cron</th>
+              <th scope="col">Zone</th>
+              <th scope="col">Next runs</th>
+              <th scope="col">Last result</th>
+              <th scope="col">Enabled</th>
+              {admin && <th scope="col" />}
+            </tr>
+          </thead>
+          <tbody>
+            {schedules.length === 0 && (
+              <tr>
+                <td colSpan={admin ? 7 : 6} className="muted">
+                  No schedules yet.
+                </td>
+              </tr>
+            )}
+            {schedules.map((s) => (
+              <tr key={s.id}>
+                <td>
+                  <span className="mono">{s.name}</span>
+                  <div className="muted small">
+                    {s.verify ? 'verifies · ' : ''}
+                    <span className="mono">{s.remarks}</span>
+                  </div>
+                </td>
+                <td className="mono schedule-cron">{s.cron}</td>
+                <td>{s.timeZone}</td>
+                <td>
+                  <RunTimes times={s.nextRuns.slice(0, 3).map((d) => d.toISOString())} zone={s.timeZone} />
+                </td>
+                <td>
+                  <RunResult run={s.lastRun} />
+                </td>
+                <td>
+                  {admin ? <EnabledToggle id={s.id} name={s.name} enabled={s.enabled} /> : s.enabled ? 'on' : 'off'}
+                </td>
+                {admin && (
+                  <td>
+                    <DeleteScheduleButton id={s.id} name={s.name} />
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {admin && (
+        <section className="card">
+          <h2>Add a schedule</h2>
+          <CreateScheduleForm defaultRemarks={DEFAULT_REMARKS_TEMPLATE} />
+        </section>
+      )}
+      <h2>Run history</h2>
+      <div className="table-wrap">
+        <table data-testid="schedule-runs-table">
+          <caption className="visually-hidden">Run history</caption>
+          <thead>
+            <tr>
+              <th scope="col">Schedule</th>
+              <th scope="col">Due</th>
+              <th scope="col">Handled</th>
+              <th scope="col">Result</th>
+            </tr>
+          </thead>
+          <tbody>
+            {runs.length === 0 && (
+              <tr>
+                <td colSpan={4} className="muted">
+                  No runs yet.
+                </td>
+              </tr>
+            )}
+            {runs.map((r) => (
+              <tr key={r.id}>
+                <td className="mono">{r.scheduleName}</td>
+                <td>
+                  {formatTime(r.dueAt.toISOString())}
+                  {r.missedUntil && <div className="muted small">to {formatTime(r.missedUntil.toISOString())}</div>}
+                </td>
+                <td>{formatTime(r.firedAt.toISOString())}</td>
+                <td>
+                  <RunResult run={r} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
