@@ -16,6 +16,7 @@ import { runCancel, runJobs, runStatus } from './commands/jobs.ts';
 import { runOrphans } from './commands/orphans.ts';
 import { runPinnedSsts } from './commands/pinned-ssts.ts';
 import { runRestore } from './commands/restore.ts';
+import { runKeep, runRetention, runUnkeep } from './commands/retention.ts';
 import { runDelete, runShow, runSnapshots } from './commands/snapshots.ts';
 import { runToken } from './commands/token.ts';
 import { runUser } from './commands/user.ts';
@@ -60,6 +61,13 @@ commands:
   token list                      API tokens, with their last use
   token revoke NAME               revoke a token at once
   audit [--limit N]               the audit log, newest first
+  retention set [--keep-last N] [--keep-days D] [--keep-daily N] [--keep-weekly N] [--keep-monthly N]
+                                  the retention rule of the storage location (no flag: keep all)
+  retention show                  the rule
+  retention preview               what applying it now would delete and keep, and why
+  retention apply                 delete what the rule does not keep (also run after each backup)
+  keep ID [--reason R]            mark a snapshot keep: retention never deletes it
+  unkeep ID                       remove the mark
 
 options:
   --json                          machine-readable output on stdout`;
@@ -81,6 +89,9 @@ const COMMANDS = new Map<string, Command>([
   ['user', runUser],
   ['token', runToken],
   ['audit', runAudit],
+  ['retention', runRetention],
+  ['keep', runKeep],
+  ['unkeep', runUnkeep],
 ]);
 
 const { values: flags, positionals } = (() => {
