@@ -29,6 +29,13 @@ const ROUTES: Record<string, { need: Need; path?: string; body?: unknown }> = {
   'GET /api/snapshots/[id]/ssts': { need: 'viewer', path: '/api/snapshots/999999/ssts' },
   'GET /api/snapshots/[id]/download': { need: 'admin', path: '/api/snapshots/999999/download' },
   'POST /api/snapshots/delete': { need: 'admin', body: { ids: [] } },
+  'PUT /api/snapshots/[id]/keep': { need: 'admin', path: '/api/snapshots/abc/keep', body: { reason: 'x' } },
+  'DELETE /api/snapshots/[id]/keep': { need: 'admin', path: '/api/snapshots/abc/keep' },
+  'GET /api/retention': { need: 'viewer' },
+  'PUT /api/retention': { need: 'admin', body: { keepLast: 0 } },
+  'POST /api/retention/preview': { need: 'viewer', body: { keepLast: 0 } },
+  // No rule is set where this suite runs: applying keeps everything.
+  'POST /api/retention/apply': { need: 'admin' },
   'GET /api/pinned-ssts': { need: 'viewer' },
   'GET /api/pinned-ssts/csv': { need: 'viewer' },
   'POST /api/gc/deletable': { need: 'viewer', body: { candidates: [] } },

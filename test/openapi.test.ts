@@ -27,6 +27,10 @@ import type { SnapshotResponse } from '../app/api/snapshots/[id]/route.ts';
 import type { DeleteSnapshotsResponse } from '../app/api/snapshots/delete/route.ts';
 import type { ManifestResponse } from '../app/api/snapshots/route.ts';
 import type { HealthResponse } from '../app/api/storage/health/route.ts';
+import type { RetentionAppliedResponse } from '../app/api/retention/apply/route.ts';
+import type { RetentionPlanResponse } from '../app/api/retention/preview/route.ts';
+import type { RetentionResponse } from '../app/api/retention/route.ts';
+import type { KeepPinResponse, UnkeepResponse } from '../app/api/snapshots/[id]/keep/route.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -237,6 +241,11 @@ describe('OpenAPI document', () => {
       same<Same<z.output<typeof res.okSchema>, LivenessResponse>>(),
       same<Same<z.output<typeof res.storageHealthSchema>, HealthResponse>>(),
       same<Same<z.output<typeof res.auditEventListSchema>, { events: Jsonified<AuditRow>[] }>>(),
+      same<Same<z.output<typeof res.retentionSettingsSchema>, RetentionResponse>>(),
+      same<Same<z.output<typeof res.retentionPlanSchema>, RetentionPlanResponse>>(),
+      same<Same<z.output<typeof res.retentionAppliedSchema>, RetentionAppliedResponse>>(),
+      same<Same<z.output<typeof res.keepPinSchema>, KeepPinResponse>>(),
+      same<Same<z.output<typeof res.unkeepResultSchema>, UnkeepResponse>>(),
     ];
     assert.ok(checks.every(Boolean));
   });
