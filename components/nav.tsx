@@ -8,6 +8,7 @@ const LINKS: { href: string; label: string; role: Role }[] = [
   { href: '/', label: 'Snapshots', role: 'viewer' },
   { href: '/pinned', label: 'Pinned SSTs', role: 'viewer' },
   { href: '/jobs', label: 'Jobs', role: 'viewer' },
+  { href: '/retention', label: 'Retention', role: 'viewer' },
   { href: '/settings', label: 'Settings', role: 'viewer' },
   { href: '/users', label: 'Users', role: 'admin' },
   { href: '/tokens', label: 'API tokens', role: 'admin' },

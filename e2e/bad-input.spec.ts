@@ -182,6 +182,17 @@ function actionCalls(consolePort: number, outside: string): Call[] {
     add('actions.ts#deleteSnapshotsAction', { ids });
   }
   add('actions.ts#deleteSnapshotsAction', { ids: ['999999'] }, { noOpAllowed: true });
+  for (const id of [...BAD_IDS, '999999']) {
+    add('actions.ts#keepSnapshotAction', { id, reason: 'x' });
+    add('actions.ts#unkeepSnapshotAction', { id }, id === '999999' ? { noOpAllowed: true } : {});
+  }
+  for (const reason of ['bell \u0007', 'x'.repeat(501), 'bad \ud800', 5])
+    add('actions.ts#keepSnapshotAction', { id: '900001', reason });
+  for (const input of [{ keepLast: 0 }, { keepDays: 1.5 }, { keepWeekly: '3' }, { keep_last: 1 }, null, []]) {
+    add('retention/actions.ts#previewRetentionAction', input);
+    add('retention/actions.ts#saveRetentionAction', input);
+  }
+  for (const input of [{ all: true }, null, 'now']) add('retention/actions.ts#applyRetentionAction', input);
   for (const keys of [[], [''], 'all', null]) add('actions.ts#deleteOrphansAction', { keys });
   for (const keys of [['../../etc/passwd'], ['/etc/passwd'], ['.mbc-tmp/../../x'], ['x [upload y]']])
     add('actions.ts#deleteOrphansAction', { keys }, { noOpAllowed: true });
