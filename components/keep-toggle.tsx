@@ -41,7 +41,16 @@ export function KeepToggle({ id, keep, compact = false }: { id: string; keep: Ke
       ) : (
         compact && !canChange && <span className="muted">–</span>
       )}
-      {!compact && <p className={keep ? undefined : 'muted'}>{who ?? 'Not marked keep: retention may delete it.'}</p>}
+      {compact ? (
+        keep && (
+          <span className="muted keep-who" title={who ?? undefined}>
+            {keep.keptBy}
+            {keep.reason ? `: ${keep.reason}` : ''}
+          </span>
+        )
+      ) : (
+        <p className={keep ? undefined : 'muted'}>{who ?? 'Not marked keep: retention may delete it.'}</p>
+      )}
       {canChange && !asking && (
         <button
           type="button"

@@ -190,22 +190,22 @@ export function RetentionForm({
                     <th scope="col" className="num">
                       Snapshot
                     </th>
-                    <th scope="col">Created</th>
                     <th scope="col">Outcome</th>
                     <th scope="col">Why</th>
+                    <th scope="col">Created</th>
                   </tr>
                 </thead>
                 <tbody>
                   {plan.decisions.map((d) => (
                     <tr key={d.id} data-action={d.action}>
                       <td className="num">{d.id}</td>
-                      <td className="time">{formatTime(d.createdAt)}</td>
                       <td>
                         <span className={d.action === 'keep' ? 'badge badge-ok' : 'badge badge-bad'}>
-                          {d.action === 'keep' ? 'Kept' : 'Deleted'}
+                          {d.action === 'keep' ? 'Keep' : 'Delete'}
                         </span>
                       </td>
                       <td>{d.why.replace(/^(kept|deleted): /, '')}</td>
+                      <td className="time">{formatTime(d.createdAt)}</td>
                     </tr>
                   ))}
                 </tbody>
