@@ -67,3 +67,25 @@ export const deleteOrphansAction = serverAction(
     return { deleted };
   },
 );
+
+export const keepSnapshotAction = serverAction(
+  { role: 'admin', audit: 'snapshot.keep' },
+  z.object({ id: idSchema, reason: z.string().nullable().optional() }),
+  async ({ id, reason }, { manager, actor, audit }) => {
+    audit!.target = `snapshot ${id}`;
+    const pin = await manager.keepSnapshot(id, { reason: reason ?? null, by: actor.name, audit: audit! });
+    revalidatePath('/', 'layout');
+    return pin;
+  },
+);
+
+export const unkeepSnapshotAction = serverAction(
+  { role: 'admin', audit: 'snapshot.unkeep' },
+  z.object({ id: idSchema }),
+  async ({ id }, { manager, audit }) => {
+    audit!.target = `snapshot ${id}`;
+    const unkept = await manager.unkeepSnapshot(id, audit!);
+    revalidatePath('/', 'layout');
+    return { id, unkept };
+  },
+);

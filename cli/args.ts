@@ -33,6 +33,12 @@ export const OPTIONS = {
   'expires-in': { type: 'string' },
   cron: { type: 'string' },
   tz: { type: 'string' },
+  'keep-last': { type: 'string' },
+  'keep-days': { type: 'string' },
+  'keep-daily': { type: 'string' },
+  'keep-weekly': { type: 'string' },
+  'keep-monthly': { type: 'string' },
+  reason: { type: 'string' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
 /** The process's arguments; throws (a TypeError from node:util) on an unknown flag or a missing value. */

@@ -17,6 +17,7 @@ import { runOrphans } from './commands/orphans.ts';
 import { runPinnedSsts } from './commands/pinned-ssts.ts';
 import { runRestore } from './commands/restore.ts';
 import { runSchedule, runScheduler } from './commands/schedule.ts';
+import { runKeep, runRetention, runUnkeep } from './commands/retention.ts';
 import { runDelete, runShow, runSnapshots } from './commands/snapshots.ts';
 import { runToken } from './commands/token.ts';
 import { runUser } from './commands/user.ts';
@@ -69,6 +70,13 @@ commands:
                                   remove, resume or pause a schedule
   scheduler                       run the schedules in this process until SIGTERM (without the
                                   console; any number may run, one fires each run)
+  retention set [--keep-last N] [--keep-days D] [--keep-daily N] [--keep-weekly N] [--keep-monthly N]
+                                  the retention rule of the storage location (no flag: keep all)
+  retention show                  the rule
+  retention preview               what applying it now would delete and keep, and why
+  retention apply                 delete what the rule does not keep (also run after each backup)
+  keep ID [--reason R]            mark a snapshot keep: retention never deletes it
+  unkeep ID                       remove the mark
 
 options:
   --json                          machine-readable output on stdout`;
@@ -92,6 +100,9 @@ const COMMANDS = new Map<string, Command>([
   ['audit', runAudit],
   ['schedule', runSchedule],
   ['scheduler', runScheduler],
+  ['retention', runRetention],
+  ['keep', runKeep],
+  ['unkeep', runUnkeep],
 ]);
 
 const { values: flags, positionals } = (() => {

@@ -9,6 +9,7 @@ const LINKS: { href: string; label: string; role: Role }[] = [
   { href: '/pinned', label: 'Pinned SSTs', role: 'viewer' },
   { href: '/jobs', label: 'Jobs', role: 'viewer' },
   { href: '/schedules', label: 'Schedules', role: 'viewer' },
+  { href: '/retention', label: 'Retention', role: 'viewer' },
   { href: '/settings', label: 'Settings', role: 'viewer' },
   { href: '/users', label: 'Users', role: 'admin' },
   { href: '/tokens', label: 'API tokens', role: 'admin' },

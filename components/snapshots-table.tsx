@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useMemo, useState } from 'react';
 import { DeleteSnapshotsButton } from './delete-dialog';
 import { formatBytes, formatCount, formatTime } from './format';
+import { KeepToggle, type KeepView } from './keep-toggle';
 import { useCan } from './session';
 
 export interface SnapshotRow {
@@ -14,6 +15,8 @@ export interface SnapshotRow {
   sizeBytes: string | null;
   remarks: string | null;
   productVersion: string | null;
+  /** Marked keep: retention never deletes it. */
+  keep: KeepView | null;
 }
 
 type SortKey = 'id' | 'createdAt' | 'hummockVersionId' | 'sstCount' | 'sizeBytes' | 'remarks';
@@ -114,6 +117,7 @@ export function SnapshotsTable({ rows }: { rows: SnapshotRow[] }) {
                 </th>
               ))}
               <th scope="col">Product version</th>
+              <th scope="col">Keep</th>
             </tr>
           </thead>
           <tbody>
@@ -136,6 +140,9 @@ export function SnapshotsTable({ rows }: { rows: SnapshotRow[] }) {
                 <td className="num">{formatBytes(row.sizeBytes)}</td>
                 <td className="remarks">{row.remarks ?? <span className="muted">–</span>}</td>
                 <td className="muted">{row.productVersion ?? '–'}</td>
+                <td>
+                  <KeepToggle id={row.id} keep={row.keep} compact />
+                </td>
               </tr>
             ))}
           </tbody>

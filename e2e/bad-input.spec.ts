@@ -75,7 +75,38 @@ function routeCalls(consolePort: number, outside: string): Call[] {
     add(`SSTs of snapshot ${id}`, 'GET', `/api/snapshots/${id}/ssts`);
     add(`download snapshot ${id}`, 'GET', `/api/snapshots/${id}/download`);
     add(`delete snapshot ${id}`, 'DELETE', `/api/snapshots/${id}`);
+    add(`keep snapshot ${id}`, 'PUT', `/api/snapshots/${id}/keep`, { reason: 'x' });
+    add(`unkeep snapshot ${id}`, 'DELETE', `/api/snapshots/${id}/keep`);
   }
+  add('keep an unknown snapshot', 'PUT', '/api/snapshots/999999/keep', {});
+  add('unkeep a snapshot never kept', 'DELETE', '/api/snapshots/999999/keep', undefined, { noOpAllowed: true });
+  for (const body of [
+    { reason: 'bell \u0007' },
+    { reason: 'x'.repeat(501) },
+    { reason: 'bad \ud800 surrogate' },
+    { reason: 5 },
+    { reason: 'x', extra: true },
+    [],
+    null,
+  ])
+    add(`keep with ${JSON.stringify(body)?.slice(0, 40)}`, 'PUT', '/api/snapshots/900001/keep', body);
+  for (const body of [
+    { keepLast: 0 },
+    { keepDays: -1 },
+    { keepDaily: 1.5 },
+    { keepWeekly: '3' },
+    { keepMonthly: 10_001 },
+    { keepDays: 36_501 },
+    { keep_last: 3 },
+    [],
+    null,
+    'null',
+    '{"keepLast":',
+  ]) {
+    add(`set retention ${JSON.stringify(body)?.slice(0, 40)}`, 'PUT', '/api/retention', body);
+    add(`preview retention ${JSON.stringify(body)?.slice(0, 40)}`, 'POST', '/api/retention/preview', body);
+  }
+  add('set retention with a text/plain body', 'PUT', '/api/retention', '{"keepLast":1}', { contentType: 'text/plain' });
   add('a job id beyond the database (2^63)', 'GET', '/api/jobs/9223372036854775808');
   add('an unknown job id', 'POST', '/api/jobs/999999/cancel');
   add('an unknown snapshot id', 'GET', '/api/snapshots/999999');
@@ -180,6 +211,17 @@ function actionCalls(consolePort: number, outside: string): Call[] {
     add('actions.ts#deleteSnapshotsAction', { ids });
   }
   add('actions.ts#deleteSnapshotsAction', { ids: ['999999'] }, { noOpAllowed: true });
+  for (const id of [...BAD_IDS, '999999']) {
+    add('actions.ts#keepSnapshotAction', { id, reason: 'x' });
+    add('actions.ts#unkeepSnapshotAction', { id }, id === '999999' ? { noOpAllowed: true } : {});
+  }
+  for (const reason of ['bell \u0007', 'x'.repeat(501), 'bad \ud800', 5])
+    add('actions.ts#keepSnapshotAction', { id: '900001', reason });
+  for (const input of [{ keepLast: 0 }, { keepDays: 1.5 }, { keepWeekly: '3' }, { keep_last: 1 }, null, []]) {
+    add('retention/actions.ts#previewRetentionAction', input);
+    add('retention/actions.ts#saveRetentionAction', input);
+  }
+  for (const input of [{ all: true }, null, 'now']) add('retention/actions.ts#applyRetentionAction', input);
   for (const keys of [[], [''], 'all', null]) add('actions.ts#deleteOrphansAction', { keys });
   for (const keys of [['../../etc/passwd'], ['/etc/passwd'], ['.mbc-tmp/../../x'], ['x [upload y]']])
     add('actions.ts#deleteOrphansAction', { keys }, { noOpAllowed: true });
@@ -252,6 +294,8 @@ async function stateOf(target: Target, api: APIRequestContext, outside: string):
     });
     const params = await meta.prisma.systemParameter.findMany({ orderBy: { name: 'asc' } });
     const jobs = await meta.prisma.backupJob.findMany({ select: { id: true, state: true }, orderBy: { id: 'asc' } });
+    const retention = await meta.prisma.retentionRule.findMany({ orderBy: { id: 'asc' } });
+    const keeps = await meta.prisma.snapshotKeep.findMany({ orderBy: { id: 'asc' } });
     const state: Record<string, unknown> = {
       manifest: await (await api.get('/api/snapshots')).text(),
       objects,
@@ -260,6 +304,8 @@ async function stateOf(target: Target, api: APIRequestContext, outside: string):
       tokens,
       params,
       jobs: jobs.map((j) => `${j.id}:${j.state}`),
+      retention: retention.map((r) => ({ ...r, updated_at: r.updated_at.toISOString() })),
+      keeps: keeps.map((k) => `${k.storage_url} ${k.storage_directory} ${k.snapshot_id} ${k.reason}`),
       outside: fs.readdirSync(outside),
       etcTmp: fs.existsSync('/etc/.mbc-tmp') || fs.existsSync('/etc/.mbc-locks'),
     };
@@ -333,6 +379,9 @@ test('every route and action refuses bad input with a 4xx and a clear message, a
     'GET /api/snapshots',
     'GET /api/pinned-ssts/csv',
     'GET /api/config',
+    'GET /api/retention',
+    // No rule is set in this suite's directory: applying keeps everything.
+    'POST /api/retention/apply',
   ];
   expect(
     routesInApp().filter((r) => !inputless.includes(r) && !routeCalled(r)),

@@ -21,6 +21,10 @@ import * as deleteMany from '../app/api/snapshots/delete/route.ts';
 import * as download from '../app/api/snapshots/[id]/download/route.ts';
 import * as snapshot from '../app/api/snapshots/[id]/route.ts';
 import * as snapshots from '../app/api/snapshots/route.ts';
+import * as keep from '../app/api/snapshots/[id]/keep/route.ts';
+import * as retention from '../app/api/retention/route.ts';
+import * as retentionApply from '../app/api/retention/apply/route.ts';
+import * as retentionPreview from '../app/api/retention/preview/route.ts';
 import { seededMetaStore } from './support/meta-fixtures.ts';
 import { freshBucketUrl, freshDirectory } from './support/services.ts';
 
@@ -274,6 +278,61 @@ for (const [kind, storage] of [
       );
       assert.deepEqual((await json(storageHealth.GET)).body, { storage: { ok: true } });
       assert.deepEqual((await json(health.GET)).body, { ok: true });
+    });
+
+    it('sets, previews and applies retention, and marks a snapshot keep, refusing bad input', async () => {
+      const none = await json(retention.GET);
+      assert.equal(none.status, 200);
+      assert.deepEqual(none.body, {
+        storage: { url: none.body.storage.url, directory: 'hummock_001/backup' },
+        retention: null,
+      });
+      for (const [body, message] of [
+        [{ keepLast: 0 }, /keepLast must be at least 1/],
+        [{ keepDays: 1.5 }, /keepDays must be a whole number/],
+        [{ keep_last: 1 }, /unknown retention setting: keep_last/],
+      ] as const) {
+        const refused = await json(retention.PUT, { method: 'PUT', body });
+        assert.equal(refused.status, 400, JSON.stringify(body));
+        assert.match(refused.body.error.message, message);
+        const preview = await json(retentionPreview.POST, { method: 'POST', body });
+        assert.equal(preview.status, 400);
+      }
+      assert.equal((await json(retention.GET)).body.retention, null, 'nothing saved by refused calls');
+      // A preview saves nothing.
+      const plan = await json(retentionPreview.POST, { method: 'POST', body: { keepDays: 1 } });
+      assert.equal(plan.status, 200);
+      assert.deepEqual(plan.body.keep, ['1']);
+      assert.deepEqual(plan.body.decisions[0].keptBy, ['newest', 'keep-days']);
+      assert.equal((await json(retention.GET)).body.retention, null);
+      const saved = await json(retention.PUT, { method: 'PUT', body: { keepLast: 1, keepDays: null } });
+      assert.equal(saved.status, 200);
+      assert.deepEqual(saved.body.retention.rule, { keepLast: 1 });
+      assert.equal(saved.body.retention.updatedBy, 'token:test-admin');
+
+      assert.equal((await json(keep.PUT, { method: 'PUT', params: { id: '12345' }, body: {} })).status, 404);
+      const long = await json(keep.PUT, { method: 'PUT', params: { id: '1' }, body: { reason: 'x'.repeat(501) } });
+      assert.equal(long.status, 400);
+      assert.match(long.body.error.message, /at most 500/);
+      const kept = await json(keep.PUT, { method: 'PUT', params: { id: '1' }, body: { reason: ' release ' } });
+      assert.equal(kept.status, 200);
+      assert.equal(kept.body.snapshotId, '1');
+      assert.equal(kept.body.reason, 'release');
+      assert.equal(kept.body.keptBy, 'token:test-admin');
+      const applied = await json(retentionApply.POST, { method: 'POST' });
+      assert.equal(applied.status, 200);
+      assert.deepEqual(applied.body.deleted, []);
+      assert.deepEqual(applied.body.plan.decisions[0].keptBy, ['newest', 'keep-pin', 'keep-last']);
+      assert.deepEqual((await json(keep.DELETE, { method: 'DELETE', params: { id: '1' } })).body, {
+        id: '1',
+        unkept: true,
+      });
+      assert.deepEqual((await json(keep.DELETE, { method: 'DELETE', params: { id: '1' } })).body, {
+        id: '1',
+        unkept: false,
+      });
+      assert.equal((await json(retention.PUT, { method: 'PUT', body: {} })).body.retention.rule.keepLast, undefined);
+      assert.equal((await json(snapshots.GET)).body.snapshot_metadata.length, 1);
     });
 
     it('deletes snapshots and exposes metrics in Prometheus format', async () => {

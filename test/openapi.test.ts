@@ -30,6 +30,10 @@ import type { HealthResponse } from '../app/api/storage/health/route.ts';
 import type { ScheduleDeleteResponse } from '../app/api/schedules/[id]/route.ts';
 import type { ScheduleRunsResponse } from '../app/api/schedules/[id]/runs/route.ts';
 import type { ScheduleListResponse, ScheduleResponse } from '../app/api/schedules/route.ts';
+import type { RetentionAppliedResponse } from '../app/api/retention/apply/route.ts';
+import type { RetentionPlanResponse } from '../app/api/retention/preview/route.ts';
+import type { RetentionResponse } from '../app/api/retention/route.ts';
+import type { KeepPinResponse, UnkeepResponse } from '../app/api/snapshots/[id]/keep/route.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -244,6 +248,11 @@ describe('OpenAPI document', () => {
       same<Same<z.output<typeof res.scheduleSchema>, ScheduleResponse>>(),
       same<Same<z.output<typeof res.scheduleRunListSchema>, ScheduleRunsResponse>>(),
       same<Same<z.output<typeof res.okSchema>, ScheduleDeleteResponse>>(),
+      same<Same<z.output<typeof res.retentionSettingsSchema>, RetentionResponse>>(),
+      same<Same<z.output<typeof res.retentionPlanSchema>, RetentionPlanResponse>>(),
+      same<Same<z.output<typeof res.retentionAppliedSchema>, RetentionAppliedResponse>>(),
+      same<Same<z.output<typeof res.keepPinSchema>, KeepPinResponse>>(),
+      same<Same<z.output<typeof res.unkeepResultSchema>, UnkeepResponse>>(),
     ];
     assert.ok(checks.every(Boolean));
   });

@@ -1,6 +1,8 @@
 import type { Metadata } from 'next';
 import { BackupPanel } from '@/components/backup-panel';
 import { HistoryChart } from '@/components/history-chart';
+import type { KeepView } from '@/components/keep-toggle';
+import type { KeepPin } from '@/lib/backup/retention-service';
 import { SnapshotsTable, type SnapshotRow } from '@/components/snapshots-table';
 import { PAGE_MANIFEST_MAX_AGE_MS } from '@/lib/backup/backup-manager';
 import { getBackupManager } from '@/lib/backup/process-manager';
@@ -9,15 +11,20 @@ import { requirePageRole } from '@/app/_lib/page-auth';
 export const metadata: Metadata = { title: 'Snapshots' };
 export const dynamic = 'force-dynamic';
 
+function keepView(pin: KeepPin | undefined): KeepView | null {
+  return pin ? { reason: pin.reason, keptBy: pin.keptBy, keptAt: pin.keptAt.toISOString() } : null;
+}
+
 export default async function SnapshotsPage() {
   await requirePageRole('viewer');
   const manager = getBackupManager();
-  const [manifestResult, jobs] = await Promise.all([
+  const [manifestResult, jobs, keeps] = await Promise.all([
     manager.manifest({ maxAgeMs: PAGE_MANIFEST_MAX_AGE_MS }).then(
       (m) => ({ ok: true as const, m }),
       (e: Error) => ({ ok: false as const, message: e.message }),
     ),
     manager.listJobs({ limit: 50 }),
+    manager.keepPins().catch(() => new Map<bigint, never>()),
   ]);
   const running = jobs.find((j) => j.status === 'RUNNING');
   const history = jobs
@@ -39,6 +46,7 @@ export default async function SnapshotsPage() {
         sizeBytes: s.size_bytes?.toString() ?? null,
         remarks: s.remarks,
         productVersion: s.rw_version,
+        keep: keepView(keeps.get(s.id)),
       }))
     : [];
   return (

@@ -19,7 +19,7 @@ import * as res from './responses.ts';
 import * as req from './schemas.ts';
 
 export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
-export type HttpMethod = 'get' | 'post' | 'patch' | 'delete';
+export type HttpMethod = 'get' | 'put' | 'post' | 'patch' | 'delete';
 
 /** The least role a caller needs; "public" needs no sign-in. */
 export type Need = Role | 'public';
@@ -48,6 +48,7 @@ const TAGS = {
   Jobs: 'Backup jobs: start, follow, cancel.',
   Snapshots: 'The manifest and its snapshots.',
   'SST garbage collection': "What the state store's garbage collector may delete: the SSTs snapshots pin.",
+  Retention: 'Which snapshots are kept, and marking one keep.',
   Storage: 'Where backups are kept.',
   Schedules: 'Backups that run on a cron schedule (admin changes them).',
   'Health and metrics': 'For load balancers and Prometheus.',
@@ -188,6 +189,82 @@ export function apiOperations(env: Record<string, string | undefined> = process.
         download: true,
       },
       errors: [404, 502, 503],
+    },
+    {
+      method: 'put',
+      path: '/api/snapshots/{id}/keep',
+      operationId: 'keepSnapshot',
+      tag: 'Retention',
+      summary: 'Mark a snapshot keep',
+      description: 'Retention never deletes it (a person still may). Marking it again replaces the reason.',
+      role: 'admin',
+      audit: 'snapshot.keep',
+      params: req.snapshotIdParams,
+      body: req.keepSnapshotBody,
+      ok: { description: 'The mark, with who set it and when.', schema: res.keepPinSchema },
+      errors: [404, 502, 503],
+    },
+    {
+      method: 'delete',
+      path: '/api/snapshots/{id}/keep',
+      operationId: 'unkeepSnapshot',
+      tag: 'Retention',
+      summary: 'Remove the keep mark',
+      role: 'admin',
+      audit: 'snapshot.unkeep',
+      params: req.snapshotIdParams,
+      ok: { description: 'Whether it was marked.', schema: res.unkeepResultSchema },
+      errors: [503],
+    },
+    {
+      method: 'get',
+      path: '/api/retention',
+      operationId: 'getRetention',
+      tag: 'Retention',
+      summary: 'Get the retention rule',
+      description: 'The rule of the current storage location.',
+      role: 'viewer',
+      ok: { description: 'The rule, or null.', schema: res.retentionSettingsSchema },
+      errors: [503],
+    },
+    {
+      method: 'put',
+      path: '/api/retention',
+      operationId: 'setRetention',
+      tag: 'Retention',
+      summary: 'Set the retention rule',
+      description:
+        'Replaces the rule of the current storage location. Nothing is deleted now: the rule is applied after the next successful backup, or by `POST /api/retention/apply`.',
+      role: 'admin',
+      audit: 'retention.set',
+      body: req.setRetentionBody,
+      ok: { description: 'The rule saved.', schema: res.retentionSettingsSchema },
+      errors: [503],
+    },
+    {
+      method: 'post',
+      path: '/api/retention/preview',
+      operationId: 'previewRetention',
+      tag: 'Retention',
+      summary: 'Preview a retention rule',
+      description: 'What the rule in the body would keep and delete now, and why. Nothing is saved or deleted.',
+      role: 'viewer',
+      body: req.previewRetentionBody,
+      ok: { description: 'The plan.', schema: res.retentionPlanSchema },
+      errors: [502, 503],
+    },
+    {
+      method: 'post',
+      path: '/api/retention/apply',
+      operationId: 'applyRetention',
+      tag: 'Retention',
+      summary: 'Apply the retention rule now',
+      description:
+        'Deletes the snapshots the saved rule does not keep (never the newest, one marked keep, or one being read), manifest first; each deletion writes a `retention.delete` audit row naming the rule.',
+      role: 'admin',
+      audit: 'retention.apply',
+      ok: { description: 'The plan carried out and what was deleted.', schema: res.retentionAppliedSchema },
+      errors: [502, 503],
     },
     {
       method: 'get',

@@ -246,3 +246,64 @@ export const scheduleSchema = z
 
 export const scheduleListSchema = z.object({ schedules: z.array(scheduleSchema) }).meta({ id: 'ScheduleList' });
 export const scheduleRunListSchema = z.object({ runs: z.array(scheduleRunSchema) }).meta({ id: 'ScheduleRunList' });
+// ---- retention ----
+
+const ruleParts = {
+  keepLast: z.number().int().nullable().optional(),
+  keepDays: z.number().int().nullable().optional(),
+  keepDaily: z.number().int().nullable().optional(),
+  keepWeekly: z.number().int().nullable().optional(),
+  keepMonthly: z.number().int().nullable().optional(),
+};
+
+export const storedRetentionRuleSchema = z
+  .object({
+    rule: z.object(ruleParts).meta({ description: 'The parts that are set.' }),
+    updatedBy: z.string(),
+    updatedAt: timestamp,
+  })
+  .meta({ id: 'StoredRetentionRule' });
+
+export const retentionSettingsSchema = z
+  .object({
+    storage: z.object({ url: z.string().meta({ description: 'Secrets masked.' }), directory: z.string() }),
+    retention: storedRetentionRuleSchema.nullable().meta({ description: 'Null: no rule, every snapshot is kept.' }),
+  })
+  .meta({ id: 'RetentionSettings', description: 'The retention rule of the current storage location.' });
+
+const RULE_NAMES = ['keep-last', 'keep-days', 'keep-daily', 'keep-weekly', 'keep-monthly'] as const;
+
+export const retentionPlanSchema = z
+  .object({
+    rule: z.object(ruleParts),
+    now: timestamp.meta({ description: 'The time the plan was made for.' }),
+    decisions: z
+      .array(
+        z.object({
+          id: u64,
+          createdAt: timestamp.nullable(),
+          action: z.enum(['keep', 'delete']),
+          keptBy: z
+            .array(z.enum([...RULE_NAMES, 'newest', 'keep-pin', 'in-use', 'no-rule', 'undated']))
+            .meta({ description: 'Every reason that keeps it; empty when deleted.' }),
+          deletedBy: z.array(z.enum(RULE_NAMES)).meta({ description: 'The parts that passed over it, when deleted.' }),
+          why: z.string(),
+        }),
+      )
+      .meta({ description: 'Every snapshot, newest first.' }),
+    keep: z.array(u64),
+    delete: z.array(u64),
+  })
+  .meta({ id: 'RetentionPlan', description: 'What a rule keeps and deletes now, and why.' });
+
+export const retentionAppliedSchema = z
+  .object({ plan: retentionPlanSchema, deleted: z.array(u64) })
+  .meta({ id: 'RetentionApplied' });
+
+export const keepPinSchema = z
+  .object({ snapshotId: u64, reason: z.string().nullable(), keptBy: z.string(), keptAt: timestamp })
+  .meta({ id: 'KeepPin', description: 'A snapshot marked keep: retention never deletes it.' });
+
+export const unkeepResultSchema = z
+  .object({ id: u64, unkept: z.boolean().meta({ description: 'False when it was not marked keep.' }) })
+  .meta({ id: 'UnkeepResult' });

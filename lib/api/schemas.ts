@@ -4,7 +4,14 @@
 // audit page (../auth/audit-query.ts); `.meta()` only adds what the document shows.
 import { z } from 'zod';
 import { auditQuerySchema } from '../auth/audit-query.ts';
-import { idListSchema, idSchema, startJobInputSchema, storageConfigSchema } from '../backup/validation.ts';
+import {
+  idListSchema,
+  idSchema,
+  MAX_REMARKS_LENGTH,
+  retentionRuleSchema,
+  startJobInputSchema,
+  storageConfigSchema,
+} from '../backup/validation.ts';
 import { scheduleCreateSchema, scheduleUpdateSchema } from '../schedule/validation.ts';
 
 // ---- path parameters ----
@@ -116,3 +123,26 @@ export const scheduleUpdateBody = scheduleUpdateSchema;
 export const scheduleRunsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(50).meta({ description: 'How many runs, newest due first.' }),
 });
+
+/** PUT /api/retention: the whole rule of the current location (a part left out is off). */
+export const setRetentionBody = retentionRuleSchema.meta({
+  id: 'RetentionRule',
+  description:
+    'Each part is off when left out or null; a snapshot is kept if any part keeps it; no part keeps everything. Days, weeks (ISO, from Monday) and months are UTC.',
+});
+
+/** POST /api/retention/preview: a rule to try, nothing saved. */
+export const previewRetentionBody = setRetentionBody;
+
+/** PUT /api/snapshots/[id]/keep. The reason's rules (as remarks') are the core's. */
+export const keepSnapshotBody = z
+  .strictObject({
+    reason: z
+      .string()
+      .nullable()
+      .optional()
+      .meta({
+        description: `Why it is kept: at most ${MAX_REMARKS_LENGTH} characters, no control characters; trimmed, blank means none.`,
+      }),
+  })
+  .meta({ id: 'KeepSnapshotRequest' });

@@ -14,6 +14,13 @@ import { type BackupJob, JobRecords, type JobStatus } from './job-records.ts';
 import { JobRunner } from './job-runner.ts';
 import type { Manifest, SnapshotMetadata } from './manifest.ts';
 import { PinnedSsts, type PinnedSst } from './pinned-ssts.ts';
+import type { RetentionPlan } from './retention.ts';
+import {
+  type KeepPin,
+  type RetentionApplied,
+  RetentionService,
+  type StoredRetentionRule,
+} from './retention-service.ts';
 import type { DeletePreview, SnapshotCatalog } from './snapshot-inspector.ts';
 import type { MetaSnapshotStorage, Orphan } from './snapshot-storage.ts';
 import { SnapshotQueries } from './snapshot-queries.ts';
@@ -60,6 +67,7 @@ export class BackupManager {
   private readonly snapshots: SnapshotQueries;
   /** The manager's time (BackupManagerOptions.clock): for figures that depend on "now", such as metrics. */
   readonly clock: Clock;
+  private readonly retention: RetentionService;
 
   constructor(options: BackupManagerOptions) {
     this.meta = options.meta;
@@ -80,7 +88,11 @@ export class BackupManager {
       log,
       heartbeatMs: options.heartbeatMs ?? 1_000,
       verify: (id) => this.verifySnapshot(id),
+      afterSuccess: async (_id, job) => {
+        await this.retention.apply({ requestId: job.requestId });
+      },
     });
+    this.retention = new RetentionService({ meta: this.meta, clock, log, storage: () => this.storage() });
     this.snapshots = new SnapshotQueries({ meta: this.meta, fsBaseDir: this.fsBaseDir, storage: () => this.storage() });
     processManagers().add(this);
   }
@@ -208,7 +220,7 @@ export class BackupManager {
     return (await this.jobs.read(id))!;
   }
 
-  /** Polls until the job has ended (and its verify-after-backup, when asked for, is recorded). */
+  /** Polls until the job has ended (and, when it ran here, its verify and retention after it). */
   async waitForJob(
     id: bigint,
     options: { pollMs?: number; onProgress?: (job: BackupJob) => void; signal?: AbortSignal } = {},
@@ -217,7 +229,8 @@ export class BackupManager {
       const job = await this.getJob(id);
       if (!job) throw new BackupError('NOT_FOUND', `backup job ${id} not found`);
       options.onProgress?.(job);
-      const verifying = job.status === 'SUCCEEDED' && job.verify && !job.verification && this.runner.runsHere(id);
+      // A job that ran here is done once its verify and retention after it are.
+      const verifying = job.status === 'SUCCEEDED' && this.runner.runsHere(id);
       if (job.status !== 'RUNNING' && !verifying) return job;
       if (options.signal?.aborted) throw options.signal.reason;
       await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 1000));
@@ -263,9 +276,48 @@ export class BackupManager {
   async deleteOrphans(keys: readonly string[]): Promise<string[]> {
     return this.snapshots.deleteOrphans(keys, (await this.jobs.running())?.id ?? null);
   }
-  /** Deletes snapshots (manifest first, then objects); unknown ids are fine. */
-  deleteSnapshots(ids: readonly bigint[]): Promise<Manifest> {
-    return this.snapshots.delete(ids);
+  /** Deletes snapshots (manifest first, then objects); unknown ids are fine. Their keep marks go too. */
+  async deleteSnapshots(ids: readonly bigint[]): Promise<Manifest> {
+    const manifest = await this.snapshots.delete(ids);
+    await this.retention.forget(await this.storage(), ids);
+    return manifest;
+  }
+
+  // ---- retention (retention.ts plans, retention-service.ts stores and applies) ----
+
+  /** The retention rule of the current location; null when none was set (everything is kept). */
+  retentionRule(): Promise<StoredRetentionRule | null> {
+    return this.retention.rule();
+  }
+  /** Validates and saves the current location's rule (parts not given are off); nothing is deleted here. */
+  setRetentionRule(rule: unknown, by: string, audit?: PendingAudit): Promise<StoredRetentionRule> {
+    return this.retention.setRule(rule, by, audit);
+  }
+  /** What the rule (the stored one unless given) would keep and delete now, and why; changes nothing. */
+  previewRetention(rule?: unknown): Promise<RetentionPlan> {
+    return this.retention.preview(rule);
+  }
+  /** Deletes what the stored rule does not keep; each deletion leaves an audit row naming the rule. */
+  applyRetention(options: { requestId?: string | null } = {}): Promise<RetentionApplied> {
+    return this.retention.apply(options);
+  }
+  /** Keep marks of the current location's snapshots, by id. */
+  keepPins(): Promise<Map<bigint, KeepPin>> {
+    return this.retention.keeps();
+  }
+  keepPin(id: bigint): Promise<KeepPin | null> {
+    return this.retention.keepOf(id);
+  }
+  /** Marks a snapshot keep: retention never deletes it. */
+  keepSnapshot(id: bigint, options: { reason?: string | null; by: string; audit?: PendingAudit }): Promise<KeepPin> {
+    return this.retention.keep(id, {
+      ...options,
+      entries: async () => (await this.manifest()).snapshot_metadata,
+    });
+  }
+  /** Removes a snapshot's keep mark; true when it had one. */
+  unkeepSnapshot(id: bigint, audit?: PendingAudit): Promise<boolean> {
+    return this.retention.unkeep(id, audit);
   }
 
   /** The exact union of `ssts` over the current manifest, in object id order, a page at a time. */

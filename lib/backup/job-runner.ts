@@ -34,6 +34,8 @@ export class JobRunner {
       heartbeatMs: number;
       /** Reads a finished snapshot back and stores the result. */
       verify: (id: bigint) => Promise<VerifyResult>;
+      /** Runs after a job succeeded (and passed its verify, when it asked for one): retention. */
+      afterSuccess?: (id: bigint, job: { requestId: string | null }) => Promise<void>;
     },
   ) {}
 
@@ -52,7 +54,12 @@ export class JobRunner {
     log.info({ storage: storage.store.displayUrl, directory: storage.dir, verify: job.verify }, 'backup job started');
     const done = this.execute(id, storage, controller, log)
       .then(async (state) => {
-        if (state === 'SUCCEEDED' && job.verify) await this.verifyAfterBackup(id, log);
+        if (state !== 'SUCCEEDED') return;
+        // A snapshot that failed its verify must not make retention delete older good ones.
+        if (job.verify && !(await this.verifyAfterBackup(id, log))) return;
+        await this.options
+          .afterSuccess?.(id, job)
+          .catch((error: unknown) => log.error({ err: error }, 'retention after backup failed'));
       })
       // Never an unhandled rejection: it would end the whole process (the console, or ctl).
       .catch((error: unknown) => log.error({ err: error }, 'backup job runner failed'))
@@ -61,7 +68,7 @@ export class JobRunner {
   }
 
   /** The snapshot is read back and checked; the outcome is kept on the job, a failure logged. */
-  private async verifyAfterBackup(id: bigint, log: Logger): Promise<void> {
+  private async verifyAfterBackup(id: bigint, log: Logger): Promise<boolean> {
     let outcome: { ok: boolean; message: string | null };
     try {
       const result = await this.options.verify(id);
@@ -72,6 +79,7 @@ export class JobRunner {
     if (outcome.ok) log.info('snapshot verified after backup');
     else log.error({ problems: outcome.message }, 'snapshot failed its verify after backup');
     await this.options.records.recordVerification(id, outcome);
+    return outcome.ok;
   }
 
   private async execute(
@@ -104,7 +112,7 @@ export class JobRunner {
       // A cancel or shutdown must end the job even when the read is waiting on a stalled upload.
       if (controller.signal.aborted) opened.abort();
       else controller.signal.addEventListener('abort', () => opened.abort(), { once: true });
-      build = buildSnapshot(reader, id, { remarks });
+      build = buildSnapshot(reader, id, { remarks, createdAt: clock.now() });
       const uploaded = await storage.upload(id, build.body, { signal: controller.signal });
       // The builder's entry (SSTs, state tables) is complete once the body has been consumed.
       await storage.commit(uploaded, build.metadata());

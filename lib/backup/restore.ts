@@ -11,6 +11,7 @@ import { parseJson64, toBigInt } from './json64.ts';
 import type { SnapshotMetadata } from './manifest.ts';
 import { SUPPORTED_FORMAT_VERSIONS } from './snapshot-codec.ts';
 import { decodeSnapshotTables } from './snapshot-contents.ts';
+import { readingSnapshot } from './snapshot-readers.ts';
 import type { MetaSnapshotStorage } from './snapshot-storage.ts';
 import { verifySnapshot } from './verify.ts';
 
@@ -83,7 +84,12 @@ function checkNewerSequences(restored: Sequences, newer: Sequences, newerId: big
   }
 }
 
-export async function restoreSnapshot(options: RestoreOptions): Promise<RestoreReport> {
+/** Restores a snapshot; retention leaves it alone while it is read (snapshot-readers.ts). */
+export function restoreSnapshot(options: RestoreOptions): Promise<RestoreReport> {
+  return readingSnapshot(options.storage, options.snapshotId, () => restore(options));
+}
+
+async function restore(options: RestoreOptions): Promise<RestoreReport> {
   const started = Date.now();
   const { storage, snapshotId } = options;
   if (options.overwrite) {

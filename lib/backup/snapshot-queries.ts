@@ -6,6 +6,7 @@ import { BackupError } from './errors.ts';
 import type { Manifest, SnapshotMetadata } from './manifest.ts';
 import { type DeletePreview, previewDelete, readCatalog, type SnapshotCatalog } from './snapshot-inspector.ts';
 import type { MetaSnapshotStorage, Orphan } from './snapshot-storage.ts';
+import { readingSnapshot } from './snapshot-readers.ts';
 import { pageOf } from './sst-set.ts';
 import { lastVerification, recordVerification } from './verification-records.ts';
 import { type VerifyResult, verifySnapshot } from './verify.ts';
@@ -54,7 +55,9 @@ export class SnapshotQueries {
   async verify(id: bigint, options: { validateIntegrity?: boolean }): Promise<VerifyResult> {
     const entry = await this.get(id, {});
     const storage = await this.storage();
-    const result = await verifySnapshot(storage, entry, { ...options, fsBaseDir: this.options.fsBaseDir });
+    const result = await readingSnapshot(storage, id, () =>
+      verifySnapshot(storage, entry, { ...options, fsBaseDir: this.options.fsBaseDir }),
+    );
     await recordVerification(this.options.meta.prisma, storage, result);
     return result;
   }
@@ -65,7 +68,8 @@ export class SnapshotQueries {
 
   async diff(from: bigint, to: bigint): Promise<SnapshotDiff> {
     const [a, b] = [await this.get(from, {}), await this.get(to, {})];
-    return diffSnapshots(await this.storage(), a, b);
+    const storage = await this.storage();
+    return readingSnapshot(storage, from, () => readingSnapshot(storage, to, () => diffSnapshots(storage, a, b)));
   }
 
   /** `writing`: the id of the running job, whose upload is never an orphan. */

@@ -80,3 +80,50 @@ export const storageConfigSchema = z
       .optional(),
   })
   .refine((c) => c.url !== undefined || c.directory !== undefined, 'give a URL, a directory or both');
+
+export const MAX_RETENTION_COUNT = 10_000;
+export const MAX_RETENTION_DAYS = 36_500;
+
+const retentionCount = (name: string, max: number, description: string) =>
+  z
+    .number({ error: `${name} must be a whole number` })
+    .int(`${name} must be a whole number`)
+    .min(1, `${name} must be at least 1 (leave it out, or null, to turn it off)`)
+    .max(max, `${name} must be at most ${max}`)
+    .nullable()
+    .optional()
+    .meta({ description });
+
+/**
+ * A retention rule (lib/backup/retention.ts): each part is off when absent or null; a snapshot
+ * is kept if any part keeps it; no part at all keeps everything. Unknown keys are refused, so a
+ * misspelt part never silently turns into "keep everything".
+ */
+export const retentionRuleSchema = z.strictObject(
+  {
+    keepLast: retentionCount('keepLast', MAX_RETENTION_COUNT, 'Keep the N newest snapshots.'),
+    keepDays: retentionCount('keepDays', MAX_RETENTION_DAYS, 'Keep snapshots taken in the last D days (D × 24 h).'),
+    keepDaily: retentionCount(
+      'keepDaily',
+      MAX_RETENTION_COUNT,
+      'Keep the newest snapshot of each of the last d UTC days that have one.',
+    ),
+    keepWeekly: retentionCount(
+      'keepWeekly',
+      MAX_RETENTION_COUNT,
+      'Keep the newest snapshot of each of the last w ISO weeks (UTC, from Monday) that have one.',
+    ),
+    keepMonthly: retentionCount(
+      'keepMonthly',
+      MAX_RETENTION_COUNT,
+      'Keep the newest snapshot of each of the last m UTC calendar months that have one.',
+    ),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' ? `unknown retention setting: ${issue.keys.join(', ')}` : undefined,
+  },
+);
+
+/** Why a snapshot is marked keep: remarks' rules (at most 500 characters, no control characters). */
+export const keepReasonSchema = remarksSchema;

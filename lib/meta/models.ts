@@ -31,6 +31,8 @@ export const EXCLUDED_MODELS = {
   HummockVersionSafePoint: { table: 'hummock_version_safe_point', reason: 'runtime state of running backups' },
   BackupJob: { table: 'backup_job', reason: 'console table: job history of this product' },
   SnapshotVerification: { table: 'snapshot_verification', reason: 'console table: results of verifying snapshots' },
+  RetentionRule: { table: 'retention_rule', reason: 'console table: which snapshots this product keeps' },
+  SnapshotKeep: { table: 'snapshot_keep', reason: 'console table: snapshots marked keep against retention' },
   ConsoleUser: {
     table: 'console_user',
     reason: 'console table: people who may use this product, not the database users',

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { DeleteSnapshotsButton } from '@/components/delete-dialog';
 import { formatBytes, formatCount, formatTime } from '@/components/format';
+import { KeepToggle } from '@/components/keep-toggle';
 import { SnapshotSsts } from '@/components/snapshot-ssts';
 import { VerifyPanel } from '@/components/verify-panel';
 import { PAGE_MANIFEST_MAX_AGE_MS } from '@/lib/backup/backup-manager';
@@ -34,9 +35,10 @@ export default async function SnapshotPage({ params, searchParams }: Props) {
     if (isBackupError(error, 'NOT_FOUND')) notFound();
     throw error;
   }
-  const [catalog, verification] = await Promise.all([
+  const [catalog, verification, keep] = await Promise.all([
     manager.snapshotCatalog(id, { maxAgeMs: PAGE_MANIFEST_MAX_AGE_MS }),
     manager.lastVerification(id),
+    manager.keepPin(id),
   ]);
   const schemaName = new Map(catalog.schemas.map((s) => [s.id, s.name]));
   const relationsPerSchema = new Map<number | null, number>();
@@ -83,6 +85,13 @@ export default async function SnapshotPage({ params, searchParams }: Props) {
           <dt>Remarks</dt>
           <dd>{snapshot.remarks ?? '–'}</dd>
         </dl>
+      </section>
+      <section className="card" aria-labelledby="keep-heading">
+        <h2 id="keep-heading">Keep</h2>
+        <KeepToggle
+          id={id.toString()}
+          keep={keep && { reason: keep.reason, keptBy: keep.keptBy, keptAt: keep.keptAt.toISOString() }}
+        />
       </section>
       <VerifyPanel
         id={id.toString()}
