@@ -31,6 +31,7 @@ export const EXCLUDED_MODELS = {
   HummockVersionSafePoint: { table: 'hummock_version_safe_point', reason: 'runtime state of running backups' },
   BackupJob: { table: 'backup_job', reason: 'console table: job history of this product' },
   SnapshotVerification: { table: 'snapshot_verification', reason: 'console table: results of verifying snapshots' },
+  RestoreDrill: { table: 'restore_drill', reason: 'console table: results of restore drills' },
   ConsoleUser: {
     table: 'console_user',
     reason: 'console table: people who may use this product, not the database users',
