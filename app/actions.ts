@@ -56,6 +56,17 @@ export const verifySnapshotAction = serverAction(
   },
 );
 
+export const drillSnapshotAction = serverAction(
+  { role: 'operator', audit: 'snapshot.drill' },
+  z.object({ id: idSchema }),
+  async ({ id }, { manager, actor, audit, requestId }) => {
+    const drill = await manager.drillSnapshot(id, { startedBy: actor.name, requestId, audit: audit! });
+    revalidatePath(`/snapshots/${id}`);
+    revalidatePath('/');
+    return drill;
+  },
+);
+
 export const deleteOrphansAction = serverAction(
   { role: 'admin', audit: 'orphans.delete' },
   z.object({ keys: z.array(z.string().min(1).max(1024)).min(1).max(10_000) }),

@@ -22,6 +22,7 @@ import { runDelete, runShow, runSnapshots } from './commands/snapshots.ts';
 import { runToken } from './commands/token.ts';
 import { runUser } from './commands/user.ts';
 import { runVerify } from './commands/verify.ts';
+import { runDrill } from './commands/drill.ts';
 import type { Command } from './context.ts';
 import { printError, printer } from './print.ts';
 
@@ -44,6 +45,8 @@ commands:
   config set [--url U] [--dir D]  change it (the new location is checked first)
   verify ID [--validate-integrity]
                                   read a snapshot back and check it (and that its SSTs exist)
+  drill [ID]                      restore drill: verify a snapshot (the newest by default), restore
+                                  it into a scratch SQLite store, compare row counts, remove it
   diff A B                        relations and SSTs that differ between two snapshots
   orphans [--delete]              objects in the backup directory no snapshot names
   restore --target-url URL --snapshot-id ID [--backup-url U --backup-dir D] [--dry-run]
@@ -92,6 +95,7 @@ const COMMANDS = new Map<string, Command>([
   ['pinned-ssts', runPinnedSsts],
   ['config', runConfig],
   ['verify', runVerify],
+  ['drill', runDrill],
   ['diff', runDiff],
   ['orphans', runOrphans],
   ['restore', runRestore],

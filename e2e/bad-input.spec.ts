@@ -74,6 +74,7 @@ function routeCalls(consolePort: number, outside: string): Call[] {
     add(`snapshot id ${id}`, 'GET', `/api/snapshots/${id}`);
     add(`SSTs of snapshot ${id}`, 'GET', `/api/snapshots/${id}/ssts`);
     add(`download snapshot ${id}`, 'GET', `/api/snapshots/${id}/download`);
+    add(`drill snapshot ${id}`, 'POST', `/api/snapshots/${id}/drill`);
     add(`delete snapshot ${id}`, 'DELETE', `/api/snapshots/${id}`);
     add(`keep snapshot ${id}`, 'PUT', `/api/snapshots/${id}/keep`, { reason: 'x' });
     add(`unkeep snapshot ${id}`, 'DELETE', `/api/snapshots/${id}/keep`);
@@ -149,6 +150,8 @@ function routeCalls(consolePort: number, outside: string): Call[] {
   for (const candidates of [['x'], [-1], 5, [U64_PLUS_ONE], [1.5], null]) {
     add(`GC filter on ${JSON.stringify(candidates)}`, 'POST', '/api/gc/deletable', { candidates });
   }
+  for (const q of ['snapshot=abc', 'snapshot=-1', 'limit=0', 'limit=201', `snapshot=${U64_PLUS_ONE}`])
+    add(`drills ?${q}`, 'GET', `/api/drills?${q}`);
   for (const q of ['after=abc', 'limit=0', 'limit=100001', 'search=12a', `after=${U64_PLUS_ONE}`])
     add(`pinned SSTs ?${q}`, 'GET', `/api/pinned-ssts?${q}`);
   for (const q of ['from=yesterday', 'to=2026-13-01', 'limit=0', 'before=-1', `actor=${'x'.repeat(300)}`]) {
@@ -205,6 +208,7 @@ function actionCalls(consolePort: number, outside: string): Call[] {
   for (const id of [...BAD_IDS, '999999']) {
     add('actions.ts#cancelJobAction', { id });
     add('actions.ts#verifySnapshotAction', { id });
+    add('actions.ts#drillSnapshotAction', { id });
   }
   for (const ids of [[], ['abc'], ['-1'], [U64_PLUS_ONE], 'all', null]) {
     add('actions.ts#previewDeleteAction', { ids });

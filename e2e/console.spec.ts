@@ -67,6 +67,14 @@ test('back up, inspect, delete, move the storage and see an outage', async ({ pa
     await page.getByRole('button', { name: 'Verify', exact: true }).click();
     await expect(page.getByTestId('verification')).toContainText('1,600 rows');
     await screenshot(page, info, '03-snapshot-detail');
+    // A restore drill: restored into a scratch store and every table counted.
+    await page.getByRole('button', { name: 'Run a restore drill' }).click();
+    await expect(page.getByTestId('drill')).toContainText('Restore drill passed', { timeout: 60_000 });
+    await expect(page.getByTestId('drill')).toContainText('rows restored and counted');
+    await screenshot(page, info, '17-restore-drill');
+    await page.getByRole('link', { name: 'Snapshots', exact: true }).first().click();
+    await expect(page.getByTestId('last-drill')).toContainText('passed');
+    await expect(page.getByTestId('freshness')).toContainText('objective: one every 1 d');
   });
 
   await test.step('see the pinned SSTs', async () => {

@@ -21,6 +21,8 @@ import type { GcDeletableResponse } from '../app/api/gc/deletable/route.ts';
 import type { LivenessResponse } from '../app/api/health/route.ts';
 import type { JobResponse } from '../app/api/jobs/[id]/route.ts';
 import type { JobListResponse, StartJobResponse } from '../app/api/jobs/route.ts';
+import type { DrillListResponse } from '../app/api/drills/route.ts';
+import type { DrillResponse } from '../app/api/snapshots/[id]/drill/route.ts';
 import type { PinnedSstsResponse } from '../app/api/pinned-ssts/route.ts';
 import type { SnapshotSstsResponse } from '../app/api/snapshots/[id]/ssts/route.ts';
 import type { SnapshotResponse } from '../app/api/snapshots/[id]/route.ts';
@@ -233,6 +235,8 @@ describe('OpenAPI document', () => {
       same<Same<z.output<typeof res.jobSchema>, JobResponse>>(),
       same<Same<z.output<typeof res.jobSchema>, Jsonified<BackupJob>>>(),
       same<Same<z.output<typeof res.jobListSchema>, JobListResponse>>(),
+      same<Same<z.output<typeof res.drillSchema>, DrillResponse>>(),
+      same<Same<z.output<typeof res.drillListSchema>, DrillListResponse>>(),
       same<Same<z.output<typeof res.startJobResultSchema>, StartJobResponse>>(),
       same<Same<z.output<typeof res.manifestSchema>, ManifestResponse>>(),
       same<Same<z.output<typeof res.snapshotSchema>, SnapshotResponse>>(),

@@ -3,6 +3,8 @@ import { BackupPanel } from '@/components/backup-panel';
 import { HistoryChart } from '@/components/history-chart';
 import type { KeepView } from '@/components/keep-toggle';
 import type { KeepPin } from '@/lib/backup/retention-service';
+import { ProtectionStatus } from '@/components/protection-status';
+import { freshnessObjectiveSeconds, freshnessOf } from '@/lib/backup/metrics';
 import { SnapshotsTable, type SnapshotRow } from '@/components/snapshots-table';
 import { PAGE_MANIFEST_MAX_AGE_MS } from '@/lib/backup/backup-manager';
 import { getBackupManager } from '@/lib/backup/process-manager';
@@ -26,6 +28,10 @@ export default async function SnapshotsPage() {
     manager.listJobs({ limit: 50 }),
     manager.keepPins().catch(() => new Map<bigint, never>()),
   ]);
+  const [lastDrill] = await manager.listDrills({ limit: 1 }).catch(() => []);
+  const lastSuccess = jobs.find((j) => j.status === 'SUCCEEDED')?.finishedAt ?? null;
+  const now = manager.clock.now();
+  const freshness = freshnessOf(lastSuccess, now, freshnessObjectiveSeconds());
   const running = jobs.find((j) => j.status === 'RUNNING');
   const history = jobs
     .filter((j) => j.status === 'SUCCEEDED' && j.snapshotBytes !== null)
@@ -53,6 +59,22 @@ export default async function SnapshotsPage() {
     <>
       <h1>Snapshots</h1>
       <BackupPanel runningJobId={running ? running.id.toString() : null} />
+      <ProtectionStatus
+        status={{
+          lastSuccessAt: lastSuccess?.toISOString() ?? null,
+          objectiveSeconds: freshness.objectiveSeconds,
+          overdue: freshness.overdue,
+          now: now.toISOString(),
+          lastDrill: lastDrill
+            ? {
+                snapshotId: lastDrill.snapshotId.toString(),
+                state: lastDrill.state,
+                startedAt: lastDrill.startedAt.toISOString(),
+                problem: lastDrill.problem,
+              }
+            : null,
+        }}
+      />
       {manifestResult.ok ? (
         <SnapshotsTable rows={rows} />
       ) : (

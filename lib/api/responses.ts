@@ -97,6 +97,29 @@ export const jobSchema = z
 
 export const jobListSchema = z.object({ jobs: z.array(jobSchema) }).meta({ id: 'JobList' });
 
+// ---- restore drills ----
+
+export const drillSchema = z
+  .object({
+    id: z.number().int(),
+    snapshotId: u64,
+    state: z.enum(['RUNNING', 'PASSED', 'FAILED']),
+    startedBy: z.string(),
+    startedAt: timestamp,
+    finishedAt: timestamp.nullable(),
+    rows: u64.meta({ description: 'Rows restored and counted.' }),
+    durationMs: z.number().int(),
+    problem: z.string().nullable().meta({ description: 'The first difference or error of a failed drill.' }),
+    requestId: z.string().nullable(),
+  })
+  .meta({
+    id: 'RestoreDrill',
+    description:
+      'A restore drill: the snapshot verified, restored into a scratch SQLite meta store, its row counts compared with the snapshot, the store removed.',
+  });
+
+export const drillListSchema = z.object({ drills: z.array(drillSchema) }).meta({ id: 'RestoreDrillList' });
+
 export const startJobResultSchema = z
   .object({
     job_id: u64.meta({ description: 'The new job; poll GET /api/jobs/{id}.' }),

@@ -33,6 +33,11 @@ export const jobListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(50).meta({ description: 'How many jobs, newest first.' }),
 });
 
+export const drillListQuery = z.object({
+  snapshot: idSchema.meta({ param: { description: 'Only the drills of this snapshot.' } }).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(20).meta({ description: 'How many drills, newest first.' }),
+});
+
 const SEARCH_DESCRIPTION = 'Only ids whose decimal form contains these digits.';
 const AFTER_DESCRIPTION = 'Paging: only ids greater than this one (the `next` of the page before).';
 

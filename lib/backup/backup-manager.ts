@@ -23,6 +23,7 @@ import {
 } from './retention-service.ts';
 import type { DeletePreview, SnapshotCatalog } from './snapshot-inspector.ts';
 import type { MetaSnapshotStorage, Orphan } from './snapshot-storage.ts';
+import { type DrillResult, listDrills, runRestoreDrill } from './restore-drill.ts';
 import { SnapshotQueries } from './snapshot-queries.ts';
 import { StorageLocation } from './storage-location.ts';
 import { DEFAULT_VERIFY_AFTER_BACKUP, remarksSchema } from './validation.ts';
@@ -318,6 +319,42 @@ export class BackupManager {
   /** Removes a snapshot's keep mark; true when it had one. */
   unkeepSnapshot(id: bigint, audit?: PendingAudit): Promise<boolean> {
     return this.retention.unkeep(id, audit);
+  }
+
+  // ---- restore drills (restore-drill.ts) ----
+
+  /**
+   * Verifies a snapshot (the newest when no id is given), restores it into a scratch SQLite meta
+   * store, compares its row counts with the snapshot's and removes the store; the result is kept.
+   */
+  async drillSnapshot(
+    id?: bigint,
+    options: { startedBy?: string; requestId?: string; audit?: PendingAudit } = {},
+  ): Promise<DrillResult> {
+    const manifest = await this.manifest();
+    const entry =
+      id === undefined
+        ? manifest.snapshot_metadata.reduce<SnapshotMetadata | undefined>(
+            (a, b) => (!a || b.id > a.id ? b : a),
+            undefined,
+          )
+        : await this.getSnapshot(id);
+    if (!entry) throw new BackupError('NOT_FOUND', 'there is no snapshot to drill');
+    if (options.audit) options.audit.target = `snapshot ${entry.id}`;
+    return runRestoreDrill({
+      prisma: this.meta.prisma,
+      storage: await this.storage(),
+      entry,
+      clock: this.clock,
+      log: this.log,
+      startedBy: options.startedBy ?? 'unknown',
+      requestId: options.requestId ?? options.audit?.requestId ?? null,
+      fsBaseDir: this.fsBaseDir,
+    });
+  }
+  /** Drills in the current location, newest first (of one snapshot when given). */
+  async listDrills(options: { snapshotId?: bigint; limit?: number } = {}): Promise<DrillResult[]> {
+    return listDrills(this.meta.prisma, await this.storage(), options);
   }
 
   /** The exact union of `ssts` over the current manifest, in object id order, a page at a time. */

@@ -33,6 +33,7 @@ export const EXCLUDED_MODELS = {
   SnapshotVerification: { table: 'snapshot_verification', reason: 'console table: results of verifying snapshots' },
   RetentionRule: { table: 'retention_rule', reason: 'console table: which snapshots this product keeps' },
   SnapshotKeep: { table: 'snapshot_keep', reason: 'console table: snapshots marked keep against retention' },
+  RestoreDrill: { table: 'restore_drill', reason: 'console table: results of restore drills' },
   ConsoleUser: {
     table: 'console_user',
     reason: 'console table: people who may use this product, not the database users',

@@ -6,6 +6,7 @@ import { formatBytes, formatCount, formatTime } from '@/components/format';
 import { KeepToggle } from '@/components/keep-toggle';
 import { SnapshotSsts } from '@/components/snapshot-ssts';
 import { VerifyPanel } from '@/components/verify-panel';
+import { DrillPanel } from '@/components/drill-panel';
 import { PAGE_MANIFEST_MAX_AGE_MS } from '@/lib/backup/backup-manager';
 import { isBackupError } from '@/lib/backup/errors';
 import { getBackupManager } from '@/lib/backup/process-manager';
@@ -35,10 +36,11 @@ export default async function SnapshotPage({ params, searchParams }: Props) {
     if (isBackupError(error, 'NOT_FOUND')) notFound();
     throw error;
   }
-  const [catalog, verification, keep] = await Promise.all([
+  const [catalog, verification, keep, [drill]] = await Promise.all([
     manager.snapshotCatalog(id, { maxAgeMs: PAGE_MANIFEST_MAX_AGE_MS }),
     manager.lastVerification(id),
     manager.keepPin(id),
+    manager.listDrills({ snapshotId: id, limit: 1 }),
   ]);
   const schemaName = new Map(catalog.schemas.map((s) => [s.id, s.name]));
   const relationsPerSchema = new Map<number | null, number>();
@@ -96,6 +98,21 @@ export default async function SnapshotPage({ params, searchParams }: Props) {
       <VerifyPanel
         id={id.toString()}
         last={verification && { ...verification, verifiedAt: verification.verifiedAt.toISOString() }}
+      />
+      <DrillPanel
+        id={id.toString()}
+        last={
+          drill
+            ? {
+                state: drill.state,
+                startedAt: drill.startedAt.toISOString(),
+                startedBy: drill.startedBy,
+                rows: drill.rows.toString(),
+                durationMs: drill.durationMs,
+                problem: drill.problem,
+              }
+            : null
+        }
       />
       <div className="two-columns">
         <section className="card">
