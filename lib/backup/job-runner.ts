@@ -3,6 +3,7 @@
 // asked for by another process), records the end, then verifies when the job asked for it.
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
+import type { AlertEventInput } from '../alerts/events.ts';
 import type { Clock } from '../clock.ts';
 import { errorText, type Logger } from '../log.ts';
 import type { MetaStore } from '../meta/client.ts';
@@ -34,6 +35,8 @@ export class JobRunner {
       heartbeatMs: number;
       /** Reads a finished snapshot back and stores the result. */
       verify: (id: bigint) => Promise<VerifyResult>;
+      /** Alerts (lib/alerts): a failed job, a failed verify. Must not throw or wait. */
+      alert: (event: AlertEventInput) => void;
     },
   ) {}
 
@@ -50,9 +53,9 @@ export class JobRunner {
     const log = this.options.log.child({ jobId: String(id), requestId: job.requestId });
     const controller = new AbortController();
     log.info({ storage: storage.store.displayUrl, directory: storage.dir, verify: job.verify }, 'backup job started');
-    const done = this.execute(id, storage, controller, log)
+    const done = this.execute(id, storage, controller, log, job.requestId)
       .then(async (state) => {
-        if (state === 'SUCCEEDED' && job.verify) await this.verifyAfterBackup(id, log);
+        if (state === 'SUCCEEDED' && job.verify) await this.verifyAfterBackup(id, log, job.requestId);
       })
       // Never an unhandled rejection: it would end the whole process (the console, or ctl).
       .catch((error: unknown) => log.error({ err: error }, 'backup job runner failed'))
@@ -61,7 +64,7 @@ export class JobRunner {
   }
 
   /** The snapshot is read back and checked; the outcome is kept on the job, a failure logged. */
-  private async verifyAfterBackup(id: bigint, log: Logger): Promise<void> {
+  private async verifyAfterBackup(id: bigint, log: Logger, requestId: string | null): Promise<void> {
     let outcome: { ok: boolean; message: string | null };
     try {
       const result = await this.options.verify(id);
@@ -72,6 +75,12 @@ export class JobRunner {
     if (outcome.ok) log.info('snapshot verified after backup');
     else log.error({ problems: outcome.message }, 'snapshot failed its verify after backup');
     await this.options.records.recordVerification(id, outcome);
+    if (!outcome.ok)
+      this.options.alert({
+        kind: 'verify.failed',
+        summary: `backup job ${id}: its snapshot failed the verify after backup`,
+        details: { jobId: String(id), problems: outcome.message ?? '', requestId },
+      });
   }
 
   private async execute(
@@ -79,6 +88,7 @@ export class JobRunner {
     storage: MetaSnapshotStorage,
     controller: AbortController,
     log: Logger,
+    requestId: string | null,
   ): Promise<BackupJob['status']> {
     const { records, clock } = this.options;
     let build: SnapshotBuild | undefined;
@@ -129,7 +139,14 @@ export class JobRunner {
     const fields = { rows: Number(end.rows_written), bytes: Number(end.bytes_written), snapshotBytes: outcome.bytes };
     if (outcome.state === 'SUCCEEDED') log.info(fields, 'backup job succeeded');
     else if (outcome.state === 'CANCELLED') log.info(fields, 'backup job cancelled');
-    else log.error({ ...fields, error: outcome.error }, 'backup job failed');
+    else {
+      log.error({ ...fields, error: outcome.error }, 'backup job failed');
+      this.options.alert({
+        kind: 'job.failed',
+        summary: `backup job ${id} failed`,
+        details: { jobId: String(id), error: outcome.error ?? '', requestId },
+      });
+    }
     return outcome.state;
   }
 

@@ -47,6 +47,11 @@ export const EXCLUDED_MODELS = {
     table: 'audit_event',
     reason: 'console table: who did what in this product; a restore must not rewrite it',
   },
+  AlertChannel: {
+    table: 'alert_channel',
+    reason: 'console table: where alerts go, with sealed secrets of this product',
+  },
+  AlertDelivery: { table: 'alert_delivery', reason: 'console table: history of alert deliveries' },
 } as const satisfies Partial<Record<Prisma.ModelName, { table: string; reason: string }>>;
 
 export type BackedUpModel = (typeof SNAPSHOT_SECTIONS)[number]['model'];
