@@ -31,6 +31,11 @@ export const OPTIONS = {
   name: { type: 'string' },
   scope: { type: 'string' },
   'expires-in': { type: 'string' },
+  webhook: { type: 'string' },
+  secret: { type: 'string' },
+  slack: { type: 'string' },
+  email: { type: 'string' },
+  events: { type: 'string' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
 /** The process's arguments; throws (a TypeError from node:util) on an unknown flag or a missing value. */

@@ -8,6 +8,7 @@ import { openMetaStore, type MetaClient } from '../lib/meta/client.ts';
 import { databaseUrl } from '../lib/meta/database-url.ts';
 import { MetaStoreError, migrateMetaStore } from '../lib/meta/migrate.ts';
 import { parseCommandLine, UsageError } from './args.ts';
+import { runAlert } from './commands/alert.ts';
 import { runAudit } from './commands/audit.ts';
 import { runBackup } from './commands/backup.ts';
 import { runConfig } from './commands/config.ts';
@@ -60,6 +61,13 @@ commands:
   token list                      API tokens, with their last use
   token revoke NAME               revoke a token at once
   audit [--limit N]               the audit log, newest first
+  alert add --name N [--webhook URL] [--secret S] [--slack URL] [--email ADDR] [--events LIST]
+                                  an alert channel: exactly one of --webhook (--secret signs it),
+                                  --slack or --email; LIST: event kinds, comma separated (default all)
+  alert list                      alert channels, their targets masked
+  alert remove NAME               remove an alert channel
+  alert test NAME                 send a test alert to a channel; exit 1 unless it is delivered
+  alert deliveries [--limit N]    alert delivery attempts, newest first
 
 options:
   --json                          machine-readable output on stdout`;
@@ -81,6 +89,7 @@ const COMMANDS = new Map<string, Command>([
   ['user', runUser],
   ['token', runToken],
   ['audit', runAudit],
+  ['alert', runAlert],
 ]);
 
 const { values: flags, positionals } = (() => {

@@ -295,5 +295,68 @@ for (const kind of ['sqlite', 'postgresql'] as MetaKind[]) {
       await channels.remove('slack-sealed');
       await channels.remove('hook-sealed');
     });
+
+    it('drives channels from ctl: add, test, deliveries, remove, with audit rows; bad usage changes nothing', async () => {
+      const ctl = ctlOn(meta.url);
+      const usage = await ctl('alert', 'add', '--name', 'two', '--slack', `${web.base}/a`, '--email', 'a@b.test');
+      assert.equal(usage.code, 2);
+      assert.match(usage.stderr, /exactly one of --webhook URL, --slack URL or --email ADDR/);
+      const refused = await ctl('alert', 'add', '--name', 'ftp', '--webhook', 'ftp://127.0.0.1/x');
+      assert.equal(refused.code, 1);
+      assert.match(refused.stderr, /must be http:\/\/ or https:\/\//);
+      assert.equal(await meta.prisma.alertChannel.count(), 0);
+
+      const added = await ctl(
+        'alert',
+        'add',
+        '--name',
+        'cli-hook',
+        '--webhook',
+        `${web.base}/cli`,
+        '--secret',
+        SECRET,
+        '--events',
+        'job.failed,verify.failed',
+        '--json',
+      );
+      assert.equal(added.code, 0, added.stderr);
+      assert.deepEqual(JSON.parse(added.stdout).events, ['job.failed', 'verify.failed']);
+      assert.ok(!added.stdout.includes(SECRET));
+      const tested = await ctl('alert', 'test', 'cli-hook');
+      assert.equal(tested.code, 0, tested.stderr);
+      assert.match(tested.stdout, /test alert to cli-hook: delivered \(HTTP 200\)/);
+      const [request] = web.to('/cli');
+      assert.ok(verifySignature(String(request!.headers['x-mbc-signature']), request!.body, SECRET).ok);
+      const deliveries = await ctl('alert', 'deliveries', '--limit', '1', '--json');
+      assert.deepEqual(
+        JSON.parse(deliveries.stdout).map((d: { channel: string; event: string; outcome: string }) => [
+          d.channel,
+          d.event,
+          d.outcome,
+        ]),
+        [['cli-hook', 'alert.test', 'delivered']],
+      );
+      web.answer('/cli', [502]);
+      const failed = await ctl('alert', 'test', 'cli-hook');
+      assert.equal(failed.code, 1);
+      assert.match(failed.stdout, /failed \(HTTP 502: answered HTTP 502\)/);
+      assert.equal((await ctl('alert', 'remove', 'cli-hook')).code, 0);
+      assert.equal((await ctl('alert', 'remove', 'cli-hook')).code, 1, 'removing it twice is an error');
+      const audit = await meta.prisma.auditEvent.findMany({
+        where: { action: { startsWith: 'alert.' } },
+        orderBy: { id: 'asc' },
+      });
+      assert.deepEqual(
+        audit.map((r) => [r.action, r.result]),
+        [
+          ['alert.add', 'INVALID_INPUT'],
+          ['alert.add', 'ok'],
+          ['alert.test', 'ok'],
+          ['alert.test', 'ok'],
+          ['alert.remove', 'ok'],
+          ['alert.remove', 'NOT_FOUND'],
+        ],
+      );
+    });
   });
 }
