@@ -44,6 +44,30 @@ function badLocations(consolePort: number, outside: string): { url: unknown; dir
   ];
 }
 
+/** Alert channels an outside tester tried: other schemes (SSRF), credentials, header injection, junk. */
+function badAlertChannels(consolePort: number): unknown[] {
+  return [
+    { name: 'f', kind: 'webhook', target: 'file:///etc/passwd' },
+    { name: 'g', kind: 'webhook', target: `gopher://127.0.0.1:${consolePort}/_GET` },
+    { name: 'j', kind: 'slack', target: 'javascript:alert(1)' },
+    { name: 'd', kind: 'webhook', target: 'data:text/plain,x' },
+    { name: 'u', kind: 'webhook', target: `http://admin:pw@127.0.0.1:${consolePort}/` },
+    { name: 'l', kind: 'webhook', target: `https://example.test/${'x'.repeat(3000)}` },
+    { name: 's', kind: 'slack', target: 'https://hooks.example.test/x', secret: 'only for webhooks' },
+    { name: 'w', kind: 'webhook', target: 'https://hooks.example.test/x', secret: 'short' },
+    { name: 'e', kind: 'email', target: 'a@b.test\r\nBcc: everyone@b.test' },
+    { name: 'e2', kind: 'email', target: 'not an address' },
+    { name: 'bad name!', kind: 'email', target: 'a@b.test' },
+    { name: '', kind: 'email', target: 'a@b.test' },
+    { name: 'k', kind: 'pager', target: 'a@b.test' },
+    { name: 'v', kind: 'email', target: 'a@b.test', events: ['job.exploded'] },
+    { name: 'v2', kind: 'email', target: 'a@b.test', events: 'job.failed' },
+    { name: 'x', kind: 'email', target: 'a@b.test', extra: true },
+    {},
+    null,
+  ];
+}
+
 interface Call {
   what: string;
   /** A route: method, path, and a body (a string is sent as is). */
@@ -124,6 +148,15 @@ function routeCalls(consolePort: number, outside: string): Call[] {
     add(`audit ?${q}`, 'GET', `/api/audit?${q}`);
     add(`audit CSV ?${q}`, 'GET', `/api/audit/csv?${q}`);
   }
+  for (const channel of badAlertChannels(consolePort)) {
+    add(`add alert channel ${JSON.stringify(channel)?.slice(0, 70)}`, 'POST', '/api/alerts/channels', channel);
+  }
+  for (const id of [...BAD_IDS, '0', '999999']) {
+    add(`remove alert channel ${id}`, 'DELETE', `/api/alerts/channels/${id}`);
+    add(`test alert channel ${id}`, 'POST', `/api/alerts/channels/${id}/test`);
+  }
+  for (const q of ['limit=0', 'limit=1001', 'limit=x'])
+    add(`alert deliveries ?${q}`, 'GET', `/api/alerts/deliveries?${q}`);
   for (const location of badLocations(consolePort, outside)) {
     const label = `${JSON.stringify(location.url)?.slice(0, 60)} + ${JSON.stringify(location.directory)?.slice(0, 30)}`;
     add(`set storage ${label}`, 'POST', '/api/config', location);
@@ -204,6 +237,7 @@ async function stateOf(target: Target, api: APIRequestContext, outside: string):
     });
     const params = await meta.prisma.systemParameter.findMany({ orderBy: { name: 'asc' } });
     const jobs = await meta.prisma.backupJob.findMany({ select: { id: true, state: true }, orderBy: { id: 'asc' } });
+    const alertChannels = await meta.prisma.alertChannel.findMany({ orderBy: { id: 'asc' } });
     const state: Record<string, unknown> = {
       manifest: await (await api.get('/api/snapshots')).text(),
       objects,
@@ -212,6 +246,7 @@ async function stateOf(target: Target, api: APIRequestContext, outside: string):
       tokens,
       params,
       jobs: jobs.map((j) => `${j.id}:${j.state}`),
+      alertChannels,
       outside: fs.readdirSync(outside),
       etcTmp: fs.existsSync('/etc/.mbc-tmp') || fs.existsSync('/etc/.mbc-locks'),
     };

@@ -37,6 +37,11 @@ const ROUTES: Record<string, { need: Need; path?: string; body?: unknown }> = {
   'POST /api/config/probe': { need: 'admin', body: { url: '', directory: '' } },
   'GET /api/audit': { need: 'admin' },
   'GET /api/audit/csv': { need: 'admin' },
+  'GET /api/alerts/channels': { need: 'admin' },
+  'POST /api/alerts/channels': { need: 'admin', body: { name: 'x', kind: 'webhook', target: 'file:///etc/passwd' } },
+  'DELETE /api/alerts/channels/[id]': { need: 'admin', path: '/api/alerts/channels/abc' },
+  'POST /api/alerts/channels/[id]/test': { need: 'admin', path: '/api/alerts/channels/999999/test' },
+  'GET /api/alerts/deliveries': { need: 'admin' },
 };
 
 const PAGES: Record<string, { need: Need; path?: string }> = {

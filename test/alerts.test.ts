@@ -3,7 +3,13 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import * as channelRoute from '../app/api/alerts/channels/[id]/route.ts';
+import * as testRoute from '../app/api/alerts/channels/[id]/test/route.ts';
+import * as channelsRoute from '../app/api/alerts/channels/route.ts';
+import * as deliveriesRoute from '../app/api/alerts/deliveries/route.ts';
+import { createToken } from '../lib/auth/tokens.ts';
 import { BackupManager } from '../lib/backup/backup-manager.ts';
+import { closeBackupManager } from '../lib/backup/process-manager.ts';
 import { checkStorageHealth } from '../lib/backup/storage-health.ts';
 import type { MetaStore } from '../lib/meta/client.ts';
 import { FaultInjectingObjectStore } from '../lib/object-store/fault-injecting-store.ts';
@@ -355,6 +361,117 @@ for (const kind of ['sqlite', 'postgresql'] as MetaKind[]) {
           ['alert.test', 'ok'],
           ['alert.remove', 'ok'],
           ['alert.remove', 'NOT_FOUND'],
+        ],
+      );
+    });
+  });
+}
+
+type Handler<P> = (request: Request, context: { params: Promise<P> }) => Promise<Response>;
+
+/** Calls a route handler as Next.js does, with a bearer token. */
+async function call<P>(
+  handler: Handler<P>,
+  token: string,
+  options: { method?: string; body?: unknown; params?: P; path?: string } = {},
+) {
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  const init: RequestInit = { method: options.method ?? 'GET', headers };
+  if (options.body !== undefined) {
+    init.body = JSON.stringify(options.body);
+    headers['content-type'] = 'application/json';
+  }
+  const response = await handler(new Request(`http://console.test${options.path ?? '/'}`, init), {
+    params: Promise.resolve((options.params ?? {}) as P),
+  });
+  const text = await response.text();
+  return { status: response.status, text, body: JSON.parse(text) };
+}
+
+for (const kind of ['sqlite', 'postgresql'] as MetaKind[]) {
+  describe(`alerts JSON API: ${kind}`, () => {
+    let meta: MetaStore;
+    let web: Awaited<ReturnType<typeof httpReceiver>>;
+    let admin = '';
+    let reader = '';
+    before(async () => {
+      process.env.CONSOLE_ORIGIN = 'http://console.test';
+      meta = await seededMetaStore(kind, { url: `fs://${freshDirectory()}`, directory: 'backup' });
+      process.env.DATABASE_URL = meta.url;
+      admin = (await createToken(meta.prisma, { name: 'alerts-admin', scope: 'admin' }, { actor: 'test' })).token;
+      reader = (await createToken(meta.prisma, { name: 'alerts-reader', scope: 'read' }, { actor: 'test' })).token;
+      web = await httpReceiver();
+    });
+    after(async () => {
+      await closeBackupManager();
+      await meta.close();
+      await web.close();
+    });
+
+    it('adds, lists, tests and removes channels for admins only, never answering a secret', async () => {
+      const token = 'T000/B000/XXXXSECRETPATH';
+      const hook = { name: 'api-hook', kind: 'webhook', target: `${web.base}/api/${token}?k=${token}`, secret: SECRET };
+      const refused = await call(channelsRoute.POST, admin, {
+        method: 'POST',
+        body: { ...hook, target: 'gopher://127.0.0.1:70/' },
+      });
+      assert.equal(refused.status, 400);
+      assert.match(refused.body.error.message, /must be http:\/\/ or https:\/\//);
+      assert.equal((await call(channelsRoute.POST, reader, { method: 'POST', body: hook })).status, 403);
+      assert.equal(await meta.prisma.alertChannel.count(), 0, 'refused calls store nothing');
+
+      const added = await call(channelsRoute.POST, admin, { method: 'POST', body: hook });
+      assert.equal(added.status, 200, added.text);
+      assert.equal(added.body.target, `${web.base}/…`);
+      assert.equal(added.body.hasSecret, true);
+      assert.equal(added.body.createdBy, 'token:alerts-admin');
+      const listed = await call(channelsRoute.GET, admin);
+      assert.deepEqual(
+        listed.body.channels.map((c: { name: string }) => c.name),
+        ['api-hook'],
+      );
+      for (const text of [added.text, listed.text]) assert.ok(!text.includes(token) && !text.includes(SECRET), text);
+      assert.equal((await call(channelsRoute.GET, reader)).status, 403, 'listing is admin only');
+      assert.equal((await call(deliveriesRoute.GET, reader)).status, 403);
+
+      const id = String(added.body.id);
+      const tested = await call(testRoute.POST, admin, { method: 'POST', params: { id } });
+      assert.deepEqual(tested.body, { channel: 'api-hook', ok: true, status: 'HTTP 200', error: null });
+      const [received] = web.requests;
+      assert.equal(received!.path, `/api/${token}?k=${token}`, 'delivered to the full URL, unsealed');
+      assert.ok(verifySignature(String(received!.headers['x-mbc-signature']), received!.body, SECRET).ok);
+      const deliveries = await call(deliveriesRoute.GET, admin, { path: '/api/alerts/deliveries?limit=5' });
+      assert.deepEqual(
+        deliveries.body.deliveries.map((d: { channel: string; event: string; outcome: string; status: string }) => [
+          d.channel,
+          d.event,
+          d.outcome,
+          d.status,
+        ]),
+        [['api-hook', 'alert.test', 'delivered', 'HTTP 200']],
+      );
+      assert.equal((await call(deliveriesRoute.GET, admin, { path: '/?limit=0' })).status, 400);
+
+      assert.equal((await call(testRoute.POST, admin, { method: 'POST', params: { id: '999999' } })).status, 404);
+      assert.equal((await call(channelRoute.DELETE, admin, { method: 'DELETE', params: { id: 'abc' } })).status, 400);
+      const removed = await call(channelRoute.DELETE, admin, { method: 'DELETE', params: { id } });
+      assert.deepEqual(removed.body, { id: Number(id), name: 'api-hook', removed: true });
+      assert.equal((await call(channelRoute.DELETE, admin, { method: 'DELETE', params: { id } })).status, 404);
+      const audit = await meta.prisma.auditEvent.findMany({
+        where: { action: { startsWith: 'alert.' } },
+        orderBy: { id: 'asc' },
+      });
+      assert.deepEqual(
+        audit.map((r) => [r.action, r.result, r.actor]),
+        [
+          ['alert.add', 'INVALID_INPUT', 'token:alerts-admin'],
+          ['alert.add', 'FORBIDDEN', 'token:alerts-reader'],
+          ['alert.add', 'ok', 'token:alerts-admin'],
+          ['alert.test', 'ok', 'token:alerts-admin'],
+          ['alert.test', 'NOT_FOUND', 'token:alerts-admin'],
+          ['alert.remove', 'BAD_REQUEST', 'token:alerts-admin'],
+          ['alert.remove', 'ok', 'token:alerts-admin'],
+          ['alert.remove', 'NOT_FOUND', 'token:alerts-admin'],
         ],
       );
     });
