@@ -216,6 +216,11 @@ function actionCalls(consolePort: number, outside: string): Call[] {
   }
   add('tokens/actions.ts#revokeTokenAction', { name: '' });
   add('tokens/actions.ts#revokeTokenAction', { name: 'no-such-token' });
+  for (const channel of badAlertChannels(consolePort)) add('alerts/actions.ts#addAlertChannelAction', channel);
+  for (const id of [0, -1, 1.5, '1', 2 ** 31, 999999, null]) {
+    add('alerts/actions.ts#removeAlertChannelAction', { id });
+    add('alerts/actions.ts#testAlertChannelAction', { id });
+  }
   return calls;
 }
 

@@ -57,6 +57,7 @@ const PAGES: Record<string, { need: Need; path?: string }> = {
   '/users': { need: 'admin' },
   '/tokens': { need: 'admin' },
   '/audit': { need: 'admin' },
+  '/alerts': { need: 'admin' },
   '/api-reference': { need: 'viewer' },
 };
 
@@ -76,6 +77,12 @@ const ACTIONS: Record<string, { need: Role; input: unknown }> = {
   'app/users/actions.ts#resetPasswordAction': { need: 'admin', input: { username: '' } },
   'app/tokens/actions.ts#createTokenAction': { need: 'admin', input: { name: '', scope: 'read' } },
   'app/tokens/actions.ts#revokeTokenAction': { need: 'admin', input: { name: '' } },
+  'app/alerts/actions.ts#addAlertChannelAction': {
+    need: 'admin',
+    input: { name: 'x', kind: 'webhook', target: 'file:///etc/passwd' },
+  },
+  'app/alerts/actions.ts#removeAlertChannelAction': { need: 'admin', input: { id: 0 } },
+  'app/alerts/actions.ts#testAlertChannelAction': { need: 'admin', input: { id: 0 } },
 };
 
 type Caller = { name: string; role: Role | null; context: APIRequestContext; origin?: string };
