@@ -185,6 +185,47 @@ for (const kind of ['sqlite', 'postgresql'] as MetaKind[]) {
       await alerts.close();
     });
 
+    it('alerts a failed verify after backup, and a job whose process stopped renewing its lease', async () => {
+      const clock = new ManualClock();
+      const cut = manager(clock, {
+        meta,
+        wrapStore: (store) => new FaultInjectingObjectStore(store).inject({ operation: 'stream', afterBytes: 10 }),
+      });
+      await cut.alerts.channels.add(
+        { name: 'verify', kind: 'webhook', target: `${web.base}/verify`, events: ['verify.failed'] },
+        { createdBy: 'test' },
+      );
+      await cut.alerts.channels.add(
+        { name: 'jobs', kind: 'webhook', target: `${web.base}/jobs`, events: ['job.failed'] },
+        { createdBy: 'test' },
+      );
+      const id = await cut.startBackupJob({ verify: true, requestId: 'req-verify' });
+      const job = await cut.waitForJob(id, { pollMs: 10 });
+      assert.equal(job.status, 'SUCCEEDED');
+      assert.equal(job.verification?.ok, false);
+      await cut.alerts.settled();
+      const [verify] = web.to('/verify');
+      const body = JSON.parse(verify!.body);
+      assert.equal(body.kind, 'verify.failed');
+      assert.deepEqual([body.details.jobId, body.details.requestId], [String(id), 'req-verify']);
+      assert.equal(web.to('/jobs').length, 0, 'the job itself succeeded');
+
+      // A detached job nobody runs: failed when its lease runs out, and alerted once.
+      const orphan = await cut.startBackupJob({ detach: true });
+      clock.advance(30_001);
+      assert.deepEqual(await cut.reapStaleJobs(), [orphan]);
+      assert.deepEqual(await cut.reapStaleJobs(), []);
+      await cut.alerts.settled();
+      assert.deepEqual(
+        web.to('/jobs').map((r) => JSON.parse(r.body).details.jobId),
+        [String(orphan)],
+      );
+      assert.match(JSON.parse(web.to('/jobs')[0]!.body).details.error, /stopped renewing the lease/);
+      await cut.alerts.channels.remove('verify');
+      await cut.alerts.channels.remove('jobs');
+      await cut.close();
+    });
+
     it('alerts once per storage outage longer than the threshold', async () => {
       const clock = new ManualClock();
       let faulty!: FaultInjectingObjectStore;
