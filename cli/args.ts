@@ -39,6 +39,11 @@ export const OPTIONS = {
   'keep-weekly': { type: 'string' },
   'keep-monthly': { type: 'string' },
   reason: { type: 'string' },
+  webhook: { type: 'string' },
+  secret: { type: 'string' },
+  slack: { type: 'string' },
+  email: { type: 'string' },
+  events: { type: 'string' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
 
 /** The process's arguments; throws (a TypeError from node:util) on an unknown flag or a missing value. */

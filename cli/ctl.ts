@@ -8,6 +8,7 @@ import { openMetaStore, type MetaStore } from '../lib/meta/client.ts';
 import { databaseUrl } from '../lib/meta/database-url.ts';
 import { MetaStoreError, migrateMetaStore } from '../lib/meta/migrate.ts';
 import { parseCommandLine, UsageError } from './args.ts';
+import { runAlert } from './commands/alert.ts';
 import { runAudit } from './commands/audit.ts';
 import { runBackup } from './commands/backup.ts';
 import { runConfig } from './commands/config.ts';
@@ -80,6 +81,13 @@ commands:
   retention apply                 delete what the rule does not keep (also run after each backup)
   keep ID [--reason R]            mark a snapshot keep: retention never deletes it
   unkeep ID                       remove the mark
+  alert add --name N [--webhook URL] [--secret S] [--slack URL] [--email ADDR] [--events LIST]
+                                  an alert channel: exactly one of --webhook (--secret signs it),
+                                  --slack or --email; LIST: event kinds, comma separated (default all)
+  alert list                      alert channels, their targets masked
+  alert remove NAME               remove an alert channel
+  alert test NAME                 send a test alert to a channel; exit 1 unless it is delivered
+  alert deliveries [--limit N]    alert delivery attempts, newest first
 
 options:
   --json                          machine-readable output on stdout`;
@@ -107,6 +115,7 @@ const COMMANDS = new Map<string, Command>([
   ['retention', runRetention],
   ['keep', runKeep],
   ['unkeep', runUnkeep],
+  ['alert', runAlert],
 ]);
 
 const { values: flags, positionals } = (() => {

@@ -13,6 +13,7 @@ const LINKS: { href: string; label: string; role: Role }[] = [
   { href: '/settings', label: 'Settings', role: 'viewer' },
   { href: '/users', label: 'Users', role: 'admin' },
   { href: '/tokens', label: 'API tokens', role: 'admin' },
+  { href: '/alerts', label: 'Alerts', role: 'admin' },
   { href: '/audit', label: 'Audit', role: 'admin' },
   { href: '/api-reference', label: 'API reference', role: 'viewer' },
 ];

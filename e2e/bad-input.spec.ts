@@ -44,6 +44,30 @@ function badLocations(consolePort: number, outside: string): { url: unknown; dir
   ];
 }
 
+/** Alert channels an outside tester tried: other schemes (SSRF), credentials, header injection, junk. */
+function badAlertChannels(consolePort: number): unknown[] {
+  return [
+    { name: 'f', kind: 'webhook', target: 'file:///etc/passwd' },
+    { name: 'g', kind: 'webhook', target: `gopher://127.0.0.1:${consolePort}/_GET` },
+    { name: 'j', kind: 'slack', target: 'javascript:alert(1)' },
+    { name: 'd', kind: 'webhook', target: 'data:text/plain,x' },
+    { name: 'u', kind: 'webhook', target: `http://admin:pw@127.0.0.1:${consolePort}/` },
+    { name: 'l', kind: 'webhook', target: `https://example.test/${'x'.repeat(3000)}` },
+    { name: 's', kind: 'slack', target: 'https://hooks.example.test/x', secret: 'only for webhooks' },
+    { name: 'w', kind: 'webhook', target: 'https://hooks.example.test/x', secret: 'short' },
+    { name: 'e', kind: 'email', target: 'a@b.test\r\nBcc: everyone@b.test' },
+    { name: 'e2', kind: 'email', target: 'not an address' },
+    { name: 'bad name!', kind: 'email', target: 'a@b.test' },
+    { name: '', kind: 'email', target: 'a@b.test' },
+    { name: 'k', kind: 'pager', target: 'a@b.test' },
+    { name: 'v', kind: 'email', target: 'a@b.test', events: ['job.exploded'] },
+    { name: 'v2', kind: 'email', target: 'a@b.test', events: 'job.failed' },
+    { name: 'x', kind: 'email', target: 'a@b.test', extra: true },
+    {},
+    null,
+  ];
+}
+
 interface Call {
   what: string;
   /** A route: method, path, and a body (a string is sent as is). */
@@ -187,6 +211,15 @@ function routeCalls(consolePort: number, outside: string): Call[] {
   for (const body of [{}, { cron: 'x' }, { name: 'renamed' }, { enabled: 1 }])
     add(`change a schedule with ${JSON.stringify(body)}`, 'PATCH', '/api/schedules/999999', body);
   add('schedule runs with limit=0', 'GET', '/api/schedules/999999/runs?limit=0');
+  for (const channel of badAlertChannels(consolePort)) {
+    add(`add alert channel ${JSON.stringify(channel)?.slice(0, 70)}`, 'POST', '/api/alerts/channels', channel);
+  }
+  for (const id of [...BAD_IDS, '0', '999999']) {
+    add(`remove alert channel ${id}`, 'DELETE', `/api/alerts/channels/${id}`);
+    add(`test alert channel ${id}`, 'POST', `/api/alerts/channels/${id}/test`);
+  }
+  for (const q of ['limit=0', 'limit=1001', 'limit=x'])
+    add(`alert deliveries ?${q}`, 'GET', `/api/alerts/deliveries?${q}`);
   for (const location of badLocations(consolePort, outside)) {
     const label = `${JSON.stringify(location.url)?.slice(0, 60)} + ${JSON.stringify(location.directory)?.slice(0, 30)}`;
     add(`set storage ${label}`, 'POST', '/api/config', location);
@@ -277,6 +310,11 @@ function actionCalls(consolePort: number, outside: string): Call[] {
   }
   add('tokens/actions.ts#revokeTokenAction', { name: '' });
   add('tokens/actions.ts#revokeTokenAction', { name: 'no-such-token' });
+  for (const channel of badAlertChannels(consolePort)) add('alerts/actions.ts#addAlertChannelAction', channel);
+  for (const id of [0, -1, 1.5, '1', 2 ** 31, 999999, null]) {
+    add('alerts/actions.ts#removeAlertChannelAction', { id });
+    add('alerts/actions.ts#testAlertChannelAction', { id });
+  }
   return calls;
 }
 
@@ -300,6 +338,7 @@ async function stateOf(target: Target, api: APIRequestContext, outside: string):
     const jobs = await meta.prisma.backupJob.findMany({ select: { id: true, state: true }, orderBy: { id: 'asc' } });
     const retention = await meta.prisma.retentionRule.findMany({ orderBy: { id: 'asc' } });
     const keeps = await meta.prisma.snapshotKeep.findMany({ orderBy: { id: 'asc' } });
+    const alertChannels = await meta.prisma.alertChannel.findMany({ orderBy: { id: 'asc' } });
     const state: Record<string, unknown> = {
       manifest: await (await api.get('/api/snapshots')).text(),
       objects,
@@ -310,6 +349,7 @@ async function stateOf(target: Target, api: APIRequestContext, outside: string):
       jobs: jobs.map((j) => `${j.id}:${j.state}`),
       retention: retention.map((r) => ({ ...r, updated_at: r.updated_at.toISOString() })),
       keeps: keeps.map((k) => `${k.storage_url} ${k.storage_directory} ${k.snapshot_id} ${k.reason}`),
+      alertChannels,
       outside: fs.readdirSync(outside),
       etcTmp: fs.existsSync('/etc/.mbc-tmp') || fs.existsSync('/etc/.mbc-locks'),
     };

@@ -51,6 +51,11 @@ const ROUTES: Record<string, { need: Need; path?: string; body?: unknown }> = {
   'GET /api/schedules/[id]/runs': { need: 'viewer', path: '/api/schedules/999999/runs' },
   'GET /api/audit': { need: 'admin' },
   'GET /api/audit/csv': { need: 'admin' },
+  'GET /api/alerts/channels': { need: 'admin' },
+  'POST /api/alerts/channels': { need: 'admin', body: { name: 'x', kind: 'webhook', target: 'file:///etc/passwd' } },
+  'DELETE /api/alerts/channels/[id]': { need: 'admin', path: '/api/alerts/channels/abc' },
+  'POST /api/alerts/channels/[id]/test': { need: 'admin', path: '/api/alerts/channels/999999/test' },
+  'GET /api/alerts/deliveries': { need: 'admin' },
 };
 
 const PAGES: Record<string, { need: Need; path?: string }> = {
@@ -68,6 +73,7 @@ const PAGES: Record<string, { need: Need; path?: string }> = {
   '/users': { need: 'admin' },
   '/tokens': { need: 'admin' },
   '/audit': { need: 'admin' },
+  '/alerts': { need: 'admin' },
   '/api-reference': { need: 'viewer' },
 };
 
@@ -97,6 +103,12 @@ const ACTIONS: Record<string, { need: Role; input: unknown }> = {
   'app/users/actions.ts#resetPasswordAction': { need: 'admin', input: { username: '' } },
   'app/tokens/actions.ts#createTokenAction': { need: 'admin', input: { name: '', scope: 'read' } },
   'app/tokens/actions.ts#revokeTokenAction': { need: 'admin', input: { name: '' } },
+  'app/alerts/actions.ts#addAlertChannelAction': {
+    need: 'admin',
+    input: { name: 'x', kind: 'webhook', target: 'file:///etc/passwd' },
+  },
+  'app/alerts/actions.ts#removeAlertChannelAction': { need: 'admin', input: { id: 0 } },
+  'app/alerts/actions.ts#testAlertChannelAction': { need: 'admin', input: { id: 0 } },
 };
 
 type Caller = { name: string; role: Role | null; context: APIRequestContext; origin?: string };

@@ -16,6 +16,10 @@ import type { BackupJob } from '../lib/backup/backup-manager.ts';
 import type { Jsonified } from '../lib/backup/json-view.ts';
 import type { AuditRow } from '../lib/meta/audit-log.ts';
 import type { ErrorBody } from '../app/api/_lib/route.ts';
+import type { AlertChannelRemovedResponse } from '../app/api/alerts/channels/[id]/route.ts';
+import type { AlertTestResponse } from '../app/api/alerts/channels/[id]/test/route.ts';
+import type { AlertChannelListResponse, AlertChannelResponse } from '../app/api/alerts/channels/route.ts';
+import type { AlertDeliveryListResponse } from '../app/api/alerts/deliveries/route.ts';
 import type { ConfigResponse } from '../app/api/config/route.ts';
 import type { GcDeletableResponse } from '../app/api/gc/deletable/route.ts';
 import type { LivenessResponse } from '../app/api/health/route.ts';
@@ -257,6 +261,11 @@ describe('OpenAPI document', () => {
       same<Same<z.output<typeof res.retentionAppliedSchema>, RetentionAppliedResponse>>(),
       same<Same<z.output<typeof res.keepPinSchema>, KeepPinResponse>>(),
       same<Same<z.output<typeof res.unkeepResultSchema>, UnkeepResponse>>(),
+      same<Same<z.output<typeof res.alertChannelListSchema>, AlertChannelListResponse>>(),
+      same<Same<z.output<typeof res.alertChannelSchema>, AlertChannelResponse>>(),
+      same<Same<z.output<typeof res.alertChannelRemovedSchema>, AlertChannelRemovedResponse>>(),
+      same<Same<z.output<typeof res.alertTestResultSchema>, AlertTestResponse>>(),
+      same<Same<z.output<typeof res.alertDeliveryListSchema>, AlertDeliveryListResponse>>(),
     ];
     assert.ok(checks.every(Boolean));
   });

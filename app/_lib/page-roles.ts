@@ -6,7 +6,7 @@ import type { Role } from '@/lib/auth/roles';
 const PAGE_ROLES: readonly (readonly [RegExp, Role | 'public'])[] = [
   [/^\/sign-in\/?$/, 'public'],
   [/^\/snapshots\/diff\/?$/, 'operator'],
-  [/^\/(users|tokens|audit)(\/|$)/, 'admin'],
+  [/^\/(users|tokens|audit|alerts)(\/|$)/, 'admin'],
 ];
 
 /** The role a path needs; every page not listed needs a viewer. */

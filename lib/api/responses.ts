@@ -3,6 +3,8 @@
 // each one is exactly the type its route returns. Also the error codes and their HTTP statuses,
 // which app/api/_lib/route.ts answers with.
 import { z } from 'zod';
+import { ALERT_CHANNEL_KINDS } from '../alerts/channels.ts';
+import { ALERT_EVENT_KINDS } from '../alerts/events.ts';
 import type { BackupErrorCode } from '../backup/errors.ts';
 
 // ---- errors ----
@@ -330,3 +332,54 @@ export const keepPinSchema = z
 export const unkeepResultSchema = z
   .object({ id: u64, unkept: z.boolean().meta({ description: 'False when it was not marked keep.' }) })
   .meta({ id: 'UnkeepResult' });
+// ---- alerts ----
+
+export const alertChannelSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    kind: z.enum(ALERT_CHANNEL_KINDS),
+    target: z.string().meta({ description: "Masked: a URL's origin only (its path and query carry tokens)." }),
+    hasSecret: z.boolean().meta({ description: 'Whether webhook calls are signed (the secret is never shown).' }),
+    events: z.array(z.enum(ALERT_EVENT_KINDS)),
+    allEvents: z.boolean().meta({ description: 'Subscribed to every kind, those added later included.' }),
+    createdAt: timestamp,
+    createdBy: z.string(),
+  })
+  .meta({ id: 'AlertChannel' });
+
+export const alertChannelListSchema = z
+  .object({ channels: z.array(alertChannelSchema) })
+  .meta({ id: 'AlertChannelList' });
+
+export const alertChannelRemovedSchema = z
+  .object({ id: z.number().int(), name: z.string(), removed: z.literal(true) })
+  .meta({ id: 'AlertChannelRemoved' });
+
+export const alertTestResultSchema = z
+  .object({
+    channel: z.string(),
+    ok: z.boolean(),
+    status: z.string().nullable().meta({ description: '"HTTP 200", or the SMTP server\'s answer.' }),
+    error: z.string().nullable(),
+  })
+  .meta({ id: 'AlertTestResult' });
+
+export const alertDeliverySchema = z
+  .object({
+    id: z.number().int(),
+    channelId: z.number().int(),
+    channel: z.string(),
+    eventId: z.string().meta({ description: 'The attempts of one alert share it.' }),
+    event: z.string(),
+    attempt: z.number().int(),
+    at: timestamp,
+    outcome: z.enum(['delivered', 'retrying', 'failed']),
+    status: z.string().nullable(),
+    error: z.string().nullable(),
+  })
+  .meta({ id: 'AlertDelivery' });
+
+export const alertDeliveryListSchema = z
+  .object({ deliveries: z.array(alertDeliverySchema) })
+  .meta({ id: 'AlertDeliveryList' });

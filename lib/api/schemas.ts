@@ -3,6 +3,7 @@
 // the same schemas. The field-level rules come from the core (../backup/validation.ts) and the
 // audit page (../auth/audit-query.ts); `.meta()` only adds what the document shows.
 import { z } from 'zod';
+import { alertChannelInputSchema } from '../alerts/channels.ts';
 import { auditQuerySchema } from '../auth/audit-query.ts';
 import {
   idListSchema,
@@ -24,6 +25,16 @@ export const jobIdParams = z.object({
 /** `[id]` of /api/snapshots/[id] and below; parsed as `snapshotIdParams.shape.id`. */
 export const snapshotIdParams = z.object({
   id: idSchema.meta({ param: { description: "The snapshot's id." } }),
+});
+
+/** `[id]` of /api/alerts/channels/[id] and below; parsed as `alertChannelIdParams.shape.id`. */
+export const alertChannelIdParams = z.object({
+  id: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 31 - 1)
+    .meta({ param: { description: "The alert channel's id." } }),
 });
 
 // ---- queries ----
@@ -61,6 +72,17 @@ export const snapshotSstsQuery = z.object({
     .regex(/^\d{1,20}$/, 'search is part of an object id (digits)')
     .meta({ description: SEARCH_DESCRIPTION })
     .optional(),
+});
+
+/** GET /api/alerts/deliveries */
+export const alertDeliveriesQuery = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(100)
+    .meta({ description: 'How many delivery attempts, newest first.' }),
 });
 
 /** GET /api/audit: the audit page's filters (?actor=&action=&from=&to=&before=&limit=). */
@@ -151,3 +173,9 @@ export const keepSnapshotBody = z
       }),
   })
   .meta({ id: 'KeepSnapshotRequest' });
+/** POST /api/alerts/channels: the core's own rules (lib/alerts/channels.ts). */
+export const addAlertChannelBody = alertChannelInputSchema.meta({
+  id: 'AlertChannelRequest',
+  description:
+    'A webhook or Slack target is an http(s) URL without user:password; an email target an address. `secret` (webhook only) signs each call; it and the URL are stored sealed and never shown again.',
+});

@@ -3,6 +3,7 @@
 // the storage location (storage-location.ts), job rows (job-records.ts), the job runner
 // (job-runner.ts), snapshot queries and verification results (snapshot-queries.ts) and pinned
 // SSTs (pinned-ssts.ts). Nothing here knows about Next.js, HTTP or the terminal.
+import { Alerts, type AlertsOptions } from '../alerts/alerts.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import { type Logger, processLogger } from '../log.ts';
 import type { PendingAudit } from '../meta/audit-log.ts';
@@ -54,6 +55,8 @@ export interface BackupManagerOptions {
   /** Time: the system clock unless a test moves it by hand. */
   clock?: Clock;
   log?: Logger;
+  /** Alert delivery settings: the environment it reads (SMTP_URL, …) and the retry delays. */
+  alerts?: Pick<AlertsOptions, 'env' | 'retryDelaysMs'>;
 }
 
 export class BackupManager {
@@ -69,6 +72,8 @@ export class BackupManager {
   /** The manager's time (BackupManagerOptions.clock): for figures that depend on "now", such as metrics. */
   readonly clock: Clock;
   private readonly retention: RetentionService;
+  /** Alert channels and delivery: the runner's failures and the storage health checks feed it. */
+  readonly alerts: Alerts;
 
   constructor(options: BackupManagerOptions) {
     this.meta = options.meta;
@@ -78,10 +83,24 @@ export class BackupManager {
     const clock = options.clock ?? systemClock;
     this.clock = clock;
     const log = this.log;
+    this.alerts = new Alerts({ meta: this.meta, clock, log, ...options.alerts });
+    const alert = this.alerts.bus.emit.bind(this.alerts.bus);
     const wrapStore = options.wrapStore ?? ((store: ObjectStore) => store);
     this.location = new StorageLocation({ meta: this.meta, clock, log, fsBaseDir: this.fsBaseDir, wrapStore });
     const leaseMs = options.leaseMs ?? 30_000;
-    this.jobs = new JobRecords({ meta: this.meta, clock, log, leaseMs, runsHere: (id) => this.runner.runsHere(id) });
+    this.jobs = new JobRecords({
+      meta: this.meta,
+      clock,
+      log,
+      leaseMs,
+      runsHere: (id) => this.runner.runsHere(id),
+      onReaped: (id, error, requestId) =>
+        alert({
+          kind: 'job.failed',
+          summary: `backup job ${id} failed`,
+          details: { jobId: String(id), error, requestId },
+        }),
+    });
     this.runner = new JobRunner({
       meta: this.meta,
       records: this.jobs,
@@ -92,6 +111,7 @@ export class BackupManager {
       afterSuccess: async (_id, job) => {
         await this.retention.apply({ requestId: job.requestId });
       },
+      alert,
     });
     this.retention = new RetentionService({ meta: this.meta, clock, log, storage: () => this.storage() });
     this.snapshots = new SnapshotQueries({ meta: this.meta, fsBaseDir: this.fsBaseDir, storage: () => this.storage() });
@@ -388,6 +408,7 @@ export class BackupManager {
   async close(options: { cancelRunning?: boolean } = {}): Promise<void> {
     if (options.cancelRunning) this.runner.cancelAll();
     await this.runner.settled();
+    await this.alerts.settled(); // a failed job's alert goes out before ctl or the worker exits
     await this.location.close();
     processManagers().delete(this);
   }

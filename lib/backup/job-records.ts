@@ -84,6 +84,8 @@ export class JobRecords {
       leaseMs: number;
       /** Whether this process runs the job (then a late heartbeat is not a lost process). */
       runsHere: (id: bigint) => boolean;
+      /** A job this process failed because its lease ran out (an alert). */
+      onReaped?: (id: bigint, error: string, requestId: string | null) => void;
     },
   ) {}
 
@@ -239,7 +241,10 @@ export class JobRecords {
         return count > 0;
       });
       this.runningJobReads.delete(id);
-      if (ended) log.warn({ jobId: String(id), requestId: request_id, heartbeatAt: heartbeat_at }, error);
+      if (ended) {
+        log.warn({ jobId: String(id), requestId: request_id, heartbeatAt: heartbeat_at }, error);
+        this.options.onReaped?.(id, error, request_id);
+      }
       reaped.push(id);
     }
     return reaped;

@@ -3,6 +3,7 @@
 // asked for by another process), records the end, then verifies when the job asked for it.
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
+import type { AlertEventInput } from '../alerts/events.ts';
 import type { Clock } from '../clock.ts';
 import { errorText, type Logger } from '../log.ts';
 import type { MetaStore } from '../meta/client.ts';
@@ -36,6 +37,8 @@ export class JobRunner {
       verify: (id: bigint) => Promise<VerifyResult>;
       /** Runs after a job succeeded (and passed its verify, when it asked for one): retention. */
       afterSuccess?: (id: bigint, job: { requestId: string | null }) => Promise<void>;
+      /** Alerts (lib/alerts): a failed job, a failed verify. Must not throw or wait. */
+      alert: (event: AlertEventInput) => void;
     },
   ) {}
 
@@ -52,11 +55,11 @@ export class JobRunner {
     const log = this.options.log.child({ jobId: String(id), requestId: job.requestId });
     const controller = new AbortController();
     log.info({ storage: storage.store.displayUrl, directory: storage.dir, verify: job.verify }, 'backup job started');
-    const done = this.execute(id, storage, controller, log)
+    const done = this.execute(id, storage, controller, log, job.requestId)
       .then(async (state) => {
         if (state !== 'SUCCEEDED') return;
         // A snapshot that failed its verify must not make retention delete older good ones.
-        if (job.verify && !(await this.verifyAfterBackup(id, log))) return;
+        if (job.verify && !(await this.verifyAfterBackup(id, log, job.requestId))) return;
         await this.options
           .afterSuccess?.(id, job)
           .catch((error: unknown) => log.error({ err: error }, 'retention after backup failed'));
@@ -68,7 +71,7 @@ export class JobRunner {
   }
 
   /** The snapshot is read back and checked; the outcome is kept on the job, a failure logged. */
-  private async verifyAfterBackup(id: bigint, log: Logger): Promise<boolean> {
+  private async verifyAfterBackup(id: bigint, log: Logger, requestId: string | null): Promise<boolean> {
     let outcome: { ok: boolean; message: string | null };
     try {
       const result = await this.options.verify(id);
@@ -79,6 +82,12 @@ export class JobRunner {
     if (outcome.ok) log.info('snapshot verified after backup');
     else log.error({ problems: outcome.message }, 'snapshot failed its verify after backup');
     await this.options.records.recordVerification(id, outcome);
+    if (!outcome.ok)
+      this.options.alert({
+        kind: 'verify.failed',
+        summary: `backup job ${id}: its snapshot failed the verify after backup`,
+        details: { jobId: String(id), problems: outcome.message ?? '', requestId },
+      });
     return outcome.ok;
   }
 
@@ -87,6 +96,7 @@ export class JobRunner {
     storage: MetaSnapshotStorage,
     controller: AbortController,
     log: Logger,
+    requestId: string | null,
   ): Promise<BackupJob['status']> {
     const { records, clock } = this.options;
     let build: SnapshotBuild | undefined;
@@ -137,7 +147,14 @@ export class JobRunner {
     const fields = { rows: Number(end.rows_written), bytes: Number(end.bytes_written), snapshotBytes: outcome.bytes };
     if (outcome.state === 'SUCCEEDED') log.info(fields, 'backup job succeeded');
     else if (outcome.state === 'CANCELLED') log.info(fields, 'backup job cancelled');
-    else log.error({ ...fields, error: outcome.error }, 'backup job failed');
+    else {
+      log.error({ ...fields, error: outcome.error }, 'backup job failed');
+      this.options.alert({
+        kind: 'job.failed',
+        summary: `backup job ${id} failed`,
+        details: { jobId: String(id), error: outcome.error ?? '', requestId },
+      });
+    }
     return outcome.state;
   }
 

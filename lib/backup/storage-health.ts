@@ -23,7 +23,9 @@ export async function checkStorageHealth(
     (error: unknown): StorageHealth => ({ ok: false, message: error instanceof Error ? error.message : String(error) }),
   );
   try {
-    return await Promise.race([read, deadline]);
+    const health = await Promise.race([read, deadline]);
+    manager.alerts.observeStorage(health);
+    return health;
   } finally {
     clearTimeout(timer);
   }

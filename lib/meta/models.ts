@@ -53,6 +53,11 @@ export const EXCLUDED_MODELS = {
   BackupSchedule: { table: 'backup_schedule', reason: 'console table: backup schedules of this product' },
   BackupScheduleRun: { table: 'backup_schedule_run', reason: 'console table: what each scheduled run did' },
   SchedulerLease: { table: 'scheduler_lease', reason: 'console table: which process runs the schedules now' },
+  AlertChannel: {
+    table: 'alert_channel',
+    reason: 'console table: where alerts go, with sealed secrets of this product',
+  },
+  AlertDelivery: { table: 'alert_delivery', reason: 'console table: history of alert deliveries' },
 } as const satisfies Partial<Record<Prisma.ModelName, { table: string; reason: string }>>;
 
 export type BackedUpModel = (typeof SNAPSHOT_SECTIONS)[number]['model'];

@@ -1,0 +1,37 @@
+-- CreateTable
+CREATE TABLE "alert_channel" (
+    "id" SERIAL NOT NULL,
+    "name" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "target_sealed" TEXT NOT NULL,
+    "target_masked" TEXT NOT NULL,
+    "secret_sealed" TEXT,
+    "events" TEXT NOT NULL,
+    "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "created_by" TEXT NOT NULL,
+
+    CONSTRAINT "alert_channel_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "alert_delivery" (
+    "id" SERIAL NOT NULL,
+    "channel_id" INTEGER NOT NULL,
+    "channel_name" TEXT NOT NULL,
+    "event_id" TEXT NOT NULL,
+    "event_kind" TEXT NOT NULL,
+    "attempt" INTEGER NOT NULL,
+    "at" TIMESTAMP(3) NOT NULL,
+    "outcome" TEXT NOT NULL,
+    "status" TEXT,
+    "error" TEXT,
+
+    CONSTRAINT "alert_delivery_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "alert_channel_name_key" ON "alert_channel"("name");
+
+-- CreateIndex
+CREATE INDEX "alert_delivery_at_idx" ON "alert_delivery"("at");
+
