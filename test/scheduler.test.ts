@@ -118,11 +118,16 @@ for (const kind of ['sqlite', 'postgresql'] as MetaKind[]) {
       // A job lease longer than the test: the running job is not reaped under it.
       const s = await startScheduler(meta, clock, { jobLeaseMs: 24 * HOUR });
       try {
+        const alerts: { kind: string; details: unknown }[] = [];
+        s.manager.alerts.bus.on((event) => void alerts.push({ kind: event.kind, details: event.details }));
         const running = await s.manager.startBackupJob({ detach: true, remarks: 'by hand' });
         const jobsBefore = await meta.prisma.backupJob.count();
         await s.advanceTo(at('2026-01-01T00:01:00Z'));
         const [skipped] = await runsOf(meta, schedule.id);
         assert.equal(skipped?.outcome, 'SKIPPED');
+        // Operators are told: a schedule.skipped alert naming the schedule and the due run.
+        const alert = alerts.find((a) => a.kind === 'schedule.skipped')?.details as Record<string, string> | undefined;
+        assert.deepEqual([alert?.schedule, alert?.due], ['every-minute', '2026-01-01T00:01:00.000Z']);
         assert.equal(skipped?.job_id, null);
         assert.match(skipped?.message ?? '', new RegExp(`existent job ${running}`));
         assert.equal(await meta.prisma.backupJob.count(), jobsBefore, 'no job started');

@@ -109,7 +109,7 @@ export class BackupManager {
       heartbeatMs: options.heartbeatMs ?? 1_000,
       verify: (id) => this.verifySnapshot(id),
       afterSuccess: async (_id, job) => {
-        await this.retention.apply({ requestId: job.requestId });
+        await this.applyRetention({ requestId: job.requestId });
       },
       alert,
     });
@@ -319,8 +319,16 @@ export class BackupManager {
     return this.retention.preview(rule);
   }
   /** Deletes what the stored rule does not keep; each deletion leaves an audit row naming the rule. */
-  applyRetention(options: { requestId?: string | null } = {}): Promise<RetentionApplied> {
-    return this.retention.apply(options);
+  async applyRetention(options: { requestId?: string | null } = {}): Promise<RetentionApplied> {
+    const applied = await this.retention.apply(options);
+    const ids = applied.deleted.toSorted((a, b) => (a < b ? -1 : 1));
+    if (ids.length)
+      this.alerts.bus.emit({
+        kind: 'retention.deleted',
+        summary: `retention deleted ${ids.length} snapshot${ids.length === 1 ? '' : 's'}: ${ids.join(', ')}`,
+        details: { snapshots: ids.join(','), requestId: options.requestId ?? null },
+      });
+    return applied;
   }
   /** Keep marks of the current location's snapshots, by id. */
   keepPins(): Promise<Map<bigint, KeepPin>> {
@@ -361,7 +369,7 @@ export class BackupManager {
         : await this.getSnapshot(id);
     if (!entry) throw new BackupError('NOT_FOUND', 'there is no snapshot to drill');
     if (options.audit) options.audit.target = `snapshot ${entry.id}`;
-    return runRestoreDrill({
+    const drill = await runRestoreDrill({
       prisma: this.meta.prisma,
       storage: await this.storage(),
       entry,
@@ -371,6 +379,13 @@ export class BackupManager {
       requestId: options.requestId ?? options.audit?.requestId ?? null,
       fsBaseDir: this.fsBaseDir,
     });
+    if (drill.state === 'FAILED')
+      this.alerts.bus.emit({
+        kind: 'drill.failed',
+        summary: `restore drill of snapshot ${drill.snapshotId} failed: ${drill.problem}`,
+        details: { snapshotId: String(drill.snapshotId), problem: drill.problem, requestId: drill.requestId },
+      });
+    return drill;
   }
   /** Drills in the current location, newest first (of one snapshot when given). */
   async listDrills(options: { snapshotId?: bigint; limit?: number } = {}): Promise<DrillResult[]> {

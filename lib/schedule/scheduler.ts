@@ -26,7 +26,7 @@ export const CATCH_UP_AFTER_MS = 60_000;
 
 export interface SchedulerOptions {
   meta: MetaStore;
-  manager: Pick<BackupManager, 'startBackupJob'>;
+  manager: Pick<BackupManager, 'startBackupJob' | 'alerts'>;
   clock?: Clock;
   log?: Logger;
   /** How often it looks for due runs and renews its lease (default 1 s). */
@@ -208,6 +208,11 @@ export class Scheduler {
           prisma.backupScheduleRun.create({ data: claim }),
         ]);
         this.log.warn({ schedule: schedule.name, missed, from: first, until }, 'scheduled runs missed');
+        this.manager.alerts.bus.emit({
+          kind: 'schedule.missed',
+          summary: `schedule ${schedule.name}: ${count} run${missed === 1 ? '' : 's'} missed while no scheduler ran`,
+          details: { schedule: schedule.name, missed, from: first.toISOString(), until: until.toISOString() },
+        });
       } else {
         await prisma.backupScheduleRun.create({ data: claim });
       }
@@ -243,6 +248,11 @@ export class Scheduler {
       });
       if (skipped) this.log.warn({ ...fields, reason: errorText(error) }, 'scheduled backup skipped: a job is running');
       else this.log.error({ ...fields, err: error }, 'scheduled backup failed to start');
+      this.manager.alerts.bus.emit({
+        kind: 'schedule.skipped',
+        summary: `schedule ${schedule.name}: the run due ${due.toISOString()} ${skipped ? 'was skipped: a job was running' : `did not start: ${errorText(error)}`}`,
+        details: { schedule: schedule.name, due: due.toISOString(), reason: errorText(error), requestId },
+      });
     }
   }
 }
