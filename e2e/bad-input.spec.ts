@@ -424,6 +424,8 @@ test('every route and action refuses bad input with a 4xx and a clear message, a
     'GET /api/pinned-ssts/csv',
     'GET /api/config',
     'GET /api/retention',
+    'GET /api/schedules',
+    'GET /api/alerts/channels',
     // No rule is set in this suite's directory: applying keeps everything.
     'POST /api/retention/apply',
   ];
