@@ -32,6 +32,7 @@ export const OPTIONS = {
   scope: { type: 'string' },
   'expires-in': { type: 'string' },
   cron: { type: 'string' },
+  drill: { type: 'boolean', default: false },
   tz: { type: 'string' },
   'keep-last': { type: 'string' },
   'keep-days': { type: 'string' },

@@ -66,9 +66,10 @@ commands:
   token list                      API tokens, with their last use
   token revoke NAME               revoke a token at once
   audit [--limit N]               the audit log, newest first
-  schedule add --name N --cron EXPR [--tz ZONE] [--verify] [--remarks TEMPLATE]
+  schedule add --name N --cron EXPR [--tz ZONE] [--verify] [--remarks TEMPLATE] [--drill]
                                   a backup schedule: five-field cron in an IANA zone (default UTC);
-                                  remarks placeholders {name} {date} {time} {due}
+                                  remarks placeholders {name} {date} {time} {due}; with --drill,
+                                  a restore drill of the newest snapshot instead of a backup
   schedule list                   schedules, with their next runs and last result
   schedule remove NAME, schedule enable NAME, schedule disable NAME
                                   remove, resume or pause a schedule

@@ -43,6 +43,7 @@ export function CreateScheduleForm({ defaultRemarks }: { defaultRemarks: string 
   const [pending, startTransition] = useTransition();
   const [cron, setCron] = useState('0 2 * * *');
   const [timeZone, setTimeZone] = useState('UTC');
+  const [kind, setKind] = useState<'backup' | 'drill'>('backup');
   const [preview, setPreview] = useState<Preview>(null);
   const [result, setResult] = useState<{ ok: boolean; message: string } | null>(null);
 
@@ -75,10 +76,12 @@ export function CreateScheduleForm({ defaultRemarks }: { defaultRemarks: string 
     startTransition(async () => {
       const response = await createScheduleAction({
         name: String(form.get('name')),
+        kind,
         cron,
         timeZone,
-        verify: form.get('verify') === 'on',
-        remarks: String(form.get('remarks') ?? ''),
+        ...(kind === 'backup'
+          ? { verify: form.get('verify') === 'on', remarks: String(form.get('remarks') ?? '') }
+          : {}),
       });
       setResult(
         response.ok ? { ok: true, message: `Added ${response.data.name}.` } : { ok: false, message: response.message },
@@ -118,12 +121,23 @@ export function CreateScheduleForm({ defaultRemarks }: { defaultRemarks: string 
           />
         </label>
         <label>
-          Remarks <span className="muted small">{'{name} {date} {time} {due}'}</span>
-          <input name="remarks" maxLength={500} defaultValue={defaultRemarks} />
+          Runs
+          <select name="kind" value={kind} onChange={(e) => setKind(e.target.value === 'drill' ? 'drill' : 'backup')}>
+            <option value="backup">a backup</option>
+            <option value="drill">a restore drill of the newest snapshot</option>
+          </select>
         </label>
-        <label className="checkbox">
-          <input type="checkbox" name="verify" /> Verify each snapshot after backup
-        </label>
+        {kind === 'backup' && (
+          <>
+            <label>
+              Remarks <span className="muted small">{'{name} {date} {time} {due}'}</span>
+              <input name="remarks" maxLength={500} defaultValue={defaultRemarks} />
+            </label>
+            <label className="checkbox">
+              <input type="checkbox" name="verify" /> Verify each snapshot after backup
+            </label>
+          </>
+        )}
       </div>
       <div id="cron-preview" className="cron-preview" aria-live="polite" data-testid="cron-preview">
         {preview === null ? (

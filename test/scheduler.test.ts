@@ -10,6 +10,8 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { BackupManager } from '../lib/backup/backup-manager.ts';
 import { createLogger } from '../lib/log.ts';
+import { FaultInjectingObjectStore } from '../lib/object-store/fault-injecting-store.ts';
+import type { ObjectStore } from '../lib/object-store/types.ts';
 import type { MetaStore } from '../lib/meta/client.ts';
 import { Scheduler, SCHEDULER_LEASE_ID } from '../lib/schedule/scheduler.ts';
 import { ScheduleStore } from '../lib/schedule/schedules.ts';
@@ -29,8 +31,18 @@ async function freshStore(kind: MetaKind): Promise<MetaStore> {
 }
 
 /** A scheduler of this process on `meta`, ticking every second on `clock`. */
-async function startScheduler(meta: MetaStore, clock: ManualClock, options: { jobLeaseMs?: number } = {}) {
-  const manager = new BackupManager({ meta, clock, log: quiet, leaseMs: options.jobLeaseMs });
+async function startScheduler(
+  meta: MetaStore,
+  clock: ManualClock,
+  options: { jobLeaseMs?: number; wrapStore?: (store: ObjectStore) => ObjectStore } = {},
+) {
+  const manager = new BackupManager({
+    meta,
+    clock,
+    log: quiet,
+    leaseMs: options.jobLeaseMs,
+    ...(options.wrapStore ? { wrapStore: options.wrapStore } : {}),
+  });
   const scheduler = new Scheduler({ meta, manager, clock, log: quiet, tickMs: SECOND, leaseMs: 10 * SECOND });
   scheduler.start();
   await scheduler.idle();
@@ -178,6 +190,61 @@ for (const kind of ['sqlite', 'postgresql'] as MetaKind[]) {
         await other.close();
       } finally {
         await s.close();
+      }
+    });
+
+    it('a drill schedule drills the newest snapshot; with none it fails and alerts; one due while its drill runs is skipped', async () => {
+      const own = await freshStore(kind);
+      const clock = new ManualClock(START);
+      let store: FaultInjectingObjectStore | undefined;
+      const s = await startScheduler(own, clock, {
+        wrapStore: (inner) => {
+          store = new FaultInjectingObjectStore(inner);
+          return store;
+        },
+      });
+      const alerts: { kind: string; details: Record<string, unknown> }[] = [];
+      s.manager.alerts.bus.on((event) => void alerts.push({ kind: event.kind, details: event.details }));
+      const schedule = await addSchedule(own, clock, { name: 'drills', kind: 'drill', cron: '0 * * * *' });
+      const runAt = async (iso: string) =>
+        (await runsOf(own, schedule.id)).find((r) => r.due_at.toISOString() === iso);
+      try {
+        await s.advanceTo(at('2026-01-01T01:00:00Z'));
+        await s.scheduler.drillsDone();
+        const none = await runAt('2026-01-01T01:00:00.000Z');
+        assert.equal(none?.outcome, 'FAILED');
+        assert.match(none?.message ?? '', /no snapshot to drill/);
+        assert.equal(await own.prisma.backupJob.count(), 0, 'a drill schedule never starts a backup');
+        assert.equal(alerts.find((a) => a.kind === 'schedule.skipped')?.details.schedule, 'drills');
+
+        const jobId = await s.manager.startBackupJob({ startedBy: 'test' });
+        await s.manager.waitForJob(jobId, { pollMs: 10 });
+        await s.advanceTo(at('2026-01-01T02:00:00Z'));
+        await s.scheduler.drillsDone();
+        const passed = await runAt('2026-01-01T02:00:00.000Z');
+        assert.equal(passed?.outcome, 'PASSED', passed?.message ?? '');
+        const drill = await own.prisma.restoreDrill.findUniqueOrThrow({ where: { id: passed!.drill_id! } });
+        assert.equal(drill.state, 'PASSED');
+        assert.equal(drill.snapshot_id, jobId, 'the newest snapshot');
+        assert.equal(drill.started_by, 'schedule:drills');
+        assert.equal(drill.request_id, 'schedule:drills@2026-01-01T02:00:00.000Z');
+
+        // The next drill stalls on reading the snapshot (real time, not the test clock): the run due
+        // meanwhile is skipped, not queued, and the stalled one still ends PASSED.
+        for (const operation of ['get', 'getRange', 'stream'] as const)
+          store!.inject({ operation, key: /\.snapshot$/, delayMs: 1_500, times: 1 });
+        await s.advanceTo(at('2026-01-01T03:00:00Z'));
+        await s.advanceTo(at('2026-01-01T04:00:00Z'));
+        const skipped = await runAt('2026-01-01T04:00:00.000Z');
+        assert.equal(skipped?.outcome, 'SKIPPED');
+        assert.match(skipped?.message ?? '', /previous drill of this schedule is still running/);
+        assert.equal((await runAt('2026-01-01T03:00:00.000Z'))?.outcome, 'FIRING');
+        await s.scheduler.drillsDone();
+        assert.equal((await runAt('2026-01-01T03:00:00.000Z'))?.outcome, 'PASSED');
+        assert.equal(await own.prisma.restoreDrill.count(), 2);
+      } finally {
+        await s.close();
+        await own.close();
       }
     });
 

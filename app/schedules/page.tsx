@@ -29,16 +29,30 @@ function RunResult({ run }: { run: ScheduleRun | null }) {
           {run.catchUp && <span className="muted small"> (catch-up)</span>}
         </span>
       );
+    case 'PASSED':
+      return (
+        <span>
+          <span className="badge badge-ok">passed</span> <span className="small">restore drill {run.drillId}</span>
+          {run.catchUp && <span className="muted small"> (catch-up)</span>}
+        </span>
+      );
     case 'SKIPPED':
       return (
         <span title={run.message ?? ''}>
-          <span className="badge badge-running">skipped</span> <span className="small">a job was running</span>
+          <span className="badge badge-running">skipped</span>{' '}
+          <span className="small">
+            {run.drillId === null && run.message?.includes('drill') ? run.message : 'a job was running'}
+          </span>
         </span>
       );
     case 'FAILED':
       return (
         <span>
-          <span className="badge badge-bad">failed</span> <span className="small">{run.message}</span>
+          <span className="badge badge-bad">failed</span>{' '}
+          <span className="small">
+            {run.drillId !== null && `restore drill ${run.drillId}: `}
+            {run.message}
+          </span>
         </span>
       );
     case 'MISSED':
@@ -51,7 +65,7 @@ function RunResult({ run }: { run: ScheduleRun | null }) {
         </span>
       );
     default:
-      return <span className="badge badge-running">starting</span>;
+      return <span className="badge badge-running">{run.drillId === null ? 'starting' : 'drilling'}</span>;
   }
 }
 
@@ -65,9 +79,10 @@ export default async function SchedulesPage() {
     <>
       <h1>Schedules</h1>
       <p className="muted">
-        Backups that start on a cron schedule. One console (or <code>ctl scheduler</code>) fires each run; a run that
-        finds a backup running is skipped, and runs missed while no scheduler ran are caught up once. Times are shown in
-        the schedule's zone, and below in yours (<BrowserZone />
+        Backups, and restore drills of the newest snapshot, that start on a cron schedule. One console (or{' '}
+        <code>ctl scheduler</code>) fires each run; a run that finds a backup (or its previous drill) running is
+        skipped, and runs missed while no scheduler ran are caught up once. Times are shown in the schedule's zone, and
+        below in yours (<BrowserZone />
         ).
       </p>
       <div className="table-wrap">
@@ -97,8 +112,14 @@ export default async function SchedulesPage() {
                 <td>
                   <span className="mono">{s.name}</span>
                   <div className="muted small">
-                    {s.verify ? 'verifies · ' : ''}
-                    <span className="mono">{s.remarks}</span>
+                    {s.kind === 'drill' ? (
+                      'restore drill of the newest snapshot'
+                    ) : (
+                      <>
+                        {s.verify ? 'backup, verified · ' : 'backup · '}
+                        <span className="mono">{s.remarks}</span>
+                      </>
+                    )}
                   </div>
                 </td>
                 <td className="mono schedule-cron">{s.cron}</td>

@@ -1,4 +1,4 @@
-// schedule add --name N --cron EXPR [--tz ZONE] [--verify] [--remarks TEMPLATE], schedule list,
+// schedule add --name N --cron EXPR [--tz ZONE] [--verify] [--remarks TEMPLATE] [--drill], schedule list,
 // schedule remove NAME, schedule enable NAME, schedule disable NAME; and `scheduler`, which runs
 // the schedules in this process until SIGTERM or SIGINT (for deployments without the console).
 import { processLogger } from '../../lib/log.ts';
@@ -16,10 +16,14 @@ export function runText(run: ScheduleRun | null): string {
   switch (run.outcome) {
     case 'STARTED':
       return `${due} started job ${run.jobId}${run.catchUp ? ' (catch-up)' : ''}`;
+    case 'PASSED':
+      return `${due} drill ${run.drillId} passed${run.catchUp ? ' (catch-up)' : ''}`;
     case 'SKIPPED':
-      return `${due} skipped: a job was running`;
+      return `${due} skipped: ${run.message ?? 'a job was running'}`;
     case 'FAILED':
-      return `${due} failed to start: ${run.message ?? ''}`;
+      return run.drillId === null
+        ? `${due} failed to start: ${run.message ?? ''}`
+        : `${due} drill ${run.drillId} failed: ${run.message ?? ''}`;
     case 'MISSED':
       return `${due} missed ${run.missedCount} runs`;
     default:
@@ -29,10 +33,11 @@ export function runText(run: ScheduleRun | null): string {
 
 function scheduleLines(schedules: ScheduleView[]): string {
   if (!schedules.length) return 'no schedules';
-  const rows = [['NAME', 'CRON', 'ZONE', 'ENABLED', 'VERIFY', 'NEXT RUNS', 'LAST RUN']];
+  const rows = [['NAME', 'KIND', 'CRON', 'ZONE', 'ENABLED', 'VERIFY', 'NEXT RUNS', 'LAST RUN']];
   for (const s of schedules)
     rows.push([
       s.name,
+      s.kind,
       s.cron,
       s.timeZone,
       s.enabled ? 'yes' : 'no',
@@ -61,6 +66,7 @@ export async function runSchedule({ prisma, meta, flags, args, print }: CommandC
         store.create(
           {
             name: flags.name!,
+            kind: flags.drill ? 'drill' : 'backup',
             cron: flags.cron!,
             timeZone: flags.tz ?? 'UTC',
             verify: flags.verify,

@@ -237,11 +237,12 @@ export const scheduleRunSchema = z
     scheduleId: z.number().int(),
     dueAt: timestamp.meta({ description: 'When the run was due (for MISSED: the first missed run).' }),
     firedAt: timestamp.meta({ description: 'When a scheduler handled it.' }),
-    outcome: z.enum(['FIRING', 'STARTED', 'SKIPPED', 'FAILED', 'MISSED']).meta({
+    outcome: z.enum(['FIRING', 'STARTED', 'SKIPPED', 'FAILED', 'MISSED', 'PASSED']).meta({
       description:
-        'STARTED: its job started; SKIPPED: a job was running (not queued); FAILED: the job did not start (see message); MISSED: runs due while no scheduler ran (counted in missedCount); FIRING: being started.',
+        'STARTED: its job started; SKIPPED: a job (for a drill: the previous drill) was running, not queued; FAILED: the job did not start, or the drill failed (see message); PASSED: the drill passed; MISSED: runs due while no scheduler ran (counted in missedCount); FIRING: being started (a drill: running).',
     }),
     jobId: u64.nullable().meta({ description: 'The job it started.' }),
+    drillId: z.number().int().nullable().meta({ description: 'A drill schedule: the drill it ran.' }),
     message: z.string().nullable(),
     missedCount: z.number().int().nullable(),
     missedUntil: timestamp.nullable().meta({ description: 'MISSED: the last missed run.' }),
@@ -254,6 +255,7 @@ export const scheduleSchema = z
   .object({
     id: z.number().int(),
     name: z.string(),
+    kind: z.enum(['backup', 'drill']).meta({ description: 'backup: starts a backup job; drill: a restore drill.' }),
     cron: z.string(),
     timeZone: z.string().meta({ description: 'IANA time zone the cron expression is read in.' }),
     enabled: z.boolean(),
@@ -267,7 +269,7 @@ export const scheduleSchema = z
     nextRuns: z.array(timestamp).meta({ description: 'The next five runs (none while disabled).' }),
     lastRun: scheduleRunSchema.nullable(),
   })
-  .meta({ id: 'Schedule', description: 'A backup schedule.' });
+  .meta({ id: 'Schedule', description: 'A schedule of backups or of restore drills.' });
 
 export const scheduleListSchema = z.object({ schedules: z.array(scheduleSchema) }).meta({ id: 'ScheduleList' });
 export const scheduleRunListSchema = z.object({ runs: z.array(scheduleRunSchema) }).meta({ id: 'ScheduleRunList' });

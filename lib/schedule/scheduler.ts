@@ -26,7 +26,7 @@ export const CATCH_UP_AFTER_MS = 60_000;
 
 export interface SchedulerOptions {
   meta: MetaStore;
-  manager: Pick<BackupManager, 'startBackupJob' | 'alerts'>;
+  manager: Pick<BackupManager, 'startBackupJob' | 'drillSnapshot' | 'alerts'>;
   clock?: Clock;
   log?: Logger;
   /** How often it looks for due runs and renews its lease (default 1 s). */
@@ -52,6 +52,8 @@ export class Scheduler {
   private again = false;
   private held = false;
   private stopped = false;
+  /** Drills this process is running, by schedule id: a drill takes a while and never blocks a tick. */
+  private readonly drills = new Map<number, Promise<void>>();
 
   constructor(options: SchedulerOptions) {
     this.meta = options.meta;
@@ -83,6 +85,7 @@ export class Scheduler {
     this.timer = null;
     this.again = false;
     await this.idle();
+    await this.drillsDone();
     if (this.held) {
       this.held = false;
       await this.meta.prisma.schedulerLease
@@ -95,6 +98,11 @@ export class Scheduler {
   /** Resolves once no tick is under way. */
   async idle(): Promise<void> {
     while (this.current) await this.current;
+  }
+
+  /** Resolves once no drill this process started is running. */
+  async drillsDone(): Promise<void> {
+    while (this.drills.size) await Promise.all(this.drills.values());
   }
 
   /**
@@ -225,6 +233,7 @@ export class Scheduler {
   }
 
   private async fire(schedule: ScheduleRow, due: Date, now: Date): Promise<void> {
+    if (schedule.kind === 'drill') return this.fireDrill(schedule, due);
     const where = { schedule_id_due_at: { schedule_id: schedule.id, due_at: due } };
     const requestId = `schedule:${schedule.name}@${due.toISOString()}`;
     const fields = { schedule: schedule.name, due, requestId };
@@ -254,5 +263,54 @@ export class Scheduler {
         details: { schedule: schedule.name, due: due.toISOString(), reason: errorText(error), requestId },
       });
     }
+  }
+
+  /**
+   * A drill schedule's run: the newest snapshot drilled in the background (a drill restores a
+   * whole store; the tick goes on). A run due while this schedule's last drill still runs is
+   * SKIPPED, as a backup's is while a job runs.
+   */
+  private async fireDrill(schedule: ScheduleRow, due: Date): Promise<void> {
+    const where = { schedule_id_due_at: { schedule_id: schedule.id, due_at: due } };
+    const requestId = `schedule:${schedule.name}@${due.toISOString()}`;
+    const fields = { schedule: schedule.name, due, requestId };
+    const notStarted = async (reason: string, skipped: boolean) => {
+      await this.meta.prisma.backupScheduleRun.update({
+        where,
+        data: { outcome: skipped ? 'SKIPPED' : 'FAILED', message: reason },
+      });
+      this.log.warn({ ...fields, reason }, `scheduled drill ${skipped ? 'skipped' : 'did not start'}`);
+      this.manager.alerts.bus.emit({
+        kind: 'schedule.skipped',
+        summary: `schedule ${schedule.name}: the drill due ${due.toISOString()} ${skipped ? 'was skipped' : 'did not start'}: ${reason}`,
+        details: { schedule: schedule.name, due: due.toISOString(), reason, requestId },
+      });
+    };
+    if (this.drills.has(schedule.id)) return notStarted('the previous drill of this schedule is still running', true);
+    const drill = (async () => {
+      try {
+        const result = await this.manager.drillSnapshot(undefined, {
+          startedBy: `schedule:${schedule.name}`,
+          requestId,
+        });
+        await this.meta.prisma.backupScheduleRun.update({
+          where,
+          data: {
+            outcome: result.state === 'PASSED' ? 'PASSED' : 'FAILED',
+            drill_id: result.id,
+            message: result.problem,
+          },
+        });
+        this.log.info(
+          { ...fields, drillId: result.id, snapshotId: String(result.snapshotId), state: result.state },
+          'scheduled drill ended',
+        );
+      } catch (error) {
+        await notStarted(errorText(error), false);
+      }
+    })()
+      .catch((error: unknown) => this.log.error({ ...fields, err: error }, 'scheduled drill could not be recorded'))
+      .finally(() => this.drills.delete(schedule.id));
+    this.drills.set(schedule.id, drill);
   }
 }

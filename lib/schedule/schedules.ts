@@ -8,12 +8,14 @@ import { CronSchedule } from './cron.ts';
 import { remarksTemplateProblem } from './remarks.ts';
 import {
   type ScheduleCreateInput,
+  type ScheduleKind,
   type ScheduleUpdateInput,
   scheduleCreateSchema,
   scheduleUpdateSchema,
 } from './validation.ts';
 
-export type RunOutcome = 'FIRING' | 'STARTED' | 'SKIPPED' | 'FAILED' | 'MISSED';
+/** A drill's run ends PASSED or FAILED; a backup's run is STARTED once its job is (the job tells the rest). */
+export type RunOutcome = 'FIRING' | 'STARTED' | 'SKIPPED' | 'FAILED' | 'MISSED' | 'PASSED';
 
 export interface ScheduleRun {
   id: number;
@@ -22,6 +24,8 @@ export interface ScheduleRun {
   firedAt: Date;
   outcome: RunOutcome;
   jobId: bigint | null;
+  /** A drill schedule's run: the drill it ran. */
+  drillId: number | null;
   message: string | null;
   /** MISSED: how many runs were missed, from `dueAt` to `missedUntil`. */
   missedCount: number | null;
@@ -34,6 +38,7 @@ export interface ScheduleRun {
 export interface Schedule {
   id: number;
   name: string;
+  kind: ScheduleKind;
   cron: string;
   timeZone: string;
   enabled: boolean;
@@ -57,6 +62,7 @@ export function toSchedule(row: ScheduleRow): Schedule {
   return {
     id: row.id,
     name: row.name,
+    kind: row.kind as ScheduleKind,
     cron: row.cron,
     timeZone: row.time_zone,
     enabled: row.enabled,
@@ -76,6 +82,7 @@ export function toRun(row: RunRow): ScheduleRun {
     firedAt: row.fired_at,
     outcome: row.outcome as RunOutcome,
     jobId: row.job_id,
+    drillId: row.drill_id,
     message: row.message,
     missedCount: row.missed_count,
     missedUntil: row.missed_until,
@@ -176,6 +183,7 @@ export class ScheduleStore {
         const created = await tx.backupSchedule.create({
           data: {
             name: data.name,
+            kind: data.kind,
             cron: data.cron,
             time_zone: data.timeZone,
             enabled: data.enabled,

@@ -44,7 +44,16 @@ export const remarksTemplateSchema = z
     example: DEFAULT_REMARKS_TEMPLATE,
   });
 
+export const SCHEDULE_KINDS = ['backup', 'drill'] as const;
+export type ScheduleKind = (typeof SCHEDULE_KINDS)[number];
+
+export const scheduleKindSchema = z.enum(SCHEDULE_KINDS).meta({
+  description:
+    'backup: starts a backup job. drill: a restore drill of the newest snapshot (verified, restored into a scratch SQLite store, rows counted); remarks and verify do not apply.',
+});
+
 const fields = {
+  kind: scheduleKindSchema.default('backup'),
   cron: cronSchema,
   timeZone: timeZoneSchema.default('UTC'),
   enabled: z.boolean().default(true).meta({ description: 'Whether the schedule fires.' }),
