@@ -14,6 +14,9 @@ import { checkStorageHealth } from '../lib/backup/storage-health.ts';
 import type { MetaStore } from '../lib/meta/client.ts';
 import { FaultInjectingObjectStore } from '../lib/object-store/fault-injecting-store.ts';
 import { httpReceiver, smtpReceiver } from './support/alert-receivers.ts';
+import { Watchdog } from '../lib/schedule/watchdog.ts';
+import { createLogger } from '../lib/log.ts';
+import { Scheduler } from '../lib/schedule/scheduler.ts';
 import { ctlOn } from './support/ctl.ts';
 import { ManualClock } from './support/manual-clock.ts';
 import { type MetaKind, seededMetaStore } from './support/meta-fixtures.ts';
@@ -312,6 +315,80 @@ for (const kind of ['sqlite', 'postgresql'] as MetaKind[]) {
       assert.equal(web.to('/storage').length, 2, 'a new outage alerts again');
       await health.alerts.channels.remove('storage');
       await health.close();
+    });
+
+    it("the scheduler's watchdog raises freshness.breached once per breach, and storage.unreachable with no page open", async () => {
+      const own = await seededMetaStore(kind, { url: `fs://${freshDirectory()}`, directory: 'backup' });
+      const clock = new ManualClock();
+      let faulty!: FaultInjectingObjectStore;
+      const watched = new BackupManager({
+        meta: own,
+        clock,
+        wrapStore: (store) => {
+          faulty = new FaultInjectingObjectStore(store);
+          return faulty;
+        },
+        alerts: { env: { ALERT_STORAGE_UNREACHABLE_SECONDS: '60' } },
+      });
+      await watched.alerts.channels.add(
+        {
+          name: 'watch',
+          kind: 'webhook',
+          target: `${web.base}/watch`,
+          events: ['freshness.breached', 'storage.unreachable'],
+        },
+        { createdBy: 'test' },
+      );
+      const log = createLogger({ level: 'silent' });
+      const watchdog = new Watchdog({
+        meta: own,
+        alerts: watched.alerts,
+        clock,
+        log,
+        checkStorage: () => checkStorageHealth(watched),
+        objectiveSeconds: () => 3600,
+      });
+      const scheduler = new Scheduler({ meta: own, manager: watched, clock, log, watchdog });
+      const after = async (ms: number) => {
+        clock.advance(ms);
+        await scheduler.idle();
+        await watched.alerts.settled();
+      };
+      const received = () => web.to('/watch').map((r) => JSON.parse(r.body));
+      try {
+        scheduler.start();
+        await after(0);
+        assert.deepEqual(
+          received().map((a) => [a.kind, a.details.lastSuccess]),
+          [['freshness.breached', null]],
+          'no backup ever: breached at once',
+        );
+        await after(2 * 60_000);
+        assert.equal(received().length, 1, 'one alert per breach, not one per check');
+        const jobId = await watched.startBackupJob({ startedBy: 'test' });
+        await watched.waitForJob(jobId, { pollMs: 10 });
+        await after(61_000);
+        await after(58 * 60_000);
+        assert.equal(received().length, 1, 'fresh within the objective');
+        await after(2 * 60_000);
+        const [, breach] = received();
+        assert.equal(breach?.kind, 'freshness.breached');
+        assert.equal(breach?.details.lastSuccessJobId, String(jobId));
+        assert.equal(breach?.details.objectiveSeconds, 3600);
+        await after(5 * 60_000);
+        assert.equal(received().length, 2);
+
+        faulty.inject({ operation: 'get' });
+        await after(60_000);
+        await after(60_000);
+        const outage = received().filter((a) => a.kind === 'storage.unreachable');
+        assert.equal(outage.length, 1, 'probed by the watchdog, no health check asked for');
+        assert.equal(outage[0]!.details.forSeconds, 60);
+      } finally {
+        await scheduler.stop();
+        await watched.close();
+        await own.close();
+      }
     });
 
     it('sends a test to one channel, and records it', async () => {

@@ -206,8 +206,7 @@ for (const kind of ['sqlite', 'postgresql'] as MetaKind[]) {
       const alerts: { kind: string; details: Record<string, unknown> }[] = [];
       s.manager.alerts.bus.on((event) => void alerts.push({ kind: event.kind, details: event.details }));
       const schedule = await addSchedule(own, clock, { name: 'drills', kind: 'drill', cron: '0 * * * *' });
-      const runAt = async (iso: string) =>
-        (await runsOf(own, schedule.id)).find((r) => r.due_at.toISOString() === iso);
+      const runAt = async (iso: string) => (await runsOf(own, schedule.id)).find((r) => r.due_at.toISOString() === iso);
       try {
         await s.advanceTo(at('2026-01-01T01:00:00Z'));
         await s.scheduler.drillsDone();

@@ -1,6 +1,7 @@
 // schedule add --name N --cron EXPR [--tz ZONE] [--verify] [--remarks TEMPLATE] [--drill], schedule list,
 // schedule remove NAME, schedule enable NAME, schedule disable NAME; and `scheduler`, which runs
 // the schedules in this process until SIGTERM or SIGINT (for deployments without the console).
+import { createSchedulerWatchdog } from '../../lib/schedule/watchdog.ts';
 import { processLogger } from '../../lib/log.ts';
 import { Scheduler } from '../../lib/schedule/scheduler.ts';
 import { type ScheduleRun, ScheduleStore, type ScheduleView } from '../../lib/schedule/schedules.ts';
@@ -112,7 +113,7 @@ export async function runSchedule({ prisma, meta, flags, args, print }: CommandC
 export async function runScheduler({ manager, meta, args }: CommandContext): Promise<number> {
   if (args.length) throw new UsageError('scheduler takes no argument');
   const log = processLogger();
-  const scheduler = new Scheduler({ meta, manager, log });
+  const scheduler = new Scheduler({ meta, manager, log, watchdog: createSchedulerWatchdog(meta, manager) });
   scheduler.start();
   log.info({ holder: scheduler.holder }, 'scheduler running until SIGTERM');
   await new Promise<void>((resolve) => {

@@ -35,6 +35,8 @@ export interface SchedulerOptions {
   leaseMs?: number;
   /** This process's name in the lease and the run rows. */
   holder?: string;
+  /** Checks only the lease holder makes (lib/alerts/watchdog.ts), offered at every tick it holds the lease. */
+  watchdog?: { maybeCheck(): Promise<void> };
 }
 
 type ScheduleRow = Awaited<ReturnType<MetaStore['prisma']['backupSchedule']['findMany']>>[number];
@@ -47,6 +49,7 @@ export class Scheduler {
   private readonly log: Logger;
   private readonly tickMs: number;
   private readonly leaseMs: number;
+  private readonly watchdog: SchedulerOptions['watchdog'];
   private timer: Repeating | null = null;
   private current: Promise<void> | null = null;
   private again = false;
@@ -62,6 +65,7 @@ export class Scheduler {
     this.log = (options.log ?? processLogger()).child({ component: 'scheduler' });
     this.tickMs = options.tickMs ?? 1_000;
     this.leaseMs = options.leaseMs ?? 30_000;
+    this.watchdog = options.watchdog;
     if (this.leaseMs < 2 * this.tickMs) throw new Error('the scheduler lease must last at least two ticks');
     this.holder = options.holder ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   }
@@ -132,6 +136,10 @@ export class Scheduler {
 
   private async tickOnce(now: Date): Promise<void> {
     if (!(await this.holdLease(now))) return;
+    // Not awaited by the runs: a storage probe may take its full deadline.
+    const watched = this.watchdog
+      ?.maybeCheck()
+      .catch((error: unknown) => this.log.error({ err: error }, 'watchdog check failed'));
     const schedules = await this.meta.prisma.backupSchedule.findMany({
       where: { enabled: true },
       orderBy: { id: 'asc' },
@@ -143,6 +151,7 @@ export class Scheduler {
         this.log.error({ err: error, schedule: schedule.name }, 'scheduled run could not be handled');
       }
     }
+    await watched;
   }
 
   /** Takes or renews the lease: one conditional update, or the first insert. */
