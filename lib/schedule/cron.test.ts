@@ -78,6 +78,7 @@ describe('schedule remarks templates', () => {
     const parsed = scheduleCreateSchema.parse({ name: 'nightly', cron: '0  2 * * *' });
     assert.deepEqual(parsed, {
       name: 'nightly',
+      kind: 'backup',
       cron: '0 2 * * *',
       timeZone: 'UTC',
       enabled: true,
@@ -90,6 +91,8 @@ describe('schedule remarks templates', () => {
     assert.deepEqual(bad({ name: 'x', cron: '0 2 * * *', timeZone: 'Nowhere' })?.path, ['timeZone']);
     assert.deepEqual(bad({ name: 'x', cron: '0 2 * * *', remarks: '{x}' })?.path, ['remarks']);
     assert.deepEqual(bad({ name: 'x', cron: '0 2 * * *', extra: 1 })?.code, 'unrecognized_keys');
+    assert.deepEqual(bad({ name: 'x', cron: '0 2 * * *', kind: 'restore' })?.path, ['kind']);
+    assert.equal(scheduleCreateSchema.parse({ name: 'd', cron: '@weekly', kind: 'drill' }).kind, 'drill');
     assert.equal(scheduleUpdateSchema.safeParse({}).error?.issues[0]?.message, 'nothing to change');
     assert.deepEqual(scheduleUpdateSchema.parse({ enabled: false }), { enabled: false });
   });
