@@ -63,10 +63,11 @@ export function RetentionForm({
     return out;
   }
 
-  function preview() {
+  /** Plans the rule as typed; `keepStatus` leaves the message of what was just done (an apply's) on screen. */
+  function preview({ keepStatus = false } = {}) {
     const r = rule();
     if (typeof r === 'string') return setStatus({ tone: 'bad', text: r });
-    setStatus(null);
+    if (!keepStatus) setStatus(null);
     startTransition(async () => {
       const result = await previewRetentionAction(r);
       if (!result.ok) return setStatus({ tone: 'bad', text: result.message });
@@ -105,7 +106,7 @@ export function RetentionForm({
           : { tone: 'bad', text: result.message },
       );
       router.refresh();
-      preview();
+      preview({ keepStatus: true });
     });
   }
 

@@ -205,6 +205,7 @@ export function DeleteScheduleButton({ id, name }: { id: number; name: string })
       <button
         type="button"
         className="danger"
+        aria-label={`Remove the schedule ${name}`}
         disabled={pending}
         onClick={() => {
           if (!window.confirm(`Remove the schedule ${name} and its run history? Its snapshots stay.`)) return;

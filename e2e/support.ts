@@ -34,6 +34,26 @@ export async function setSystemParameter(target: Target, name: string, value: st
   }
 }
 
+/** The id the next backup job (and its snapshot) will get: the meta store's `meta_backup` sequence. */
+export async function nextBackupId(target: Target): Promise<bigint> {
+  const sql = "SELECT seq FROM hummock_sequence WHERE name = 'meta_backup'";
+  if (target.databaseUrl.startsWith('file:')) {
+    const db = new Database(target.databaseUrl.slice('file:'.length), { readonly: true });
+    try {
+      return BigInt((db.prepare(sql).safeIntegers().get() as { seq: bigint }).seq);
+    } finally {
+      db.close();
+    }
+  }
+  const client = new pg.Client({ connectionString: target.databaseUrl });
+  await client.connect();
+  try {
+    return BigInt((await client.query(sql)).rows[0].seq);
+  } finally {
+    await client.end();
+  }
+}
+
 /** Saves a screenshot; those of the first target go to docs/screenshots for the README. */
 export async function screenshot(page: Page, info: TestInfo, name: string): Promise<void> {
   const file =

@@ -20,10 +20,11 @@ export default async function AlertsPage() {
       <section className="card">
         <h2>Add a channel</h2>
         <p className="muted">
-          A failed job, a failed verify after backup, or backup storage unreachable for{' '}
-          {Math.round(alerts.storageUnreachableMs / 60_000)} min is sent at once to each channel that subscribes to it,
-          retried after 1 s, 4 s and 16 s. A webhook gets JSON signed in <code>X-MBC-Signature</code>; e-mail goes
-          through <code>SMTP_URL</code>.
+          A failed job, verify or restore drill, a skipped or missed scheduled run, no successful backup within the
+          freshness objective, backup storage unreachable for {Math.round(alerts.storageUnreachableMs / 60_000)} min,
+          and snapshots deleted by retention are sent at once to each channel that subscribes to them, retried after 1
+          s, 4 s and 16 s. A webhook gets JSON signed in <code>X-MBC-Signature</code>; e-mail goes through{' '}
+          <code>SMTP_URL</code>.
         </p>
         <AddAlertChannelForm kinds={ALERT_EVENT_KINDS} />
       </section>

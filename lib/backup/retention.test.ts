@@ -136,7 +136,7 @@ describe('planRetention', () => {
     const plan = planRetention(snapshots, rule, NOW);
     const newest = plan.decisions[0]!;
     assert.deepEqual(newest.keptBy, ['newest', 'keep-last', 'keep-days', 'keep-weekly', 'keep-monthly']);
-    assert.equal(newest.why, 'kept: newest, keep-last 2, keep-days 5, keep-weekly 3, keep-monthly 2');
+    assert.equal(newest.why, 'kept: the newest snapshot, keep-last 2, keep-days 5, keep-weekly 3, keep-monthly 2');
     // Kept = the union of the parts alone.
     const union = new Set(
       [{ keepLast: 2 }, { keepDays: 5 }, { keepWeekly: 3 }, { keepMonthly: 2 }].flatMap((r) => kept(snapshots, r)),
@@ -166,7 +166,7 @@ describe('planRetention', () => {
     assert.deepEqual(plan.keep, [6n, 4n, 2n]);
     assert.deepEqual(plan.delete, [5n, 3n, 1n]);
     assert.deepEqual(plan.decisions.find((d) => d.id === 2n)?.keptBy, ['keep-pin']);
-    assert.equal(plan.decisions.find((d) => d.id === 4n)?.why, 'kept: in-use');
+    assert.equal(plan.decisions.find((d) => d.id === 4n)?.why, 'kept: being read');
   });
 
   it('never deletes an undated snapshot for a rule that needs time; keep-last alone counts it', () => {

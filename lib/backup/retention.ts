@@ -68,6 +68,15 @@ const RULE_PARTS: readonly [keyof RetentionRule, RetentionRuleName][] = [
   ['keepMonthly', 'keep-monthly'],
 ];
 
+/** The never-delete reasons in people's words (a rule's part is shown as `keep-last 2`). */
+const REASON_LABELS = {
+  newest: 'the newest snapshot',
+  'keep-pin': 'marked keep',
+  'in-use': 'being read',
+  'no-rule': 'no rule',
+  undated: 'no creation time',
+} as const satisfies Partial<Record<KeepReason, string>>;
+
 const REASON_ORDER: readonly KeepReason[] = [
   'newest',
   'keep-pin',
@@ -205,7 +214,7 @@ export function planRetention(
     if (keptBy.length > 0) {
       const labels = keptBy.map((r) => {
         const value = parts.find(([name]) => name === r)?.[1];
-        return value === undefined ? r : `${r} ${value}`;
+        return value === undefined ? (REASON_LABELS[r as keyof typeof REASON_LABELS] ?? r) : `${r} ${value}`;
       });
       return {
         id: s.id,
