@@ -347,6 +347,7 @@ for (const kind of ['sqlite', 'postgresql'] as MetaKind[]) {
         log,
         checkStorage: () => checkStorageHealth(watched),
         objectiveSeconds: () => 3600,
+        historyDays: () => 90,
       });
       const scheduler = new Scheduler({ meta: own, manager: watched, clock, log, watchdog });
       const after = async (ms: number) => {

@@ -14,6 +14,8 @@ import { FaultInjectingObjectStore } from '../lib/object-store/fault-injecting-s
 import type { ObjectStore } from '../lib/object-store/types.ts';
 import type { MetaStore } from '../lib/meta/client.ts';
 import { Scheduler, SCHEDULER_LEASE_ID } from '../lib/schedule/scheduler.ts';
+import { Watchdog } from '../lib/schedule/watchdog.ts';
+import { AlertBus } from '../lib/alerts/events.ts';
 import { ScheduleStore } from '../lib/schedule/schedules.ts';
 import type { ScheduleCreateInput } from '../lib/schedule/validation.ts';
 import { ManualClock } from './support/manual-clock.ts';
@@ -245,6 +247,85 @@ for (const kind of ['sqlite', 'postgresql'] as MetaKind[]) {
         await s.close();
         await own.close();
       }
+    });
+
+    it('records FAILED a run another scheduler claimed and never finished, once it takes the lease', async () => {
+      await reset(meta);
+      const clock = new ManualClock(START);
+      const schedule = await addSchedule(meta, clock, { name: 'orphaned', cron: '0 0 1 1 *' });
+      const claim = (due: Date, runner: string) =>
+        meta.prisma.backupScheduleRun.create({
+          data: { schedule_id: schedule.id, due_at: due, fired_at: due, outcome: 'FIRING', runner },
+        });
+      // Killed between claiming its run and recording it, an hour ago.
+      await claim(new Date(START.getTime() - HOUR), 'dead-process');
+      clock.advance(MINUTE);
+      const s = await startScheduler(meta, clock);
+      try {
+        const [run] = await runsOf(meta, schedule.id);
+        assert.equal(run?.outcome, 'FAILED');
+        assert.match(run?.message ?? '', /stopped before recording how the run went/);
+        // Its due time stays claimed: nothing fires it again.
+        assert.equal((await runsOf(meta, schedule.id)).length, 1);
+        assert.equal(await meta.prisma.backupJob.count({ where: { started_by: 'schedule:orphaned' } }), 0);
+      } finally {
+        await s.close();
+      }
+    });
+
+    it("prunes deliveries and runs older than the history hourly, keeping each schedule's latest run", async () => {
+      await reset(meta);
+      await meta.prisma.alertDelivery.deleteMany();
+      const clock = new ManualClock(at('2026-06-01T00:00:00Z'));
+      const yearly = await addSchedule(meta, clock, { name: 'yearly', cron: '@yearly' });
+      const daily = await addSchedule(meta, clock, { name: 'daily', cron: '@daily' });
+      const run = (scheduleId: number, iso: string) =>
+        meta.prisma.backupScheduleRun.create({
+          data: { schedule_id: scheduleId, due_at: at(iso), fired_at: at(iso), outcome: 'STARTED', runner: 'old' },
+        });
+      await run(yearly.id, '2025-01-01T00:00:00Z'); // its latest: kept however old
+      await run(daily.id, '2026-01-01T00:00:00Z');
+      await run(daily.id, '2026-05-31T00:00:00Z');
+      const delivery = (iso: string) =>
+        meta.prisma.alertDelivery.create({
+          data: {
+            channel_id: 1,
+            channel_name: 'c',
+            event_id: iso,
+            event_kind: 'job.failed',
+            attempt: 1,
+            at: at(iso),
+            outcome: 'delivered',
+          },
+        });
+      await delivery('2026-02-01T00:00:00Z');
+      await delivery('2026-05-01T00:00:00Z');
+      const watchdog = new Watchdog({
+        meta,
+        alerts: { bus: new AlertBus({ clock, log: quiet }) },
+        clock,
+        log: quiet,
+        checkStorage: async () => {},
+        objectiveSeconds: () => 10 ** 9,
+        historyDays: () => 90,
+      });
+      await watchdog.maybeCheck();
+      const runs = async () =>
+        (await meta.prisma.backupScheduleRun.findMany({ orderBy: { due_at: 'asc' } })).map((r) =>
+          r.due_at.toISOString(),
+        );
+      const deliveries = async () =>
+        (await meta.prisma.alertDelivery.findMany({ orderBy: { at: 'asc' } })).map((d) => d.at.toISOString());
+      assert.deepEqual(await runs(), ['2025-01-01T00:00:00.000Z', '2026-05-31T00:00:00.000Z']);
+      assert.deepEqual(await deliveries(), ['2026-05-01T00:00:00.000Z']);
+      // Hourly, not every minute: a delivery that ages out is pruned at the next hour.
+      await delivery('2026-03-02T00:00:00Z');
+      clock.advance(59 * MINUTE);
+      await watchdog.maybeCheck();
+      assert.equal((await deliveries()).length, 2);
+      clock.advance(2 * MINUTE);
+      await watchdog.maybeCheck();
+      assert.deepEqual(await deliveries(), ['2026-05-01T00:00:00.000Z']);
     });
 
     it('never fires a disabled schedule, and one enabled again does not catch up', async () => {

@@ -178,8 +178,30 @@ export class Scheduler {
         { holder: this.holder },
         holds ? 'scheduler lease taken' : 'scheduler lease lost to another process',
       );
+    if (holds && !this.held) await this.failAbandonedRuns(now);
     this.held = holds;
     return holds;
+  }
+
+  /**
+   * Runs another process claimed and never finished (it was killed between claiming a run and
+   * starting its job, or during a drill) would read "starting" for ever: whoever takes the lease
+   * next records them FAILED. Their due times stay claimed, so they are not fired again.
+   */
+  private async failAbandonedRuns(now: Date): Promise<void> {
+    const abandoned = await this.meta.prisma.backupScheduleRun.updateMany({
+      where: {
+        outcome: 'FIRING',
+        runner: { not: this.holder },
+        fired_at: { lt: new Date(now.getTime() - this.leaseMs) },
+      },
+      data: {
+        outcome: 'FAILED',
+        message: 'the scheduler process that fired it stopped before recording how the run went',
+      },
+    });
+    if (abandoned.count)
+      this.log.warn({ runs: abandoned.count }, 'scheduled runs abandoned by a stopped scheduler recorded FAILED');
   }
 
   private async runDue(schedule: ScheduleRow, now: Date): Promise<void> {

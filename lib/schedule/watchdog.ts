@@ -8,8 +8,10 @@ import { checkStorageHealth } from '../backup/storage-health.ts';
 import type { Clock } from '../clock.ts';
 import { type Logger, processLogger } from '../log.ts';
 import type { MetaStore } from '../meta/client.ts';
+import { historyRetentionDays, pruneHistory } from './history-pruning.ts';
 
 export const DEFAULT_WATCH_EVERY_MS = 60_000;
+export const PRUNE_EVERY_MS = 3_600_000;
 
 export interface WatchdogOptions {
   meta: MetaStore;
@@ -20,11 +22,14 @@ export interface WatchdogOptions {
   checkStorage: () => Promise<unknown>;
   /** The freshness objective, read at each check (it may change with the environment). */
   objectiveSeconds: () => number;
+  /** How many days of alert deliveries and scheduled runs to keep (pruned hourly). */
+  historyDays: () => number;
   everyMs?: number;
 }
 
 export class Watchdog {
   private lastCheck: number | null = null;
+  private lastPrune: number | null = null;
   /** The last success a breach was raised for ('never' when there was none): one alert per breach. */
   private breachAlerted: string | null = null;
 
@@ -44,7 +49,18 @@ export class Watchdog {
         .checkStorage()
         .catch((error: unknown) => this.options.log.warn({ err: error }, 'storage health probe failed')),
       this.checkFreshness(),
+      this.maybePrune(),
     ]);
+  }
+
+  private async maybePrune(): Promise<void> {
+    const now = this.options.clock.now();
+    if (this.lastPrune !== null && now.getTime() - this.lastPrune < PRUNE_EVERY_MS) return;
+    this.lastPrune = now.getTime();
+    const days = this.options.historyDays();
+    const pruned = await pruneHistory(this.options.meta, now, days);
+    if (pruned.deliveries || pruned.runs)
+      this.options.log.info({ ...pruned, days }, 'pruned alert deliveries and scheduled runs older than the history');
   }
 
   private async checkFreshness(): Promise<void> {
@@ -95,5 +111,6 @@ export function createSchedulerWatchdog(meta: MetaStore, manager: BackupManager)
     log: processLogger().child({ component: 'watchdog' }),
     checkStorage: () => checkStorageHealth(manager),
     objectiveSeconds: () => freshnessObjectiveSeconds(),
+    historyDays: () => historyRetentionDays(),
   });
 }
