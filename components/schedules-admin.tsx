@@ -6,6 +6,7 @@ import {
   deleteScheduleAction,
   previewCronAction,
   setScheduleEnabledAction,
+  updateScheduleAction,
 } from '@/app/schedules/actions';
 import { formatInZone } from './format';
 
@@ -38,20 +39,9 @@ export function RunTimes({ times, zone }: { times: string[]; zone: string }) {
 
 type Preview = { ok: true; nextRuns: string[]; timeZone: string } | { ok: false; message: string } | null;
 
-export function CreateScheduleForm({ defaultRemarks }: { defaultRemarks: string }) {
-  const router = useRouter();
-  const [pending, startTransition] = useTransition();
-  const [cron, setCron] = useState('0 2 * * *');
-  const [timeZone, setTimeZone] = useState('UTC');
-  const [kind, setKind] = useState<'backup' | 'drill'>('backup');
+/** The next runs of an expression as it is typed, checked on the server by the rules saving uses. */
+function useCronPreview(cron: string, timeZone: string): Preview {
   const [preview, setPreview] = useState<Preview>(null);
-  const [result, setResult] = useState<{ ok: boolean; message: string } | null>(null);
-
-  useEffect(() => {
-    setTimeZone(Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
-  }, []);
-
-  // Validates the expression as it is typed, on the server (the same rules as saving).
   useEffect(() => {
     let current = true;
     const timer = setTimeout(async () => {
@@ -68,6 +58,39 @@ export function CreateScheduleForm({ defaultRemarks }: { defaultRemarks: string 
       clearTimeout(timer);
     };
   }, [cron, timeZone]);
+  return preview;
+}
+
+function CronPreview({ preview }: { preview: Preview }) {
+  return (
+    <div id="cron-preview" className="cron-preview" aria-live="polite" data-testid="cron-preview">
+      {preview === null ? (
+        <span className="muted">Checking…</span>
+      ) : preview.ok ? (
+        <>
+          <strong>Next runs</strong> <span className="muted small">({preview.timeZone}; yours below)</span>
+          <RunTimes times={preview.nextRuns} zone={preview.timeZone} />
+        </>
+      ) : (
+        <span className="error-text">{preview.message}</span>
+      )}
+    </div>
+  );
+}
+
+export function CreateScheduleForm({ defaultRemarks }: { defaultRemarks: string }) {
+  const router = useRouter();
+  const [pending, startTransition] = useTransition();
+  const [cron, setCron] = useState('0 2 * * *');
+  const [timeZone, setTimeZone] = useState('UTC');
+  const [kind, setKind] = useState<'backup' | 'drill'>('backup');
+  const [result, setResult] = useState<{ ok: boolean; message: string } | null>(null);
+
+  useEffect(() => {
+    setTimeZone(Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
+  }, []);
+
+  const preview = useCronPreview(cron, timeZone);
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -139,18 +162,7 @@ export function CreateScheduleForm({ defaultRemarks }: { defaultRemarks: string 
           </>
         )}
       </div>
-      <div id="cron-preview" className="cron-preview" aria-live="polite" data-testid="cron-preview">
-        {preview === null ? (
-          <span className="muted">Checking…</span>
-        ) : preview.ok ? (
-          <>
-            <strong>Next runs</strong> <span className="muted small">({preview.timeZone}; yours below)</span>
-            <RunTimes times={preview.nextRuns} zone={preview.timeZone} />
-          </>
-        ) : (
-          <span className="error-text">{preview.message}</span>
-        )}
-      </div>
+      <CronPreview preview={preview} />
       <div>
         <button type="submit" className="primary" disabled={pending || preview?.ok === false}>
           Add schedule
@@ -224,5 +236,93 @@ export function DeleteScheduleButton({ id, name }: { id: number; name: string })
         </span>
       )}
     </>
+  );
+}
+
+/** Changes a schedule's time, zone and, for a backup schedule, its remarks and verify. */
+export function EditScheduleForm({
+  schedule,
+}: {
+  schedule: { id: number; kind: 'backup' | 'drill'; cron: string; timeZone: string; remarks: string; verify: boolean };
+}) {
+  const router = useRouter();
+  const [pending, startTransition] = useTransition();
+  const [cron, setCron] = useState(schedule.cron);
+  const [timeZone, setTimeZone] = useState(schedule.timeZone);
+  const [remarks, setRemarks] = useState(schedule.remarks);
+  const [verify, setVerify] = useState(schedule.verify);
+  const [result, setResult] = useState<{ ok: boolean; message: string } | null>(null);
+  const preview = useCronPreview(cron, timeZone);
+  const backup = schedule.kind === 'backup';
+  const change = {
+    ...(cron.trim() !== schedule.cron ? { cron } : {}),
+    ...(timeZone !== schedule.timeZone ? { timeZone } : {}),
+    ...(backup && remarks !== schedule.remarks ? { remarks } : {}),
+    ...(backup && verify !== schedule.verify ? { verify } : {}),
+  };
+  const changed = Object.keys(change).length > 0;
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    startTransition(async () => {
+      const response = await updateScheduleAction({ id: schedule.id, change });
+      setResult(response.ok ? { ok: true, message: 'Saved.' } : { ok: false, message: response.message });
+      router.refresh();
+    });
+  }
+
+  return (
+    <form onSubmit={submit} className="schedule-form" data-testid="edit-schedule-form">
+      <div className="schedule-fields">
+        <label>
+          Cron <span className="muted small">(minute hour day month weekday)</span>
+          <input
+            name="cron"
+            required
+            maxLength={200}
+            value={cron}
+            onChange={(e) => setCron(e.target.value)}
+            className="mono"
+            aria-describedby="cron-preview"
+          />
+        </label>
+        <label>
+          Time zone <span className="muted small">(IANA)</span>
+          <input
+            name="timeZone"
+            required
+            maxLength={64}
+            value={timeZone}
+            onChange={(e) => setTimeZone(e.target.value)}
+          />
+        </label>
+        {backup && (
+          <>
+            <label>
+              Remarks <span className="muted small">{'{name} {date} {time} {due}'}</span>
+              <input name="remarks" maxLength={500} value={remarks} onChange={(e) => setRemarks(e.target.value)} />
+            </label>
+            <label className="checkbox">
+              <input type="checkbox" checked={verify} onChange={(e) => setVerify(e.target.checked)} /> Verify each
+              snapshot after backup
+            </label>
+          </>
+        )}
+      </div>
+      <CronPreview preview={preview} />
+      <p className="muted small">
+        A new time or zone starts the schedule afresh: runs due before the change are not caught up.
+      </p>
+      <div>
+        <button type="submit" className="primary" disabled={pending || !changed || preview?.ok === false}>
+          Save changes
+        </button>
+      </div>
+      {result && (
+        <p role={result.ok ? 'status' : 'alert'} className={result.ok ? 'result-ok' : 'error-text'}>
+          {result.message}
+        </p>
+      )}
+    </form>
   );
 }

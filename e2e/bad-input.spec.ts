@@ -281,6 +281,17 @@ function actionCalls(consolePort: number, outside: string): Call[] {
     add('schedules/actions.ts#setScheduleEnabledAction', input);
   for (const input of [{ id: -1 }, { id: 1.5 }, { id: 999999 }, null])
     add('schedules/actions.ts#deleteScheduleAction', input);
+  for (const input of [
+    { id: 1, change: {} },
+    { id: 1, change: { cron: '0 2 * *' } },
+    { id: 1, change: { timeZone: 'Mars/Olympus' } },
+    { id: 1, change: { remarks: '{nmae}' } },
+    { id: 1, change: { kind: 'drill' } },
+    { id: 'x', change: { enabled: false } },
+    { id: 999999, change: { enabled: false } },
+    null,
+  ])
+    add('schedules/actions.ts#updateScheduleAction', input);
   for (const location of badLocations(consolePort, outside)) {
     add('settings/actions.ts#probeStorageAction', location);
     add('settings/actions.ts#saveStorageConfigAction', location);

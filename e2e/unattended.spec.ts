@@ -68,7 +68,7 @@ test('a schedule fires, a snapshot is kept, retention is previewed and saved, a 
         await page.reload();
         await expect(row).toContainText('started job', { timeout: 1_000 });
       }).toPass({ timeout: 100_000, intervals: [2_000] });
-      const jobId = (await row.getByRole('link').first().textContent())!.trim();
+      const jobId = (await row.getByRole('link', { name: /^\d+$/ }).textContent())!.trim();
       await expect
         .poll(
           async () => ((await (await page.request.get(`/api/jobs/${jobId}`)).json()) as { status: string }).status,
@@ -85,6 +85,21 @@ test('a schedule fires, a snapshot is kept, retention is previewed and saved, a 
       expect(job.remarks).toMatch(/^by the e2e schedule \d\d:\d\d$/);
       await expect(page.getByTestId('schedule-runs-table')).toContainText('e2e-every-minute');
       await screenshot(page, info, '18-schedules');
+      // Its own page: the history, and a change of time in another zone, previewed before it is saved.
+      await row.getByRole('link', { name: 'e2e-every-minute' }).click();
+      await expect(page.getByRole('heading', { name: 'Schedule e2e-every-minute' })).toBeVisible();
+      await expect(page.getByTestId('schedule-history')).toContainText(`job ${jobId}`);
+      const edit = page.getByTestId('edit-schedule-form');
+      await edit.getByLabel(/^Cron/).fill('30 2 * * *');
+      await edit.getByLabel(/^Time zone/).fill('Europe/Berlin');
+      await expect(edit.getByTestId('cron-preview')).toContainText('Europe/Berlin');
+      await expect(edit.getByTestId('cron-preview')).toContainText('02:30');
+      await edit.getByRole('button', { name: 'Save changes' }).click();
+      await expect(edit.getByText('Saved.')).toBeVisible();
+      await expect(page.getByTestId('schedule-facts')).toContainText('30 2 * * *');
+      await expect(page.getByTestId('schedule-facts')).toContainText('Europe/Berlin');
+      await screenshot(page, info, '21-schedule');
+      await page.getByRole('link', { name: 'Schedules', exact: true }).first().click();
       await row.getByRole('checkbox', { name: 'e2e-every-minute enabled' }).click();
       await expect(row.getByRole('checkbox', { name: 'e2e-every-minute enabled' })).not.toBeChecked();
       await row.getByRole('button', { name: 'Remove the schedule e2e-every-minute' }).click();

@@ -5,7 +5,7 @@ import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { getMetaStore } from '@/lib/meta/shared-store';
 import { nextRuns, ScheduleStore } from '@/lib/schedule/schedules';
-import { cronPreviewSchema, scheduleCreateSchema } from '@/lib/schedule/validation';
+import { cronPreviewSchema, scheduleCreateSchema, scheduleUpdateSchema } from '@/lib/schedule/validation';
 import { serverAction } from '../_lib/action';
 
 const id = z.number().int().min(1).max(999_999_999);
@@ -42,6 +42,17 @@ export const setScheduleEnabledAction = serverAction(
     );
     revalidatePath('/schedules');
     return { id: schedule.id, enabled: schedule.enabled };
+  },
+);
+
+export const updateScheduleAction = serverAction(
+  { role: 'admin', audit: 'schedule.update' },
+  z.strictObject({ id, change: scheduleUpdateSchema }),
+  async ({ id, change }, { audit }) => {
+    audit!.target = `schedule ${id}`;
+    const schedule = await new ScheduleStore(getMetaStore()).update(id, change, { now: new Date(), audit: audit! });
+    revalidatePath('/schedules');
+    return { id: schedule.id, cron: schedule.cron, timeZone: schedule.timeZone };
   },
 );
 

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { formatTime } from '@/components/format';
 import {
   BrowserZone,
@@ -10,64 +11,12 @@ import {
 import { roleAllows } from '@/lib/auth/roles';
 import { getMetaStore } from '@/lib/meta/shared-store';
 import { DEFAULT_REMARKS_TEMPLATE } from '@/lib/schedule/remarks';
-import { type ScheduleRun, ScheduleStore } from '@/lib/schedule/schedules';
+import { ScheduleStore } from '@/lib/schedule/schedules';
+import { RunResult } from '@/components/schedule-run-result';
 import { requirePageRole } from '../_lib/page-auth';
 
 export const metadata: Metadata = { title: 'Schedules' };
 export const dynamic = 'force-dynamic';
-
-function RunResult({ run }: { run: ScheduleRun | null }) {
-  if (!run) return <span className="muted">never ran</span>;
-  switch (run.outcome) {
-    case 'STARTED':
-      return (
-        <span>
-          <span className="badge badge-ok">started</span> job{' '}
-          <a href={`/snapshots/${run.jobId}`} className="mono">
-            {String(run.jobId)}
-          </a>
-          {run.catchUp && <span className="muted small"> (catch-up)</span>}
-        </span>
-      );
-    case 'PASSED':
-      return (
-        <span>
-          <span className="badge badge-ok">passed</span> <span className="small">restore drill {run.drillId}</span>
-          {run.catchUp && <span className="muted small"> (catch-up)</span>}
-        </span>
-      );
-    case 'SKIPPED':
-      return (
-        <span title={run.message ?? ''}>
-          <span className="badge badge-running">skipped</span>{' '}
-          <span className="small">
-            {run.drillId === null && run.message?.includes('drill') ? run.message : 'a job was running'}
-          </span>
-        </span>
-      );
-    case 'FAILED':
-      return (
-        <span>
-          <span className="badge badge-bad">failed</span>{' '}
-          <span className="small">
-            {run.drillId !== null && `restore drill ${run.drillId}: `}
-            {run.message}
-          </span>
-        </span>
-      );
-    case 'MISSED':
-      return (
-        <span title={run.message ?? ''}>
-          <span className="badge badge-bad">missed</span>{' '}
-          <span className="small">
-            {run.missedCount} run{run.missedCount === 1 ? '' : 's'} while no scheduler ran
-          </span>
-        </span>
-      );
-    default:
-      return <span className="badge badge-running">{run.drillId === null ? 'starting' : 'drilling'}</span>;
-  }
-}
 
 export default async function SchedulesPage() {
   const actor = await requirePageRole('viewer');
@@ -110,7 +59,9 @@ export default async function SchedulesPage() {
             {schedules.map((s) => (
               <tr key={s.id}>
                 <td>
-                  <span className="mono">{s.name}</span>
+                  <Link href={`/schedules/${s.id}`} className="mono">
+                    {s.name}
+                  </Link>
                   <div className="muted small">
                     {s.kind === 'drill' ? (
                       'restore drill of the newest snapshot'
