@@ -4,6 +4,7 @@ import { formatTime } from '@/components/format';
 import { ALERT_EVENT_KINDS } from '@/lib/alerts/events';
 import { getBackupManager } from '@/lib/backup/process-manager';
 import { requirePageRole } from '../_lib/page-auth';
+import { EmptyRow } from '@/components/empty-row';
 
 export const metadata: Metadata = { title: 'Alerts' };
 export const dynamic = 'force-dynamic';
@@ -45,13 +46,7 @@ export default async function AlertsPage() {
             </tr>
           </thead>
           <tbody>
-            {channels.length === 0 && (
-              <tr>
-                <td colSpan={6} className="muted">
-                  No channels yet: failures are only logged.
-                </td>
-              </tr>
-            )}
+            {channels.length === 0 && <EmptyRow columns={6}>No channels yet: failures are only logged.</EmptyRow>}
             {channels.map((c) => (
               <tr key={c.id}>
                 <td className="mono">{c.name}</td>
@@ -88,13 +83,7 @@ export default async function AlertsPage() {
             </tr>
           </thead>
           <tbody>
-            {deliveries.length === 0 && (
-              <tr>
-                <td colSpan={7} className="muted">
-                  Nothing sent yet.
-                </td>
-              </tr>
-            )}
+            {deliveries.length === 0 && <EmptyRow columns={7}>Nothing sent yet.</EmptyRow>}
             {deliveries.map((d) => (
               <tr key={d.id}>
                 <td className="nowrap">{formatTime(d.at.toISOString())}</td>

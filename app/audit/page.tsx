@@ -5,6 +5,7 @@ import { auditQuerySchema, toAuditQuery } from '@/lib/auth/audit-query';
 import { listAuditEvents } from '@/lib/meta/audit-log';
 import { getMetaStore } from '@/lib/meta/shared-store';
 import { requirePageRole } from '../_lib/page-auth';
+import { EmptyRow } from '@/components/empty-row';
 
 export const metadata: Metadata = { title: 'Audit' };
 export const dynamic = 'force-dynamic';
@@ -79,13 +80,7 @@ export default async function AuditPage({
             </tr>
           </thead>
           <tbody>
-            {rows.length === 0 && (
-              <tr>
-                <td colSpan={6} className="muted">
-                  Nothing matches.
-                </td>
-              </tr>
-            )}
+            {rows.length === 0 && <EmptyRow columns={6}>Nothing matches.</EmptyRow>}
             {rows.map((r) => (
               <tr key={r.id}>
                 <td className="nowrap">{formatTime(r.at.toISOString())}</td>

@@ -14,6 +14,7 @@ import { DEFAULT_REMARKS_TEMPLATE } from '@/lib/schedule/remarks';
 import { ScheduleStore } from '@/lib/schedule/schedules';
 import { RunResult } from '@/components/schedule-run-result';
 import { requirePageRole } from '../_lib/page-auth';
+import { EmptyRow } from '@/components/empty-row';
 
 export const metadata: Metadata = { title: 'Schedules' };
 export const dynamic = 'force-dynamic';
@@ -49,13 +50,7 @@ export default async function SchedulesPage() {
             </tr>
           </thead>
           <tbody>
-            {schedules.length === 0 && (
-              <tr>
-                <td colSpan={admin ? 7 : 6} className="muted">
-                  No schedules yet.
-                </td>
-              </tr>
-            )}
+            {schedules.length === 0 && <EmptyRow columns={admin ? 7 : 6}>No schedules yet.</EmptyRow>}
             {schedules.map((s) => (
               <tr key={s.id}>
                 <td>
@@ -113,13 +108,7 @@ export default async function SchedulesPage() {
             </tr>
           </thead>
           <tbody>
-            {runs.length === 0 && (
-              <tr>
-                <td colSpan={4} className="muted">
-                  No runs yet.
-                </td>
-              </tr>
-            )}
+            {runs.length === 0 && <EmptyRow columns={4}>No runs yet.</EmptyRow>}
             {runs.map((r) => (
               <tr key={r.id}>
                 <td className="mono">{r.scheduleName}</td>

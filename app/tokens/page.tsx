@@ -4,6 +4,7 @@ import { CreateTokenForm, RevokeTokenButton } from '@/components/tokens-admin';
 import { listTokens } from '@/lib/auth/tokens';
 import { getMetaStore } from '@/lib/meta/shared-store';
 import { requirePageRole } from '../_lib/page-auth';
+import { EmptyRow } from '@/components/empty-row';
 
 export const metadata: Metadata = { title: 'API tokens' };
 export const dynamic = 'force-dynamic';
@@ -39,13 +40,7 @@ export default async function TokensPage() {
             </tr>
           </thead>
           <tbody>
-            {tokens.length === 0 && (
-              <tr>
-                <td colSpan={7} className="muted">
-                  No tokens yet.
-                </td>
-              </tr>
-            )}
+            {tokens.length === 0 && <EmptyRow columns={7}>No tokens yet.</EmptyRow>}
             {tokens.map((t) => {
               const status = t.revokedAt
                 ? 'revoked'

@@ -8,6 +8,7 @@ import { roleAllows } from '@/lib/auth/roles';
 import { getMetaStore } from '@/lib/meta/shared-store';
 import { nextRuns, ScheduleStore } from '@/lib/schedule/schedules';
 import { requirePageRole } from '../../_lib/page-auth';
+import { EmptyRow } from '@/components/empty-row';
 
 export const dynamic = 'force-dynamic';
 const NEXT_RUNS = 10;
@@ -107,13 +108,7 @@ export default async function SchedulePage({ params }: Props) {
             </tr>
           </thead>
           <tbody>
-            {runs.length === 0 && (
-              <tr>
-                <td colSpan={4} className="muted">
-                  No runs yet.
-                </td>
-              </tr>
-            )}
+            {runs.length === 0 && <EmptyRow columns={4}>No runs yet.</EmptyRow>}
             {runs.map((r) => (
               <tr key={r.id}>
                 <td>
