@@ -26,11 +26,15 @@ export interface SnapshotMetadata {
   created_at?: string;
   size_bytes?: bigint;
   section_counts?: Record<string, number>;
+  /** Fields this product does not know (a newer RisingWave's), as read: `,"key":value` each, written back as is. */
+  extra?: Uint8Array;
 }
 
 export interface Manifest {
   manifest_id: bigint;
   snapshot_metadata: SnapshotMetadata[];
+  /** Top-level fields this product does not know, as read: `,"key":value` each, written back as is. */
+  extra?: Uint8Array;
 }
 
 export const emptyManifest = (): Manifest => ({ manifest_id: 0n, snapshot_metadata: [] });
