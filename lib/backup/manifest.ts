@@ -2,10 +2,11 @@
 // and the pool of state table values live here; parse (manifest-parse.ts), write
 // (manifest-write.ts) and ids as text (manifest-id-text.ts) beside it.
 //
-// A manifest holds every snapshot's pinned SST ids: 100 snapshots of 100,000 SSTs is 10 million
-// u64s and about 170 MB of text. A general BigInt-safe JSON parser takes seconds and gigabytes on
-// that, so `parseManifest` scans the bytes once: `ssts` arrays go straight into sorted
-// BigUint64Arrays, other integers beyond 2^53 are quoted, and the native JSON.parse does the rest.
+// A manifest holds every snapshot's pinned SST ids: 100 snapshots of 1,000,000 SSTs is 100 million
+// u64s and about 2.4 GB of text. A general BigInt-safe JSON parser takes seconds and gigabytes on
+// that, so the scanner (manifest-scan.ts) reads the bytes once, as they arrive: `ssts` arrays go
+// straight into sorted BigUint64Arrays, and the native JSON.parse reads each entry's other fields
+// (integers beyond 2^53 quoted). Fields it does not know are kept as bytes and written back.
 import { toBigInt } from './json64.ts';
 
 export interface StateTableInfo {
