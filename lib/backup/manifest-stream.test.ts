@@ -1,0 +1,312 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { isBackupError } from './errors.ts';
+import type { Manifest, SnapshotMetadata } from './manifest.ts';
+import { parseManifest } from './manifest-parse.ts';
+import { type ManifestChange, rewriteManifest } from './manifest-rewrite.ts';
+import { readManifest, readWholeManifest } from './manifest-stream.ts';
+import { serializeManifest } from './manifest-write.ts';
+
+const MAX = 2n ** 64n - 1n;
+
+// Entries as a newer RisingWave or another writer might space and order them.
+const ENTRIES = [
+  '{"id":1,"hummock_version_id":2,"ssts":[1,5,18446744073709551615],"format_version":2,"remarks":null,' +
+    '"state_table_info":{"3":{"committed_epoch":9007199254740993,"compaction_group_id":2}},"rw_version":"2.6.0",' +
+    '"max_committed_epoch":1,"future_field":{"x":"\\"ssts\\":[1"}}',
+  '{\n\t"remarks" : "tab\\t \\"q\\" \\u00fc" ,\r\n "ssts" : [ 3 , 3,1 ] , "id" : 18446744073709551615 ,' +
+    ' "hummock_version_id" : 9007199254740993 , "unknown": [ ] }',
+  '{ "id": 3, "hummock_version_id": 3, "ssts": [] }',
+  '{"hummock_version_id":4,"id":4}',
+  '{"id":5,"hummock_version_id":5,"state_table_info":{},"rw_version":"x","ssts":[9007199254740993,9007199254740992]}',
+];
+const TOP_EXTRA = '"future_top" : {"a":[1,2,{"b":"}]"}]}';
+const TAIL_EXTRA = '"trailing" :-1.5e3';
+const SAMPLE = `{ "manifest_id" : 7 , ${TOP_EXTRA} ,\n "snapshot_metadata" : [\n  ${ENTRIES.join(' ,\n  ')}\n ] ,\t${TAIL_EXTRA} }`;
+
+const entry = (fields: Partial<SnapshotMetadata> & { id: bigint }): SnapshotMetadata => ({
+  hummock_version_id: fields.id,
+  ssts: new BigUint64Array(0),
+  format_version: 0,
+  remarks: null,
+  state_table_info: {},
+  rw_version: null,
+  ...fields,
+});
+
+const SAMPLE_ENTRIES: SnapshotMetadata[] = [
+  entry({
+    id: 1n,
+    hummock_version_id: 2n,
+    ssts: new BigUint64Array([1n, 5n, MAX]),
+    format_version: 2,
+    state_table_info: { '3': { committed_epoch: 2n ** 53n + 1n, compaction_group_id: 2n } },
+    rw_version: '2.6.0',
+    extra: Buffer.from(',"max_committed_epoch":1,"future_field":{"x":"\\"ssts\\":[1"}'),
+  }),
+  entry({
+    id: MAX,
+    hummock_version_id: 2n ** 53n + 1n,
+    ssts: new BigUint64Array([1n, 3n]),
+    remarks: 'tab\t "q" ü',
+    extra: Buffer.from(',"unknown": [ ]'),
+  }),
+  entry({ id: 3n }),
+  entry({ id: 4n }),
+  entry({ id: 5n, ssts: new BigUint64Array([2n ** 53n, 2n ** 53n + 1n]), rw_version: 'x' }),
+];
+
+async function* chunksOf(bytes: Uint8Array, cuts: readonly number[]): AsyncGenerator<Uint8Array> {
+  let from = 0;
+  for (const cut of [...cuts, bytes.length]) {
+    yield bytes.slice(from, cut);
+    from = cut;
+  }
+}
+
+async function* everyBytes(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
+  for (let at = 0; at < bytes.length; at += size) yield bytes.slice(at, at + size);
+}
+
+async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const pieces: Uint8Array[] = [];
+  for await (const chunk of chunks) pieces.push(chunk);
+  return Buffer.concat(pieces);
+}
+
+const keepAll: ManifestChange = { manifestId: (old) => old + 1n, keep: () => true, append: [] };
+
+const corrupt = (pattern?: RegExp) => (e: unknown) =>
+  isBackupError(e, 'CORRUPT_MANIFEST') &&
+  /^manifest\.json is not (a valid manifest|valid JSON): /.test(e.message) &&
+  (pattern === undefined || pattern.test(e.message));
+
+describe('manifest stream', () => {
+  it('reads entries however they are spaced and ordered, with exact 64-bit values and unknown fields kept', async () => {
+    const bytes = Buffer.from(SAMPLE);
+    const expected: Manifest = {
+      manifest_id: 7n,
+      snapshot_metadata: SAMPLE_ENTRIES,
+      extra: Buffer.from(`,${TOP_EXTRA},${TAIL_EXTRA}`),
+    };
+    assert.deepEqual(parseManifest(bytes), expected);
+    const read = await readWholeManifest(chunksOf(bytes, []));
+    assert.equal(read.manifestId, 7n);
+    assert.deepEqual(read.entries, SAMPLE_ENTRIES);
+  });
+
+  it('keeps unknown fields through parse and serialize, byte for byte', () => {
+    const text = serializeManifest(parseManifest(SAMPLE)).toString();
+    assert.ok(text.endsWith(`}],${TOP_EXTRA},${TAIL_EXTRA}}`), text);
+    assert.ok(text.includes('"rw_version":"2.6.0","max_committed_epoch":1,"future_field":{"x":"\\"ssts\\":[1"}}'));
+    assert.ok(text.includes('"rw_version":null,"unknown": [ ]}'));
+    assert.deepEqual(parseManifest(text), parseManifest(SAMPLE));
+  });
+
+  it('gives the same result however the bytes are cut into chunks', async () => {
+    const bytes = Buffer.from(SAMPLE);
+    const whole = await collect(rewriteManifest(chunksOf(bytes, []), keepAll));
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const read = await readWholeManifest(chunksOf(bytes, [cut]));
+      assert.deepEqual(read.entries, SAMPLE_ENTRIES, `cut at ${cut}`);
+      assert.ok((await collect(rewriteManifest(chunksOf(bytes, [cut]), keepAll))).equals(whole), `cut at ${cut}`);
+    }
+    for (const size of [1, 2, 3, 7]) {
+      assert.deepEqual((await readWholeManifest(everyBytes(bytes, size))).entries, SAMPLE_ENTRIES, `${size} bytes`);
+      assert.ok((await collect(rewriteManifest(everyBytes(bytes, size), keepAll))).equals(whole), `${size} bytes`);
+    }
+  });
+
+  it('refuses every truncation of a manifest, reading, parsing or rewriting', async () => {
+    const bytes = Buffer.from(SAMPLE);
+    for (let length = 0; length < bytes.length; length++) {
+      const cut = bytes.subarray(0, length);
+      assert.throws(() => parseManifest(cut), corrupt(), `parse of ${length} bytes`);
+      await assert.rejects(readWholeManifest(everyBytes(cut, 5)), corrupt(), `read of ${length} bytes`);
+      await assert.rejects(collect(rewriteManifest(everyBytes(cut, 5), keepAll)), corrupt(), `rewrite of ${length}`);
+    }
+    // Whitespace after the end is fine; anything else is not.
+    assert.equal(parseManifest(`${SAMPLE} \n`).manifest_id, 7n);
+    assert.throws(() => parseManifest(`${SAMPLE} x`), corrupt(/not valid JSON: unexpected "x"/));
+  });
+
+  it('rewrites by copying the entries that stay and the unknown fields, and writes the new ones after them', async () => {
+    const added = entry({ id: 6n, ssts: new BigUint64Array([2n, MAX]), created_at: '2026-12-01T00:00:00.000Z' });
+    const seen: bigint[] = [];
+    const change: ManifestChange = {
+      manifestId: (old) => old + 10n,
+      keep: (e) => {
+        seen.push(e.id);
+        return e.id !== 1n && e.id !== 4n;
+      },
+      append: [added],
+    };
+    const out = await collect(rewriteManifest(everyBytes(Buffer.from(SAMPLE), 11), change));
+    assert.deepEqual(seen, [1n, MAX, 3n, 4n, 5n]);
+    const kept = [ENTRIES[1], ENTRIES[2], ENTRIES[4]].join(',');
+    const expected = `{"manifest_id":17,${TOP_EXTRA},"snapshot_metadata":[${kept},${serializeManifest({
+      manifest_id: 0n,
+      snapshot_metadata: [added],
+    })
+      .toString()
+      .slice('{"manifest_id":0,"snapshot_metadata":['.length, -2)}],${TAIL_EXTRA}}`;
+    assert.equal(out.toString(), expected);
+    assert.deepEqual(parseManifest(out), {
+      manifest_id: 17n,
+      snapshot_metadata: [SAMPLE_ENTRIES[1], SAMPLE_ENTRIES[2], SAMPLE_ENTRIES[4], added],
+      extra: Buffer.from(`,${TOP_EXTRA},${TAIL_EXTRA}`),
+    });
+  });
+
+  it('rewrites an empty manifest, or one with manifest_id last, keeping the field order', async () => {
+    const empty = await collect(
+      rewriteManifest(chunksOf(Buffer.from('{"manifest_id":0,"snapshot_metadata":[]}'), []), keepAll),
+    );
+    assert.equal(empty.toString(), '{"manifest_id":1,"snapshot_metadata":[]}');
+    const last = '{ "snapshot_metadata" : [ ] , "x":true, "manifest_id" : 18446744073709551614 }';
+    const added = entry({ id: 1n });
+    const out = await collect(rewriteManifest(chunksOf(Buffer.from(last), [3]), { ...keepAll, append: [added] }));
+    assert.equal(
+      out.toString(),
+      '{"snapshot_metadata":[{"id":1,"hummock_version_id":1,"ssts":[],"format_version":0,"remarks":null,"state_table_info":{},"rw_version":null}],"x":true,"manifest_id":18446744073709551615}',
+    );
+  });
+
+  it('copies ssts arrays exactly however they are written, cut anywhere', async () => {
+    const arrays = [
+      '[]',
+      '[ ]',
+      '[0]',
+      '[0,1,2]',
+      '[ 1]',
+      '[1 ]',
+      '[1 ,2]',
+      '[1, 2]',
+      '[1,2, 3]',
+      '[1,2 ,3]',
+      '[01]',
+      '[1,02]',
+      '[2,1]',
+      '[1,2,2]',
+      '[1,3,2,4]',
+      '[9007199254740992,9007199254740993, 18446744073709551615]',
+      '[18446744073709551615,0]',
+      '[\n1,\n2\n]',
+    ];
+    for (const array of arrays) {
+      const entryText = `{"id":1,"hummock_version_id":1,"ssts":${array},"zz":1}`;
+      const bytes = Buffer.from(`{"manifest_id":1,"snapshot_metadata":[${entryText}]}`);
+      const ids = BigUint64Array.from(
+        [...new Set((JSON.parse(array.replace(/\d+/g, '"$&"')) as string[]).map(BigInt))].sort((a, b) =>
+          a < b ? -1 : a > b ? 1 : 0,
+        ),
+      );
+      for (let cut = 0; cut <= bytes.length; cut++) {
+        const out = await collect(rewriteManifest(chunksOf(bytes, cut ? [cut] : []), keepAll));
+        assert.equal(out.toString(), `{"manifest_id":2,"snapshot_metadata":[${entryText}]}`, `${array} cut at ${cut}`);
+        assert.deepEqual(parseManifest(out).snapshot_metadata[0]!.ssts, ids, array);
+      }
+    }
+  });
+
+  it('reads ids only as far as asked: skipped, they are checked but not kept', async () => {
+    const events = [];
+    for await (const event of readManifest(everyBytes(Buffer.from(SAMPLE), 4), { ssts: 'skip' })) events.push(event);
+    assert.deepEqual(events[0], { kind: 'manifest_id', manifestId: 7n });
+    const entries = events.flatMap((event) => (event.kind === 'entry' ? [event.metadata] : []));
+    assert.deepEqual(
+      entries,
+      SAMPLE_ENTRIES.map(({ ssts: _, ...rest }) => rest),
+    );
+    const bad =
+      '{"manifest_id":1,"snapshot_metadata":[{"id":1,"hummock_version_id":1,"ssts":[1,18446744073709551616]}]}';
+    await assert.rejects(
+      async () => {
+        for await (const _ of readManifest(chunksOf(Buffer.from(bad), []), { ssts: 'skip' })) {
+        }
+      },
+      corrupt(/"18446744073709551616" is not a u64/),
+    );
+  });
+
+  it('hands out each entry as it arrives and throws, after them, at a corrupt later one', async () => {
+    const bytes = Buffer.from(
+      '{"manifest_id":2,"snapshot_metadata":[{"id":1,"hummock_version_id":1,"ssts":[1]},{"id":2,"hummock_version_id":1,"remarks":5}]}',
+    );
+    const seen: bigint[] = [];
+    await assert.rejects(
+      async () => {
+        for await (const event of readManifest(everyBytes(bytes, 8)))
+          if (event.kind === 'entry') seen.push(event.metadata.id);
+      },
+      corrupt(/snapshot_metadata\.1\.remarks/),
+    );
+    assert.deepEqual(seen, [1n]);
+    await assert.rejects(collect(rewriteManifest(everyBytes(bytes, 8), keepAll)), corrupt(/remarks/));
+  });
+
+  it('refuses what parseManifest refuses, with the same message', async () => {
+    const cases = [
+      '',
+      '[1]',
+      '{"manifest_id": 1}',
+      '{"snapshot_metadata": []}',
+      '{"manifest_id": 1.5, "snapshot_metadata": []}',
+      '{"manifest_id": 1, "manifest_id": 2, "snapshot_metadata": []}',
+      '{"manifest_id": 1, "snapshot_metadata": 5}',
+      '{"manifest_id": 1, "snapshot_metadata": [5]}',
+      '{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "ssts": [-1]}]}',
+      '{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "ssts": [1, "2"]}]}',
+      '{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "ssts": [1,]}]}',
+      '{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "ssts": [1], "ssts": [2]}]}',
+      '{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "ssts": 5}]}',
+      '{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "x": tru}]}',
+      '{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "x": [1}]}',
+      '{"manifest_id": 1, "snapshot_metadata": [], "x": {"a" 1}}',
+      '{"manifest_id": 1, "snapshot_metadata": [] "x": 1}',
+      '{"manifest_id": 1, "snapshot_metadata": [{"id": 1, "hummock_version_id": 1, "ssts": [00000000000000000000000000000000000001]}]}',
+    ];
+    for (const text of cases) {
+      let message = '';
+      assert.throws(
+        () => parseManifest(text),
+        (e: unknown) => {
+          message = (e as Error).message;
+          return corrupt()(e);
+        },
+        text,
+      );
+      for (const size of [1, 4, 1000]) {
+        await assert.rejects(
+          readWholeManifest(everyBytes(Buffer.from(text), size)),
+          (e: unknown) => corrupt()(e) && (e as Error).message === message,
+          `${text} in chunks of ${size}`,
+        );
+      }
+    }
+  });
+
+  it('streams a manifest of several large entries as parseManifest reads it, and copies them in megabyte pieces', async () => {
+    const manifest: Manifest = {
+      manifest_id: 3n,
+      snapshot_metadata: [0, 1, 2].map((k) => {
+        const ssts = new BigUint64Array(200_000);
+        for (let i = 0; i < ssts.length; i++) ssts[i] = 2n ** 53n - 100_000n + BigInt(i * (k + 1));
+        return entry({
+          id: BigInt(k + 1),
+          ssts,
+          state_table_info: { '1': { committed_epoch: MAX, compaction_group_id: 2n } },
+        });
+      }),
+    };
+    const bytes = serializeManifest(manifest);
+    const read = await readWholeManifest(everyBytes(bytes, 65_537));
+    assert.equal(read.manifestId, 3n);
+    assert.deepEqual(read.entries, parseManifest(bytes).snapshot_metadata);
+    assert.deepEqual(read.entries, manifest.snapshot_metadata);
+    const pieces: Uint8Array[] = [];
+    for await (const piece of rewriteManifest(everyBytes(bytes, 65_536), keepAll)) pieces.push(piece);
+    assert.ok(pieces.length > 4 && pieces.every((piece) => piece.length <= 1 << 20), `${pieces.length} pieces`);
+    assert.ok(Buffer.concat(pieces).equals(serializeManifest({ ...manifest, manifest_id: 4n })));
+  });
+});
