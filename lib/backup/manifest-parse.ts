@@ -1,10 +1,10 @@
 // Parses a manifest held in one buffer: the streaming scanner (manifest-scan.ts) fed at once,
 // its entries gathered. Fields this product does not know are kept as bytes.
-import type { Manifest, SnapshotMetadata } from './manifest.ts';
+import { type Manifest, type SnapshotMetadata, StateTableInfoPool } from './manifest.ts';
 import { ManifestScanner } from './manifest-scan.ts';
 
 export function parseManifest(bytes: Uint8Array | string, where = 'manifest.json'): Manifest {
-  const scanner = new ManifestScanner(where, { ssts: 'decode', keepBytes: false });
+  const scanner = new ManifestScanner(where, { ssts: 'decode', keepBytes: false, pool: new StateTableInfoPool() });
   scanner.feed(typeof bytes === 'string' ? Buffer.from(bytes) : bytes);
   scanner.finish();
   let manifestId = 0n;

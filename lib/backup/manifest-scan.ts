@@ -47,6 +47,11 @@ export interface ScanOptions {
   ssts: 'decode' | 'skip';
   /** Hand out each entry's bytes too (a rewrite copies them). */
   keepBytes: boolean;
+  /**
+   * Shares equal state table values across entries (a caller holding every entry). Without it
+   * they are shared within an entry only: a stream's memory stays that of one entry.
+   */
+  pool?: StateTableInfoPool;
 }
 
 // Where the scanner is: a state per token it expects.
@@ -100,7 +105,6 @@ const isScalarByte = (byte: number) =>
 export class ManifestScanner {
   /** What was read so far and not yet taken. */
   private events: ScanEvent[] = [];
-  private readonly pool = new StateTableInfoPool();
   private state = TOP_OPEN;
   /** The unread bytes: a token cut by the chunk's end, then the next chunk. */
   private buf: Buffer = Buffer.alloc(0);
@@ -612,7 +616,8 @@ export class ManifestScanner {
       extra = Buffer.concat(pieces);
     }
     const hasIds = this.sstsAt >= 0;
-    const metadata = entryOf(text, hasIds ? this.entryIds : null, extra, this.entryIndex, this.where, this.pool);
+    const pool = this.options.pool ?? new StateTableInfoPool();
+    const metadata = entryOf(text, hasIds ? this.entryIds : null, extra, this.entryIndex, this.where, pool);
     let bytes: EntryBytes | null = null;
     if (this.options.keepBytes)
       bytes = hasIds
