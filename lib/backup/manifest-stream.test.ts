@@ -4,6 +4,7 @@ import { isBackupError } from './errors.ts';
 import type { Manifest, SnapshotMetadata } from './manifest.ts';
 import { parseManifest } from './manifest-parse.ts';
 import { type ManifestChange, rewriteManifest } from './manifest-rewrite.ts';
+import { sortedIdsText } from './manifest-id-text.ts';
 import { readManifest, readWholeManifest } from './manifest-stream.ts';
 import { serializeManifest } from './manifest-write.ts';
 
@@ -229,6 +230,19 @@ describe('manifest stream', () => {
     );
   });
 
+  it("hands out each entry's exact bytes when asked, its ids kept as ids where they write back the same", async () => {
+    const texts: string[] = [];
+    for await (const event of readManifest(everyBytes(Buffer.from(SAMPLE), 3), { keepBytes: true })) {
+      if (event.kind !== 'entry') continue;
+      const { before, ssts, after } = event.bytes!;
+      const array = ssts instanceof BigUint64Array ? `[${sortedIdsText(ssts)}]` : Buffer.from(ssts ?? []).toString();
+      texts.push(Buffer.from(before).toString() + array + Buffer.from(after).toString());
+      if (event.index === 0) assert.equal(ssts, event.metadata.ssts, 'compact and ascending: the ids, not their text');
+      if (event.index === 1) assert.equal(Buffer.from(ssts as Uint8Array).toString(), '[ 3 , 3,1 ]');
+    }
+    assert.deepEqual(texts, ENTRIES);
+  });
+
   it('hands out each entry as it arrives and throws, after them, at a corrupt later one', async () => {
     const bytes = Buffer.from(
       '{"manifest_id":2,"snapshot_metadata":[{"id":1,"hummock_version_id":1,"ssts":[1]},{"id":2,"hummock_version_id":1,"remarks":5}]}',
@@ -308,5 +322,16 @@ describe('manifest stream', () => {
     for await (const piece of rewriteManifest(everyBytes(bytes, 65_536), keepAll)) pieces.push(piece);
     assert.ok(pieces.length > 4 && pieces.every((piece) => piece.length <= 1 << 20), `${pieces.length} pieces`);
     assert.ok(Buffer.concat(pieces).equals(serializeManifest({ ...manifest, manifest_id: 4n })));
+    // Cut short, the old manifest makes the rewrite throw after the pieces made so far: never a
+    // last piece that would end a shorter manifest.
+    for (const length of [bytes.length - 1, bytes.length - 3, Math.floor(bytes.length / 2)]) {
+      const before: Uint8Array[] = [];
+      await assert.rejects(async () => {
+        for await (const piece of rewriteManifest(everyBytes(bytes.subarray(0, length), 65_536), keepAll))
+          before.push(piece);
+      }, corrupt());
+      assert.ok(before.length > 0, 'pieces were handed out before the end was read');
+      assert.throws(() => parseManifest(Buffer.concat(before)), corrupt());
+    }
   });
 });
