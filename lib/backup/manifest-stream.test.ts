@@ -241,6 +241,15 @@ describe('manifest stream', () => {
       if (event.index === 1) assert.equal(Buffer.from(ssts as Uint8Array).toString(), '[ 3 , 3,1 ]');
     }
     assert.deepEqual(texts, ENTRIES);
+    // Ids skipped are not there to write back: their text is kept instead.
+    const skipped: string[] = [];
+    for await (const event of readManifest(everyBytes(Buffer.from(SAMPLE), 3), { ssts: 'skip', keepBytes: true })) {
+      if (event.kind !== 'entry') continue;
+      const { before, ssts, after } = event.bytes!;
+      assert.ok(!(ssts instanceof BigUint64Array));
+      skipped.push(Buffer.concat([before, ssts ?? new Uint8Array(0), after]).toString());
+    }
+    assert.deepEqual(skipped, ENTRIES);
   });
 
   it('hands out each entry as it arrives and throws, after them, at a corrupt later one', async () => {
@@ -296,6 +305,88 @@ describe('manifest stream', () => {
           (e: unknown) => corrupt()(e) && (e as Error).message === message,
           `${text} in chunks of ${size}`,
         );
+      }
+    }
+  });
+
+  it('reads and rewrites random manifests as a reference reads them, cut anywhere', async () => {
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+    const space = () => pick(['', '', '', ' ', '\n', '\t', ' \r\n  ']);
+    const u64 = () =>
+      pick([
+        0n,
+        1n,
+        2n ** 53n + 1n,
+        MAX,
+        BigInt(Math.floor(random() * 1000)),
+        BigInt(Math.floor(random() * 2 ** 31)) ** 2n,
+      ]);
+    const unknownValue = (depth: number): string =>
+      depth > 2
+        ? pick(['1', '-2.5e-3', 'true', 'null', '"a]}\\\\"', '"\\u00fc\\"q"'])
+        : pick([
+            () =>
+              `[${space()}${Array.from({ length: Math.floor(random() * 3) }, () => unknownValue(depth + 1)).join(`${space()},${space()}`)}${space()}]`,
+            () => `{${space()}"k"${space()}:${space()}${unknownValue(depth + 1)}${space()}}`,
+            () => unknownValue(3),
+          ])();
+    for (let round = 0; round < 60; round++) {
+      const entries: { text: string; metadata: SnapshotMetadata }[] = [];
+      for (let e = 0; e < Math.floor(random() * 4); e++) {
+        const metadata = entry({ id: u64(), hummock_version_id: u64() });
+        const fields = [
+          `"id"${space()}:${space()}${metadata.id}`,
+          `"hummock_version_id":${space()}${metadata.hummock_version_id}`,
+        ];
+        if (random() < 0.8) {
+          const ids = Array.from({ length: Math.floor(random() * 6) }, u64);
+          metadata.ssts = BigUint64Array.from([...new Set(ids)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+          fields.push(
+            `"ssts":${space()}[${space()}${ids.join(random() < 0.5 ? ',' : `${space()},${space()}`)}${space()}]`,
+          );
+        }
+        if (random() < 0.5) {
+          metadata.remarks = pick(['', 'x', '"ssts":[1]', 'ü\\']);
+          fields.push(`"remarks":${JSON.stringify(metadata.remarks)}`);
+        }
+        if (random() < 0.5) {
+          metadata.state_table_info = { '4': { committed_epoch: MAX, compaction_group_id: 0n } };
+          fields.push(`"state_table_info":{${space()}"4":{"committed_epoch":${MAX}}}`);
+        }
+        const unknown: string[] = [];
+        for (let u = 0; u < Math.floor(random() * 3); u++)
+          unknown.push(`"u${u}"${space()}:${space()}${unknownValue(0)}`);
+        if (unknown.length > 0) metadata.extra = Buffer.from(unknown.map((field) => `,${field}`).join(''));
+        // Unknown fields keep their order among themselves; the rest are shuffled around them.
+        const shuffled = fields.sort(() => random() - 0.5);
+        let at = 0;
+        for (const field of unknown) {
+          at += Math.floor(random() * (shuffled.length - at + 1));
+          shuffled.splice(at++, 0, field);
+        }
+        const text = `{${space()}${shuffled.join(`${space()},${space()}`)}${space()}}`;
+        entries.push({ text, metadata });
+      }
+      const manifestId = u64() % MAX;
+      const topExtra = random() < 0.5 ? [`"top"${space()}:${space()}${unknownValue(0)}`] : [];
+      const top = [`"manifest_id"${space()}:${space()}${manifestId}`, 'ENTRIES', ...topExtra].sort(
+        () => random() - 0.5,
+      );
+      const list = `[${space()}${entries.map((e) => e.text).join(`${space()},${space()}`)}${space()}]`;
+      const text = `${space()}{${space()}${top.map((f) => (f === 'ENTRIES' ? `"snapshot_metadata"${space()}:${space()}${list}` : f)).join(`${space()},${space()}`)}${space()}}${space()}`;
+      const rewritten = `{${top.map((f) => (f === 'ENTRIES' ? `"snapshot_metadata":[${entries.map((e) => e.text).join(',')}]` : f.startsWith('"manifest_id"') ? `"manifest_id":${manifestId + 1n}` : f)).join(',')}}`;
+      const bytes = Buffer.from(text);
+      const expected: Manifest = { manifest_id: manifestId, snapshot_metadata: entries.map((e) => e.metadata) };
+      if (topExtra.length > 0) expected.extra = Buffer.from(`,${topExtra[0]}`);
+      assert.deepEqual(parseManifest(bytes), expected, text);
+      for (const cuts of [[], [Math.floor(random() * bytes.length)], [1, 2, Math.floor(bytes.length / 2)]]) {
+        assert.deepEqual((await readWholeManifest(chunksOf(bytes, cuts))).entries, expected.snapshot_metadata, text);
+        assert.equal((await collect(rewriteManifest(chunksOf(bytes, cuts), keepAll))).toString(), rewritten, text);
       }
     }
   });
