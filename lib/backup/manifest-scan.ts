@@ -4,24 +4,22 @@
 // a manifest of 100 snapshots of 1,000,000 SSTs is 2.4 GB. The stream reader, `parseManifest`
 // and the byte-copying rewrite all go through it.
 import {
-  BACKSLASH,
   CLOSE_BRACE,
   CLOSE_BRACKET,
   COLON,
   COMMA,
   DIGIT_ZERO,
-  isDigit,
-  isJsonSpace,
   OPEN_BRACE,
   OPEN_BRACKET,
   QUOTE,
 } from '../format/ascii.ts';
+import { ByteBuilder } from '../format/byte-builder.ts';
+import { ChunkCursor } from '../format/chunk-cursor.ts';
+import { isScalarByte, JsonValueSkipper } from '../format/json-skip.ts';
 import { BackupError } from './errors.ts';
 import { type SnapshotMetadata, StateTableInfoPool } from './manifest.ts';
 import { entryOf, KNOWN_ENTRY_FIELDS, manifestIdOf, parseJsonValue } from './manifest-entry.ts';
-import { sortedIdsText } from './manifest-id-text.ts';
-import { sortUnique } from './sst-set.ts';
-import { readU64Digits, u64Halves } from './u64-digits.ts';
+import { type SstArray, SstArrayReader } from './manifest-ssts.ts';
 
 /**
  * An entry's exact bytes, `{` to `}`, in three parts: its `ssts` array (brackets included) is
@@ -70,50 +68,13 @@ const ENTRY_VALUE = 11;
 const ENTRY_NEXT = 12;
 const SKIP_VALUE = 13;
 const IDS = 14;
-// Inside an `ssts` array, what comes next.
-const IDS_FIRST = 0;
-const IDS_NUMBER = 1;
-const IDS_SEPARATOR = 2;
 
-const EMPTY_IDS = new BigUint64Array(0);
-const LONGEST_BAD_ID = 30;
+const EMPTY_BYTES = new Uint8Array(0);
 
-/** Bytes appended a piece at a time into one growing buffer. */
-class ByteBuilder {
-  private bytes = Buffer.allocUnsafe(256);
-  length = 0;
-
-  push(from: Uint8Array, start = 0, end = from.length): void {
-    const need = this.length + end - start;
-    if (need > this.bytes.length) {
-      const grown = Buffer.allocUnsafe(Math.max(need, this.bytes.length * 2));
-      this.bytes.copy(grown, 0, 0, this.length);
-      this.bytes = grown;
-    }
-    this.bytes.set(from.subarray(start, end), this.length);
-    this.length = need;
-  }
-
-  view(): Buffer {
-    return this.bytes.subarray(0, this.length);
-  }
-}
-
-const isScalarByte = (byte: number) =>
-  isDigit(byte) || (byte >= 0x61 && byte <= 0x7a) || byte === 0x2d || byte === 0x2b || byte === 0x2e || byte === 0x45;
-
-export class ManifestScanner {
+export class ManifestScanner extends ChunkCursor {
   /** What was read so far and not yet taken. */
   private events: ScanEvent[] = [];
   private state = TOP_OPEN;
-  /** The unread bytes: a token cut by the chunk's end, then the next chunk. */
-  private buf: Buffer = Buffer.alloc(0);
-  private pos = 0;
-  /** Bytes before `buf`. */
-  private consumed = 0;
-  /** Bytes of `buf` from `captureFrom` go to `capture` (an entry's, a top-level field's, an array's). */
-  private capture: ByteBuilder | null = null;
-  private captureFrom = 0;
 
   private sawManifestId = false;
   private sawEntries = false;
@@ -125,29 +86,24 @@ export class ManifestScanner {
   private entryIndex = 0;
   private entryText: ByteBuilder | null = null;
   private extras: number[] = [];
-  /** The `ssts` array's place in `entryText` (a 0 stands there), or -1. */
+  /** The `ssts` array's place in `entryText` (a 0 stands there), or -1, and what it held. */
   private sstsAt = -1;
-  private sstsText: ByteBuilder | null = null;
+  private ssts: SstArray | null = null;
+  /** The state after the value being skipped. */
   private skipReturn = TOP_NEXT;
-  private skipDepth = 0;
-  private skipStarted = false;
-  private skipString = false;
-  private skipScalar = false;
-  private ids = new BigUint64Array(1024);
-  private halves = u64Halves(this.ids);
-  private idCount = 0;
-  private idsNext = IDS_FIRST;
-  private idsAscending = true;
-  /** The array's text so far is what writing its ids back makes. */
-  private idsCompact = true;
-  /** The last array's ids, and the same when they are what its text holds. */
-  private entryIds: BigUint64Array = EMPTY_IDS;
-  private idsSsts: BigUint64Array | null = null;
+  private readonly skipper = new JsonValueSkipper((at) => this.unexpected(at));
+  private readonly sstsReader: SstArrayReader;
 
   constructor(
     private readonly where: string,
     private readonly options: ScanOptions,
-  ) {}
+  ) {
+    super();
+    this.sstsReader = new SstArrayReader((message) => this.invalid(message), {
+      decode: options.ssts === 'decode',
+      keepText: options.keepBytes,
+    });
+  }
 
   /** The events read so far, handed over once. */
   take(): ScanEvent[] {
@@ -156,30 +112,16 @@ export class ManifestScanner {
     return events;
   }
 
-  feed(chunk: Uint8Array): void {
-    if (chunk.length === 0) return;
-    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    this.buf = this.pos < this.buf.length ? Buffer.concat([this.buf.subarray(this.pos), bytes]) : bytes;
-    this.pos = 0;
-    this.captureFrom = 0;
-    this.run();
-    this.flushCapture();
-    this.consumed += this.pos;
-    // What is left (a cut token, a few bytes) is copied: the caller may reuse its chunk.
-    this.buf = Buffer.from(this.buf.subarray(this.pos));
-    this.pos = 0;
-  }
-
   /** The end of the bytes: refused unless the manifest was complete and valid. */
   finish(): void {
     if (this.state !== DONE) {
       if (this.state === IDS) throw this.invalid('an "ssts" array is not closed');
-      if ((this.state === SKIP_VALUE && this.skipString) || this.buf[this.pos] === QUOTE)
+      if ((this.state === SKIP_VALUE && this.skipper.inString) || this.buf[this.pos] === QUOTE)
         throw this.invalid('a string is not closed');
       throw this.notJson(
         this.consumed === 0 && this.buf.length === 0
           ? 'Unexpected end of JSON input'
-          : `it ends early, at byte ${this.consumed + this.buf.length}`,
+          : `it ends early, at byte ${this.offset}`,
       );
     }
     if (!this.sawManifestId) manifestIdOf(undefined, this.where);
@@ -190,64 +132,26 @@ export class ManifestScanner {
     return new BackupError('CORRUPT_MANIFEST', `${this.where} is not a valid manifest: ${message}`);
   }
 
-  private notJson(message: string): BackupError {
+  protected notJson(message: string): BackupError {
     return new BackupError('CORRUPT_MANIFEST', `${this.where} is not valid JSON: ${message}`);
   }
 
-  private unexpected(): BackupError {
-    const byte = this.buf[this.pos]!;
-    const shown =
-      byte < 0x20 || byte > 0x7e ? `byte 0x${byte.toString(16)}` : JSON.stringify(String.fromCharCode(byte));
-    return this.notJson(`unexpected ${shown} at byte ${this.consumed + this.pos}`);
-  }
-
-  private flushCapture(): void {
-    if (this.capture && this.pos > this.captureFrom) this.capture.push(this.buf, this.captureFrom, this.pos);
-    this.captureFrom = this.pos;
-  }
-
-  /** Offset in `capture` of `buf[at]`. */
-  private captured(at: number): number {
-    return this.capture!.length + at - this.captureFrom;
-  }
-
-  /** Skips whitespace; false at the end of the bytes. */
-  private skipSpace(): boolean {
-    const { buf } = this;
-    while (this.pos < buf.length && isJsonSpace(buf[this.pos]!)) this.pos++;
-    return this.pos < buf.length;
-  }
-
-  /** Reads the key whose `"` is at `pos` into `key`; returns the index after it, or -1 when it is cut by the end of the bytes. */
-  private readKey(): number {
-    const { buf } = this;
-    let end = this.pos + 1;
-    let escaped = false;
-    for (;;) {
-      if (end >= buf.length) return -1;
-      const byte = buf[end]!;
-      if (byte === QUOTE) break;
-      if (byte === BACKSLASH) {
-        escaped = true;
-        end++;
-      }
-      end++;
-    }
-    end++;
-    this.key = escaped
-      ? String(parseJsonValue(buf.subarray(this.pos, end), this.where, `a key at byte ${this.consumed + this.pos}`))
-      : buf.toString('utf8', this.pos + 1, end - 1);
-    return end;
+  /** Reads the key at `pos` into `key`; false when the bytes end inside it. */
+  private readKey(): boolean {
+    const key = this.readString();
+    if (key === null) return false;
+    this.key = key.text;
+    this.pos = key.end;
+    return true;
   }
 
   private startSkip(returnTo: number): void {
     this.state = SKIP_VALUE;
     this.skipReturn = returnTo;
-    this.skipStarted = this.skipString = this.skipScalar = false;
-    this.skipDepth = 0;
+    this.skipper.start();
   }
 
-  private run(): void {
+  protected run(): void {
     const { buf } = this;
     while (this.pos < buf.length) {
       switch (this.state) {
@@ -269,13 +173,13 @@ export class ManifestScanner {
             break;
           }
           if (buf[this.pos] !== QUOTE) throw this.unexpected();
-          const keyEnd = this.readKey();
-          if (keyEnd < 0) return;
+          // Any other field is kept as its bytes, key included.
+          const keyAt = this.pos;
+          if (!this.readKey()) return;
           if (this.key !== 'snapshot_metadata') {
             this.capture = new ByteBuilder();
-            this.captureFrom = this.pos;
+            this.captureFrom = keyAt;
           }
-          this.pos = keyEnd;
           this.state = TOP_COLON;
           break;
         }
@@ -319,11 +223,11 @@ export class ManifestScanner {
           }
           if (buf[this.pos] !== OPEN_BRACE)
             throw this.invalid(`snapshot_metadata.${this.entryIndex}: expected an object`);
-          this.entryText = this.capture = new ByteBuilder();
-          this.captureFrom = this.pos;
+          this.entryText = new ByteBuilder();
+          this.captureInto(this.entryText);
           this.extras = [];
           this.sstsAt = -1;
-          this.sstsText = null;
+          this.ssts = null;
           this.first = true;
           this.pos++;
           this.state = ENTRY_KEY;
@@ -346,10 +250,8 @@ export class ManifestScanner {
             break;
           }
           if (buf[this.pos] !== QUOTE) throw this.unexpected();
-          const fieldKeyEnd = this.readKey();
-          if (fieldKeyEnd < 0) return;
           this.fieldAt = this.captured(this.pos);
-          this.pos = fieldKeyEnd;
+          if (!this.readKey()) return;
           this.state = ENTRY_COLON;
           break;
         }
@@ -377,54 +279,17 @@ export class ManifestScanner {
           }
           break;
         case SKIP_VALUE:
-          if (this.skipValue()) this.endValue();
-          else return;
+          this.pos = this.skipper.skip(buf, this.pos);
+          if (!this.skipper.done) return;
+          this.endValue();
           break;
         case IDS:
-          if (!this.readIds()) return;
+          this.pos = this.sstsReader.read(buf, this.pos);
+          if (!this.sstsReader.closed) return;
+          this.closeIds();
           break;
       }
     }
-  }
-
-  /** Moves over a value this scanner does not look into (JSON.parse checks it later); true at its end. */
-  private skipValue(): boolean {
-    const { buf } = this;
-    while (this.pos < buf.length) {
-      const byte = buf[this.pos]!;
-      if (this.skipString) {
-        if (byte === BACKSLASH) {
-          if (this.pos + 1 >= buf.length) return false;
-          this.pos += 2;
-          continue;
-        }
-        this.pos++;
-        if (byte === QUOTE) {
-          this.skipString = false;
-          if (this.skipDepth === 0) return true;
-        }
-      } else if (!this.skipStarted) {
-        if (isJsonSpace(byte)) {
-          this.pos++;
-          continue;
-        }
-        this.skipStarted = true;
-        if (byte === QUOTE) this.skipString = true;
-        else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) this.skipDepth = 1;
-        else if (isScalarByte(byte)) this.skipScalar = true;
-        else throw this.unexpected();
-        this.pos++;
-      } else if (this.skipScalar) {
-        if (!isScalarByte(byte)) return true;
-        this.pos++;
-      } else {
-        this.pos++;
-        if (byte === QUOTE) this.skipString = true;
-        else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) this.skipDepth++;
-        else if ((byte === CLOSE_BRACE || byte === CLOSE_BRACKET) && --this.skipDepth === 0) return true;
-      }
-    }
-    return false;
   }
 
   private endValue(): void {
@@ -455,152 +320,20 @@ export class ManifestScanner {
 
   private openIds(): void {
     if (this.sstsAt >= 0) throw this.invalid(`snapshot_metadata.${this.entryIndex}: "ssts" is there twice`);
+    // The array is not in the entry's text: a 0 stands in its place (for JSON.parse).
     this.flushCapture();
     this.sstsAt = this.capture!.length;
-    this.capture!.push(Buffer.of(DIGIT_ZERO));
+    this.capture!.push(Uint8Array.of(DIGIT_ZERO));
     this.capture = null;
     this.pos++;
-    this.captureFrom = this.pos;
-    this.idCount = 0;
-    this.idsNext = IDS_FIRST;
-    this.idsAscending = true;
-    this.idsCompact = this.options.keepBytes;
-    // Ids only checked are not there to be written back: the text is kept.
-    if (this.options.keepBytes && this.options.ssts === 'skip') this.keepIdsText();
+    this.sstsReader.open();
     this.state = IDS;
   }
 
-  /**
-   * From here on the array's text is kept as read: what came before is exactly what its ids so
-   * far make written back, so only that is made, not stored from the start.
-   */
-  private keepIdsText(): void {
-    this.idsCompact = false;
-    if (!this.options.keepBytes) return;
-    const text = new ByteBuilder();
-    text.push(Buffer.of(OPEN_BRACKET));
-    text.push(sortedIdsText(this.ids.subarray(0, this.idCount)));
-    if (this.idsNext === IDS_NUMBER) text.push(Buffer.of(COMMA));
-    this.sstsText = this.capture = text;
-    this.captureFrom = this.pos;
-  }
-
-  /** Reads ids up to the array's `]`; false when more bytes are needed. */
-  private readIds(): boolean {
-    const { buf } = this;
-    const length = buf.length;
-    const decode = this.options.ssts === 'decode';
-    // The hot loop keeps its state in locals, written back before anything else runs.
-    let pos = this.pos;
-    let count = this.idCount;
-    let halves = this.halves;
-    let ascending = this.idsAscending;
-    let next = this.idsNext;
-    const save = () => {
-      this.pos = pos;
-      this.idCount = count;
-      this.idsAscending = ascending;
-      this.idsNext = next;
-    };
-    while (pos < length) {
-      const byte = buf[pos]!;
-      if (next === IDS_SEPARATOR) {
-        if (byte === COMMA) {
-          next = IDS_NUMBER;
-          pos++;
-          continue;
-        }
-        if (byte === CLOSE_BRACKET) {
-          save();
-          return this.closeIds();
-        }
-      }
-      if (isJsonSpace(byte)) {
-        if (this.idsCompact) {
-          save();
-          this.keepIdsText();
-        }
-        pos++;
-        continue;
-      }
-      if (next === IDS_SEPARATOR) {
-        save();
-        throw this.invalid(`unexpected ${JSON.stringify(String.fromCharCode(byte))} in an "ssts" array`);
-      }
-      if (byte === CLOSE_BRACKET) {
-        if (next === IDS_NUMBER) throw this.invalid('an "ssts" array ends with a comma');
-        save();
-        return this.closeIds();
-      }
-      if (count === this.ids.length) {
-        if (decode) {
-          const grown = new BigUint64Array(this.ids.length * 2);
-          grown.set(this.ids);
-          this.ids = grown;
-          halves = this.halves = u64Halves(grown);
-        } else {
-          count = 0; // only checked, not kept
-        }
-      }
-      let end = readU64Digits(buf, pos, length, halves, count);
-      if (end < 0 || end === length) {
-        // Not a u64, or digits that may go on in the next chunk.
-        end = pos;
-        while (end < length && end - pos <= LONGEST_BAD_ID && isDigit(buf[end]!)) end++;
-        if (end === length && end - pos <= LONGEST_BAD_ID) {
-          save();
-          return false;
-        }
-        if (end === pos || end - pos > LONGEST_BAD_ID || readU64Digits(buf, pos, end, halves, count) < 0) {
-          while (end < length && end - pos < LONGEST_BAD_ID && buf[end] !== COMMA && buf[end] !== CLOSE_BRACKET) {
-            if (isJsonSpace(buf[end]!)) break;
-            end++;
-          }
-          if (end === length && end - pos < LONGEST_BAD_ID) {
-            save();
-            return false;
-          }
-          throw this.invalid(
-            `snapshot_metadata.ssts: ${JSON.stringify(buf.toString('latin1', pos, end))} is not a u64`,
-          );
-        }
-      }
-      if (decode && ascending && count > 0) {
-        const hi = halves[2 * count + 1]! - halves[2 * count - 1]!;
-        ascending = hi > 0 || (hi === 0 && halves[2 * count]! > halves[2 * count - 2]!);
-      }
-      if (this.idsCompact && (!ascending || (byte === DIGIT_ZERO && end - pos > 1))) {
-        save();
-        this.keepIdsText();
-      }
-      count++;
-      pos = end;
-      next = IDS_SEPARATOR;
-    }
-    save();
-    return false;
-  }
-
-  private closeIds(): boolean {
-    this.pos++;
-    let ids = EMPTY_IDS;
-    if (this.options.ssts === 'decode') {
-      const read = this.ids.subarray(0, this.idCount);
-      const sorted = this.idsAscending ? read : sortUnique(read);
-      ids = sorted.slice();
-    }
-    if (this.sstsText) this.flushCapture();
-    this.idsSsts = this.options.keepBytes && !this.sstsText ? ids : null;
-    // Large arrays are not kept between entries.
-    if (this.ids.length > 1024) {
-      this.ids = new BigUint64Array(1024);
-      this.halves = u64Halves(this.ids);
-    }
-    this.entryIds = ids;
-    this.capture = this.entryText;
-    this.captureFrom = this.pos;
+  private closeIds(): void {
+    this.ssts = this.sstsReader.result();
+    this.captureInto(this.entryText);
     this.state = ENTRY_NEXT;
-    return true;
   }
 
   private endEntry(): void {
@@ -615,24 +348,20 @@ export class ManifestScanner {
         pieces.push(Buffer.of(COMMA), text.subarray(this.extras[i]!, this.extras[i + 1]!));
       extra = Buffer.concat(pieces);
     }
-    const hasIds = this.sstsAt >= 0;
+    const { ssts } = this;
     const pool = this.options.pool ?? new StateTableInfoPool();
-    const metadata = entryOf(text, hasIds ? this.entryIds : null, extra, this.entryIndex, this.where, pool);
+    const metadata = entryOf(text, ssts?.ids ?? null, extra, this.entryIndex, this.where, pool);
     let bytes: EntryBytes | null = null;
     if (this.options.keepBytes)
-      bytes = hasIds
+      bytes = ssts
         ? {
             before: text.subarray(0, this.sstsAt),
-            ssts: this.sstsText ? this.sstsText.view() : this.idsSsts!,
+            ssts: ssts.text ?? ssts.ids,
             after: text.subarray(this.sstsAt + 1),
           }
         : { before: text, ssts: null, after: EMPTY_BYTES };
     this.events.push({ kind: 'entry', index: this.entryIndex++, metadata, bytes });
-    this.entryIds = EMPTY_IDS;
-    this.idsSsts = null;
-    this.sstsText = null;
+    this.ssts = null;
     this.state = LIST_NEXT;
   }
 }
-
-const EMPTY_BYTES = new Uint8Array(0);
