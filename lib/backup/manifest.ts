@@ -1,8 +1,9 @@
 // The manifest (`{dir}/manifest.json`): RisingWave's JSON layout, 64-bit values exact. Its types
 // and the pool of state table values live here; beside it: the scanner (manifest-scan.ts, its
-// entries checked by manifest-entry.ts), the stream reader (manifest-stream.ts), the whole-buffer
-// parse (manifest-parse.ts), write (manifest-write.ts), the byte-copying rewrite
-// (manifest-rewrite.ts) and ids as text (manifest-id-text.ts).
+// `ssts` arrays read by manifest-ssts.ts, its entries checked by manifest-entry.ts), the stream
+// reader (manifest-stream.ts), the whole-buffer parse (manifest-parse.ts), write
+// (manifest-write.ts), the byte-copying rewrite (manifest-rewrite.ts) and ids as text
+// (manifest-id-text.ts).
 //
 // A manifest holds every snapshot's pinned SST ids: 100 snapshots of 1,000,000 SSTs is 100 million
 // u64s and about 2.4 GB of text. A general BigInt-safe JSON parser takes seconds and gigabytes on
