@@ -22,6 +22,13 @@ describe('manifest', () => {
     assert.deepEqual(second!.ssts, new BigUint64Array());
     assert.equal(second!.format_version, 0);
     assert.equal(second!.remarks, null);
+    // Fields this product does not know are written back as they were read.
+    assert.equal(Buffer.from(first!.extra!).toString(), ',"max_committed_epoch":1,"future_field":{"x":1}');
+    assert.match(
+      serializeManifest(manifest).toString(),
+      /"rw_version":"2\.6\.0","max_committed_epoch":1,"future_field":\{"x":1\}\}/,
+    );
+    assert.deepEqual(parseManifest(serializeManifest(manifest)), manifest);
   });
 
   it('writes what it reads, 64-bit values as plain JSON numbers', () => {

@@ -1,11 +1,15 @@
 // The manifest (`{dir}/manifest.json`): RisingWave's JSON layout, 64-bit values exact. Its types
-// and the pool of state table values live here; parse (manifest-parse.ts), write
-// (manifest-write.ts) and ids as text (manifest-id-text.ts) beside it.
+// and the pool of state table values live here; beside it: the scanner (manifest-scan.ts, its
+// `ssts` arrays read by manifest-ssts.ts, its entries checked by manifest-entry.ts), the stream
+// reader (manifest-stream.ts), the whole-buffer parse (manifest-parse.ts), write
+// (manifest-write.ts), the byte-copying rewrite (manifest-rewrite.ts) and ids as text
+// (manifest-id-text.ts).
 //
-// A manifest holds every snapshot's pinned SST ids: 100 snapshots of 100,000 SSTs is 10 million
-// u64s and about 170 MB of text. A general BigInt-safe JSON parser takes seconds and gigabytes on
-// that, so `parseManifest` scans the bytes once: `ssts` arrays go straight into sorted
-// BigUint64Arrays, other integers beyond 2^53 are quoted, and the native JSON.parse does the rest.
+// A manifest holds every snapshot's pinned SST ids: 100 snapshots of 1,000,000 SSTs is 100 million
+// u64s and about 2.4 GB of text. A general BigInt-safe JSON parser takes seconds and gigabytes on
+// that, so the scanner (manifest-scan.ts) reads the bytes once, as they arrive: `ssts` arrays go
+// straight into sorted BigUint64Arrays, and the native JSON.parse reads each entry's other fields
+// (integers beyond 2^53 quoted). Fields it does not know are kept as bytes and written back.
 import { toBigInt } from './json64.ts';
 
 export interface StateTableInfo {
@@ -26,11 +30,15 @@ export interface SnapshotMetadata {
   created_at?: string;
   size_bytes?: bigint;
   section_counts?: Record<string, number>;
+  /** Fields this product does not know (a newer RisingWave's), as read: `,"key":value` each, written back as is. */
+  extra?: Uint8Array;
 }
 
 export interface Manifest {
   manifest_id: bigint;
   snapshot_metadata: SnapshotMetadata[];
+  /** Top-level fields this product does not know, as read: `,"key":value` each, written back as is. */
+  extra?: Uint8Array;
 }
 
 export const emptyManifest = (): Manifest => ({ manifest_id: 0n, snapshot_metadata: [] });

@@ -1,0 +1,74 @@
+// Reads a manifest as a stream: entries come out as their bytes arrive, and memory holds one
+// entry at a time, however many snapshots the manifest lists.
+import type { SnapshotMetadata } from './manifest.ts';
+import { type EntryBytes, ManifestScanner } from './manifest-scan.ts';
+
+/** An entry read with its ids skipped: every field but `ssts`. */
+export type SnapshotHeader = Omit<SnapshotMetadata, 'ssts'>;
+
+export type ManifestEvent<Entry> =
+  | { kind: 'manifest_id'; manifestId: bigint }
+  | { kind: 'entry'; index: number; metadata: Entry; bytes: EntryBytes | null };
+
+export interface ReadManifestOptions {
+  /** Names the manifest in errors. */
+  where?: string;
+  /** 'skip' checks the ids without keeping them, for a reader that needs the other fields only. */
+  ssts?: 'decode' | 'skip';
+  /** Each entry's exact bytes too (`bytes`), to copy it somewhere. */
+  keepBytes?: boolean;
+}
+
+/**
+ * The manifest id (where it stands in the text, usually first) and each entry in order, checked
+ * as `parseManifest` checks them. A corrupt or cut manifest throws CORRUPT_MANIFEST from the
+ * iteration, at the latest after the last entry: act on what was read only once it is done.
+ */
+export function readManifest(
+  chunks: AsyncIterable<Uint8Array>,
+  options: ReadManifestOptions & { ssts: 'skip' },
+): AsyncGenerator<ManifestEvent<SnapshotHeader>>;
+export function readManifest(
+  chunks: AsyncIterable<Uint8Array>,
+  options?: ReadManifestOptions & { ssts?: 'decode' },
+): AsyncGenerator<ManifestEvent<SnapshotMetadata>>;
+export async function* readManifest(
+  chunks: AsyncIterable<Uint8Array>,
+  options: ReadManifestOptions = {},
+): AsyncGenerator<ManifestEvent<SnapshotMetadata>> {
+  const skip = options.ssts === 'skip';
+  const scanner = new ManifestScanner(options.where ?? 'manifest.json', {
+    ssts: skip ? 'skip' : 'decode',
+    keepBytes: options.keepBytes ?? false,
+  });
+  const handOut = function* (): Generator<ManifestEvent<SnapshotMetadata>> {
+    for (const event of scanner.take()) {
+      if (event.kind === 'manifest_id') yield event;
+      else if (event.kind === 'entry') {
+        // A skipped entry has no `ssts` at all: nothing can mistake it for an empty set.
+        if (skip) Reflect.deleteProperty(event.metadata, 'ssts');
+        yield event;
+      }
+    }
+  };
+  for await (const chunk of chunks) {
+    scanner.feed(chunk);
+    yield* handOut();
+  }
+  scanner.finish();
+  yield* handOut();
+}
+
+/** The manifest id and entries, read to the end: for a small manifest or a test. */
+export async function readWholeManifest(
+  chunks: AsyncIterable<Uint8Array>,
+  where?: string,
+): Promise<{ manifestId: bigint; entries: SnapshotMetadata[] }> {
+  let manifestId = 0n;
+  const entries: SnapshotMetadata[] = [];
+  for await (const event of readManifest(chunks, { where })) {
+    if (event.kind === 'manifest_id') manifestId = event.manifestId;
+    else entries.push(event.metadata);
+  }
+  return { manifestId, entries };
+}
