@@ -157,6 +157,34 @@ for (const backend of storeBackends) {
       assert.equal(await remoteManifestBytes(store, storage), before);
     });
 
+    it("keeps a newer RisingWave's fields through every backup and delete, byte for byte", async () => {
+      const storage = await MetaSnapshotStorage.open(store, `${DIR}/newer-fields`);
+      await storage.create(1n, snapshotBody(1n), snapshotMetadata(1n));
+      await storage.create(2n, snapshotBody(2n), snapshotMetadata(2n));
+      const written = (await remoteManifestBytes(store, storage))!;
+      // A newer writer added a top-level field and fields in an entry (spaced its own way).
+      const topField = '"cluster_hint" : {"zone":[1, 2.5e3, null],"note":"ünï \\"q\\""}';
+      const entryField = '"max_committed_epoch":\n 18446744073709551615';
+      const newer = written
+        .replace('{"manifest_id":', `{${topField},"manifest_id":`)
+        .replace('"id":1,', `"id":1,${entryField},`);
+      assert.notEqual(newer, written);
+      const { etag } = await store.get(storage.manifestKey);
+      await store.put(storage.manifestKey, newer, { ifMatch: etag });
+      await storage.refreshManifest();
+      await storage.create(3n, snapshotBody(3n), snapshotMetadata(3n));
+      await storage.delete([2n]);
+      const after = (await remoteManifestBytes(store, storage))!;
+      assert.ok(after.includes(topField), after.slice(0, 300));
+      assert.ok(after.includes(entryField), after.slice(0, 300));
+      const manifest = await storage.refreshManifest();
+      assert.deepEqual(
+        manifest.snapshot_metadata.map((s) => s.id),
+        [1n, 3n],
+      );
+      assert.equal(manifest.manifest_id, 4n);
+    });
+
     it('a manifest that went backwards is refused and never overwritten', async () => {
       const a = await MetaSnapshotStorage.open(store, `${DIR}/backwards`);
       for (let id = 1n; id <= 10n; id++) await a.create(id, snapshotBody(id), snapshotMetadata(id));

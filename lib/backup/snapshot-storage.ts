@@ -8,7 +8,7 @@ import { isObjectStoreError, listAll, type ObjectInfo, type ObjectStore } from '
 import { processLogger } from '../log.ts';
 import { BackupError, isBackupError } from './errors.ts';
 import { emptyManifest, type Manifest, type SnapshotMetadata } from './manifest.ts';
-import { parseManifest } from './manifest-parse.ts';
+import { parseManifestStream } from './manifest-parse.ts';
 import { manifestBody } from './manifest-write.ts';
 
 const MAX_MANIFEST_ATTEMPTS = 50;
@@ -102,13 +102,13 @@ export class MetaSnapshotStorage {
    */
   private async readRemote(): Promise<{ manifest: Manifest; etag: string | null }> {
     const known = this.cached.manifest_id;
-    // A large manifest is parsed once per version: an unchanged one costs a 304.
+    // A large manifest is parsed once per version: an unchanged one costs a 304. It is parsed as
+    // it streams in, never held as one buffer or string.
     const last = this.lastRead;
-    let object: Awaited<ReturnType<ObjectStore['getIfChanged']>>;
+    const where = `${this.store.displayUrl} ${this.manifestKey}`;
+    let object: Awaited<ReturnType<ObjectStore['streamIfChanged']>>;
     try {
-      object = last
-        ? await this.store.getIfChanged(this.manifestKey, last.etag)
-        : await this.store.get(this.manifestKey);
+      object = await this.store.streamIfChanged(this.manifestKey, last?.etag);
     } catch (error) {
       if (!isObjectStoreError(error, 'NOT_FOUND'))
         throw storageError(`read ${this.manifestKey} in ${this.store.displayUrl}`, error);
@@ -118,10 +118,15 @@ export class MetaSnapshotStorage {
       return { manifest: emptyManifest(), etag: null };
     }
     if (object === null) return last!;
-    const read = {
-      manifest: parseManifest(object.body, `${this.store.displayUrl} ${this.manifestKey}`),
-      etag: object.etag,
-    };
+    let manifest: Manifest;
+    try {
+      manifest = await parseManifestStream(object.body, where);
+    } catch (error) {
+      object.body.destroy();
+      // A manifest cut short by the connection is the storage's failure, not a corrupt manifest.
+      throw isBackupError(error) ? error : storageError(`read ${this.manifestKey} in ${this.store.displayUrl}`, error);
+    }
+    const read = { manifest, etag: object.etag };
     if (read.manifest.manifest_id < known)
       throw this.regressed(
         `has manifest id ${read.manifest.manifest_id}, lower than the ${known} this process has seen`,

@@ -100,9 +100,10 @@ export class FaultInjectingObjectStore implements ObjectStore {
     return this.inner.get(key);
   }
 
-  async getIfChanged(key: string, etag: string) {
+  /** Faults of 'get' apply: it is how the manifest is read. */
+  async streamIfChanged(key: string, etag?: string) {
     await this.check('get', key);
-    return this.inner.getIfChanged(key, etag);
+    return this.inner.streamIfChanged(key, etag);
   }
 
   async getRange(key: string, start: number, end: number) {

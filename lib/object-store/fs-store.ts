@@ -289,15 +289,21 @@ export class FsObjectStore implements ObjectStore {
     }
   }
 
-  async getIfChanged(key: string, etag: string) {
+  async streamIfChanged(key: string, etag?: string) {
     const handle = await this.openForRead(key);
+    // The stat and the stream are of one open file: a concurrent replace cannot mix two versions.
+    let current: string;
     try {
-      const stat = await handle.stat({ bigint: true });
-      if (FsObjectStore.etag(stat) === etag) return null;
-      return { body: new Uint8Array(await handle.readFile()), etag: FsObjectStore.etag(stat) };
-    } finally {
+      current = FsObjectStore.etag(await handle.stat({ bigint: true }));
+    } catch (error) {
       await handle.close();
+      throw this.unavailable('stat', key, error);
     }
+    if (current === etag) {
+      await handle.close();
+      return null;
+    }
+    return { body: handle.createReadStream({ autoClose: true, highWaterMark: 1 << 20 }), etag: current };
   }
 
   async getRange(key: string, start: number, end: number) {

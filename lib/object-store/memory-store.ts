@@ -68,9 +68,9 @@ export class MemoryObjectStore implements ObjectStore {
     return { body, etag };
   }
 
-  async getIfChanged(key: string, etag: string) {
+  async streamIfChanged(key: string, etag?: string) {
     const entry = this.entry(key);
-    return entry.etag === etag ? null : { body: entry.body, etag: entry.etag };
+    return entry.etag === etag ? null : { body: Readable.from([entry.body]), etag: entry.etag };
   }
 
   async getRange(key: string, start: number, end: number) {

@@ -464,13 +464,17 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async getIfChanged(key: string, etag: string) {
+  async streamIfChanged(key: string, etag?: string) {
     checkKey(key);
     try {
+      // One GET: its ETag is that of the body it streams.
       const result = await this.send(`a read of ${key}`, (abortSignal) =>
-        this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, IfNoneMatch: etag }), { abortSignal }),
+        this.client.send(
+          new GetObjectCommand({ Bucket: this.bucket, Key: key, ...(etag ? { IfNoneMatch: etag } : {}) }),
+          { abortSignal },
+        ),
       );
-      return { body: await bodyBytes(result), etag: result.ETag ?? '' };
+      return { body: result.Body as Readable, etag: result.ETag ?? '' };
     } catch (error) {
       if (statusOf(error) === 304) return null;
       throw this.fail('read', key, error);

@@ -62,8 +62,11 @@ export interface ObjectStore {
     options?: UploadOptions,
   ): Promise<{ etag: string; size: number }>;
   get(key: string): Promise<{ body: Uint8Array; etag: string }>;
-  /** The object, or null while its ETag is still `etag`: revalidates a cached copy in one cheap request. */
-  getIfChanged(key: string, etag: string): Promise<{ body: Uint8Array; etag: string } | null>;
+  /**
+   * The object as a stream with the ETag of exactly those bytes, or null while its ETag is still
+   * `etag`: revalidates a cached copy in one cheap request, and reads one too large to hold whole.
+   */
+  streamIfChanged(key: string, etag?: string): Promise<{ body: Readable; etag: string } | null>;
   /** Bytes [start, end) of the object. */
   getRange(key: string, start: number, end: number): Promise<Uint8Array>;
   stream(key: string): Promise<Readable>;
