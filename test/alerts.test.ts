@@ -392,6 +392,63 @@ for (const kind of ['sqlite', 'postgresql'] as MetaKind[]) {
       }
     });
 
+    it("takes up the retries of a delivery whose process stopped, once, with the alert's id", async () => {
+      const clock = new ManualClock();
+      // This process's retries wait on a clock nobody moves: as good as stopped after its first attempt.
+      const stopped = manager(clock);
+      await stopped.alerts.channels.add(
+        { name: 'resume', kind: 'webhook', target: `${web.base}/resume`, events: ['drill.failed'] },
+        { createdBy: 'test' },
+      );
+      web.answer('/resume', [503]);
+      const event = stopped.alerts.bus.emit({
+        kind: 'drill.failed',
+        summary: 'restore drill of snapshot 7 failed: rows differ',
+        details: { snapshotId: '7', problem: 'rows differ' },
+      });
+      await until(
+        async () => (await meta.prisma.alertDelivery.count({ where: { event_id: event.id } })) === 1,
+        'the first attempt',
+      );
+      const taker = new BackupManager({
+        meta,
+        clock: new ManualClock(clock.now()),
+        log: createLogger({ level: 'silent' }),
+      });
+      const later = (ms: number) => (taker.clock as ManualClock).advance(ms);
+      try {
+        later(16_000 + 59_000);
+        assert.equal(await taker.alerts.resumeAbandoned(), 0, 'not while its process may still retry');
+        later(2_000);
+        assert.equal(await taker.alerts.resumeAbandoned(), 1);
+        await taker.alerts.settled();
+        assert.equal(await taker.alerts.resumeAbandoned(), 0, 'taken up once');
+        const sent = web.to('/resume');
+        assert.equal(sent.length, 2);
+        assert.deepEqual(
+          sent.map((r) => r.headers['x-mbc-alert-id']),
+          [event.id, event.id],
+        );
+        assert.equal(JSON.parse(sent[1]!.body).summary, 'restore drill of snapshot 7 failed: rows differ');
+        const attempts = await meta.prisma.alertDelivery.findMany({
+          where: { event_id: event.id },
+          orderBy: { attempt: 'asc' },
+        });
+        assert.deepEqual(
+          attempts.map((a) => [a.attempt, a.outcome, a.status, a.payload === null]),
+          [
+            [1, 'retrying', 'HTTP 503', true],
+            [2, 'delivered', 'HTTP 200', true],
+          ],
+        );
+      } finally {
+        await taker.close();
+        await stopped.alerts.channels.remove('resume');
+        clock.advance(1_000); // its own retry ends (a repeat the receiver drops by its id), so it can close
+        await stopped.close();
+      }
+    });
+
     it('sends a test to one channel, and records it', async () => {
       const clock = new ManualClock();
       const alerts = manager(clock);

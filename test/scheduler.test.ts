@@ -15,7 +15,7 @@ import type { ObjectStore } from '../lib/object-store/types.ts';
 import type { MetaStore } from '../lib/meta/client.ts';
 import { Scheduler, SCHEDULER_LEASE_ID } from '../lib/schedule/scheduler.ts';
 import { Watchdog } from '../lib/schedule/watchdog.ts';
-import { AlertBus } from '../lib/alerts/events.ts';
+import { Alerts } from '../lib/alerts/alerts.ts';
 import { ScheduleStore } from '../lib/schedule/schedules.ts';
 import type { ScheduleCreateInput } from '../lib/schedule/validation.ts';
 import { ManualClock } from './support/manual-clock.ts';
@@ -302,7 +302,7 @@ for (const kind of ['sqlite', 'postgresql'] as MetaKind[]) {
       await delivery('2026-05-01T00:00:00Z');
       const watchdog = new Watchdog({
         meta,
-        alerts: { bus: new AlertBus({ clock, log: quiet }) },
+        alerts: new Alerts({ meta, clock, log: quiet }),
         clock,
         log: quiet,
         checkStorage: async () => {},

@@ -11,6 +11,8 @@ import { type AttemptOutcome, sendAlert } from './senders.ts';
 
 /** After the first try: 1 s, 4 s, 16 s. */
 export const DEFAULT_RETRY_DELAYS_MS = [1_000, 4_000, 16_000] as const;
+/** A retrying delivery this long past its last attempt, beyond the longest wait, has lost its process. */
+export const ABANDONED_RETRY_AFTER_MS = 60_000;
 /** ALERT_STORAGE_UNREACHABLE_SECONDS: how long the storage may fail its health check before an alert. */
 export const DEFAULT_STORAGE_UNREACHABLE_MS = 5 * 60_000;
 
@@ -134,13 +136,54 @@ export class Alerts {
     await Promise.all(subscribed.map((channel) => this.deliver(channel, event)));
   }
 
-  private async deliver(channel: AlertChannelTarget, event: AlertEvent): Promise<void> {
+  private async deliver(channel: AlertChannelTarget, event: AlertEvent, first = 1): Promise<void> {
     const attempts = this.retryDelaysMs.length + 1;
-    for (let attempt = 1; attempt <= attempts; attempt++) {
+    for (let attempt = first; attempt <= attempts; attempt++) {
       const outcome = await this.attempt(channel, event, attempt, attempt === attempts);
       if (outcome.ok || attempt === attempts) return;
       await this.options.clock.sleep(this.retryDelaysMs[attempt - 1]!);
     }
+  }
+
+  /**
+   * Takes up the retries of deliveries whose process stopped (retries wait in memory): a
+   * 'retrying' attempt with no later one, older than the longest wait and a minute, goes on from
+   * the next attempt. Each is claimed by one conditional update, so two processes never both
+   * take it up. Run by the scheduler's lease holder; answers how many were taken up.
+   */
+  async resumeAbandoned(): Promise<number> {
+    const { prisma } = this.options.meta;
+    const now = this.options.clock.now();
+    const idleMs = Math.max(0, ...this.retryDelaysMs) + ABANDONED_RETRY_AFTER_MS;
+    const candidates = await prisma.alertDelivery.findMany({
+      where: { outcome: 'retrying', payload: { not: null }, at: { lt: new Date(now.getTime() - idleMs) } },
+      orderBy: { id: 'asc' },
+      take: 100,
+    });
+    if (candidates.length === 0) return 0;
+    const channels = new Map((await this.channels.targets()).map((c) => [c.id, c]));
+    let resumed = 0;
+    for (const row of candidates) {
+      const claimed = await prisma.alertDelivery.updateMany({
+        where: { id: row.id, payload: { not: null } },
+        data: { payload: null },
+      });
+      if (claimed.count !== 1) continue;
+      const later = await prisma.alertDelivery.count({
+        where: { event_id: row.event_id, channel_id: row.channel_id, attempt: { gt: row.attempt } },
+      });
+      const channel = channels.get(row.channel_id);
+      if (later > 0 || !channel) continue;
+      const event = alertFromPayload(row.payload!);
+      if (!event) continue;
+      this.options.log.info(
+        { channel: channel.name, alert: event.kind, alertId: event.id, attempt: row.attempt + 1 },
+        'taking up the retries of an alert delivery whose process stopped',
+      );
+      this.track(this.deliver(channel, event, row.attempt + 1));
+      resumed++;
+    }
+    return resumed;
   }
 
   private async attempt(
@@ -167,11 +210,24 @@ export class Alerts {
           outcome: result,
           status: outcome.status,
           error: outcome.error?.slice(0, 2000) ?? null,
+          payload: result === 'retrying' && event.kind !== TEST_EVENT_KIND ? JSON.stringify(event) : null,
         },
       })
       .catch((error: unknown) =>
         this.options.log.error({ ...fields, cause: errorText(error) }, 'alert delivery not recorded'),
       );
     return outcome;
+  }
+}
+
+/** An alert stored with a retrying attempt; null for one this version cannot read. */
+function alertFromPayload(payload: string): AlertEvent | null {
+  try {
+    const parsed = JSON.parse(payload) as AlertEvent & { at: string };
+    if (typeof parsed.id !== 'string' || typeof parsed.kind !== 'string' || typeof parsed.summary !== 'string')
+      return null;
+    return { ...parsed, at: new Date(parsed.at) } as AlertEvent;
+  } catch {
+    return null;
   }
 }

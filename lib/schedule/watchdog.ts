@@ -1,6 +1,7 @@
 // What nobody clicks must still be noticed: run by the scheduler's lease holder (one process per
 // meta store), it probes the backup storage and checks the freshness objective every minute, so
-// `storage.unreachable` and `freshness.breached` are raised with no page open and no scrape.
+// `storage.unreachable` and `freshness.breached` are raised with no page open and no scrape; it
+// takes up alert retries a stopped process left, and prunes old history hourly.
 import type { Alerts } from '../alerts/alerts.ts';
 import type { BackupManager } from '../backup/backup-manager.ts';
 import { freshnessObjectiveSeconds } from '../backup/metrics.ts';
@@ -15,7 +16,7 @@ export const PRUNE_EVERY_MS = 3_600_000;
 
 export interface WatchdogOptions {
   meta: MetaStore;
-  alerts: Pick<Alerts, 'bus'>;
+  alerts: Pick<Alerts, 'bus' | 'resumeAbandoned'>;
   clock: Clock;
   log: Logger;
   /** The storage health check (it feeds `alerts.observeStorage` itself). */
@@ -50,6 +51,7 @@ export class Watchdog {
         .catch((error: unknown) => this.options.log.warn({ err: error }, 'storage health probe failed')),
       this.checkFreshness(),
       this.maybePrune(),
+      this.options.alerts.resumeAbandoned(),
     ]);
   }
 
