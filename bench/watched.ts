@@ -12,6 +12,13 @@ export interface Watched {
   error: string | null;
 }
 
+/** What a failed process said last: the message of its last JSON error or log line, else its last line. */
+function reason(stderr: string): string {
+  const messages = [...stderr.matchAll(/"(?:message|msg)":\s*"((?:[^"\\]|\\.)*)"/g)];
+  const text = messages.at(-1)?.[1] ?? stderr.trim().split('\n').at(-1) ?? '';
+  return text.slice(0, 200);
+}
+
 /** A /proc/PID/status field in kB, or null once the process is gone. */
 export function procStatusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number | null {
   try {
@@ -95,8 +102,7 @@ export function runWatched(
     child.on('close', (code, signal) => {
       if (killedFor) return finish(killedFor);
       if (code === 0) return finish(null);
-      const last = stderr.trim().split('\n').at(-1) ?? '';
-      finish(`${signal ? `killed by ${signal}` : `exit ${code}`}${last ? `: ${last.slice(0, 200)}` : ''}`);
+      finish(`${signal ? `killed by ${signal}` : `exit ${code}`}${reason(stderr) ? `: ${reason(stderr)}` : ''}`);
     });
   });
 }
