@@ -32,6 +32,17 @@ export interface ConsoleRequest {
   body?: unknown;
 }
 
+/** An error response's or page's message, short: a JSON error's, the product's storage error in a page, or the kind of page. */
+function errorOf(text: string): string {
+  try {
+    const { error } = JSON.parse(text) as { error: { code: string; message: string } };
+    return `${error.code}: ${error.message}`.slice(0, 200);
+  } catch {
+    const storage = /backup storage: [^<]{0,160}/.exec(text);
+    return storage ? storage[0] : text.startsWith('<') ? 'an error page' : text.slice(0, 120);
+  }
+}
+
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
@@ -106,7 +117,10 @@ export async function measureConsole(options: {
         signal: AbortSignal.timeout(options.limitSeconds * 1000),
       });
       const text = await response.text();
-      if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${text.slice(0, 120)}`);
+      if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${errorOf(text)}`);
+      // A page that cannot read the manifest still answers 200, with the error in a callout (or,
+      // thrown while streaming, as an error boundary's digest): timing it would time the error.
+      if (!api && /callout-error|data-dgst=/.test(text)) throw new Error(`the page shows an error: ${errorOf(text)}`);
       return performance.now() - started;
     };
     const figures: TimedFigure[] = [];

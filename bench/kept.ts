@@ -239,6 +239,8 @@ async function main() {
   print(rows, baseline);
 }
 
+/** An error as a table cell: the temporary directory's name left out, `|` escaped. */
+const clean = (error: string) => error.replaceAll(work, '$WORK').replaceAll('|', '\\|');
 const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
 const seconds = (s: number) => `${s.toFixed(2)} s`;
 const mark = (ok: boolean) => (ok ? ' ✓' : ' ✗');
@@ -248,7 +250,7 @@ function print(rows: Row[], baseline: Watched) {
   const cells = (cell: (r: Row) => string) => rows.map((r) => cell(r)).join(' | ');
   const line = (what: string, cell: (r: Row) => string, target: string) =>
     console.log(`| ${what} | ${cells(cell)} | ${target} |`);
-  const failed = (w: Watched) => `failed: ${w.error!.replaceAll('|', '\\|')}`;
+  const failed = (w: Watched) => `failed: ${clean(w.error!)}`;
   console.log(
     `\n### Kept snapshots at ${scaleName} (${scale.relations.toLocaleString('en-US')} relations, ${scale.ssts.toLocaleString('en-US')} SSTs a snapshot), SQLite + fs://, ${new Date().toISOString().slice(0, 10)}\n`,
   );
@@ -276,7 +278,9 @@ function print(rows: Row[], baseline: Watched) {
     (r) =>
       r.delete?.peakRssMb == null
         ? '–'
-        : `${r.delete.peakRssMb.toFixed(0)}${r.delete.error ? ' (failed)' : ''}${mark(r.delete.peakRssMb < 250)}`,
+        : r.delete.error
+          ? `${r.delete.peakRssMb.toFixed(0)} (failed)`
+          : `${r.delete.peakRssMb.toFixed(0)}${mark(r.delete.peakRssMb < 250)}`,
     '< 250',
   );
   line(
@@ -305,7 +309,7 @@ function print(rows: Row[], baseline: Watched) {
       if (peak === null) return '–';
       const base = atZero?.backup.peakRssMb;
       const ok = peak < 250 && (r.kept === 0 || (base != null && peak <= 1.1 * base));
-      return `${peak.toFixed(0)}${r.backup.error ? ' (failed)' : ''}${mark(ok)}`;
+      return r.backup.error ? `${peak.toFixed(0)} (failed)` : `${peak.toFixed(0)}${mark(ok)}`;
     },
     '≤ 1.1× K = 0, and < 250',
   );
@@ -316,8 +320,8 @@ function print(rows: Row[], baseline: Watched) {
       `console: ${name}, first / p95 ms`,
       (r) => {
         const f = r.console.figures[index];
-        if (!f) return r.console.error ? `failed: ${r.console.error}` : '–';
-        if (f.error) return `failed: ${f.error.replaceAll('|', '\\|')}`;
+        if (!f) return r.console.error ? `failed: ${clean(r.console.error)}` : '–';
+        if (f.error) return `failed: ${clean(f.error)}`;
         return `${f.firstMs!.toFixed(0)} / ${f.p95Ms!.toFixed(0)}${mark(f.p95Ms! < target)}`;
       },
       `p95 < ${target}`,
@@ -326,7 +330,11 @@ function print(rows: Row[], baseline: Watched) {
   line(
     'console server: peak RSS (its processes), MB',
     (r) =>
-      r.console.peakRssMb === null ? '–' : `${r.console.peakRssMb.toFixed(0)}${mark(r.console.peakRssMb < 1000)}`,
+      r.console.peakRssMb === null
+        ? '–'
+        : r.console.error || r.console.figures.some((f) => f.error)
+          ? `${r.console.peakRssMb.toFixed(0)} (requests failed)`
+          : `${r.console.peakRssMb.toFixed(0)}${mark(r.console.peakRssMb < 1000)}`,
     '< 1,000',
   );
   console.log(
