@@ -38,7 +38,7 @@ function errorOf(text: string): string {
     const { error } = JSON.parse(text) as { error: { code: string; message: string } };
     return `${error.code}: ${error.message}`.slice(0, 200);
   } catch {
-    const storage = /backup storage: [^<]{0,160}/.exec(text);
+    const storage = /backup storage: [^<"\\]{0,160}/.exec(text);
     return storage ? storage[0] : text.startsWith('<') ? 'an error page' : text.slice(0, 120);
   }
 }
