@@ -3,10 +3,13 @@
 // then the server time of the console's pages under `next start`, and the job-status route under
 // 50 concurrent pollers (autocannon). Needs a built console (`next build`) and PG_URL.
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { createToken } from '../lib/auth/tokens.ts';
+import { createUser } from '../lib/auth/users.ts';
 import { BackupManager } from '../lib/backup/backup-manager.ts';
 import { openMetaStore } from '../lib/meta/client.ts';
 import { FIRST_OBJECT_ID } from '../lib/meta/demo-cluster.ts';
@@ -85,11 +88,48 @@ async function startConsole(url: string): Promise<() => void> {
   throw new Error('the console did not start within 60 s');
 }
 
-async function timedGet(pathname: string): Promise<number> {
+/** How the bench signs in: a viewer's session cookie for pages, a read token for the API. */
+interface Credentials {
+  cookie: string;
+  token: string;
+}
+
+/** A viewer and a read token in the meta store, and a session of that viewer from the console. */
+async function signIn(url: string): Promise<Credentials> {
+  const meta = openMetaStore(url);
+  const audit = { actor: 'bench', requestId: randomUUID() };
+  try {
+    const { password } = await createUser(meta.prisma, { username: 'bench', role: 'viewer' }, { ...audit });
+    const { token } = await createToken(meta.prisma, { name: 'bench', scope: 'read' }, { ...audit });
+    const origin = `http://127.0.0.1:${PORT}`;
+    const response = await fetch(`${origin}/api/auth/sign-in/username`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin },
+      body: JSON.stringify({ username: 'bench', password }),
+    });
+    const cookie = response.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('mbc.session_token='))
+      ?.split(';')[0];
+    if (!cookie) throw new Error(`the bench's viewer could not sign in: HTTP ${response.status}`);
+    return { cookie, token };
+  } finally {
+    await meta.close();
+  }
+}
+
+const authHeaders = (pathname: string, credentials: Credentials): Record<string, string> =>
+  pathname.startsWith('/api/') ? { authorization: `Bearer ${credentials.token}` } : { cookie: credentials.cookie };
+
+async function timedGet(pathname: string, credentials: Credentials): Promise<number> {
   const started = performance.now();
-  const response = await fetch(`http://127.0.0.1:${PORT}${pathname}`);
+  // A redirect (to sign-in) is a failure: timing it would time the sign-in page.
+  const response = await fetch(`http://127.0.0.1:${PORT}${pathname}`, {
+    headers: authHeaders(pathname, credentials),
+    redirect: 'manual',
+  });
   await response.arrayBuffer();
-  if (!response.ok) throw new Error(`GET ${pathname}: ${response.status}`);
+  if (response.status !== 200) throw new Error(`GET ${pathname}: ${response.status}`);
   return performance.now() - started;
 }
 
@@ -113,7 +153,12 @@ const POLL_WARM_UP_MS = 2500;
  * instance starting after `delayOf(i)` ms. Returns the latency of every response after the
  * warm-up, sorted.
  */
-async function pollers(url: string, instances: number[], delayOf: (i: number) => number): Promise<number[]> {
+async function pollers(
+  url: string,
+  token: string,
+  instances: number[],
+  delayOf: (i: number) => number,
+): Promise<number[]> {
   const latencies: number[] = [];
   const started = performance.now();
   await Promise.all(
@@ -122,7 +167,13 @@ async function pollers(url: string, instances: number[], delayOf: (i: number) =>
       let failed = 0;
       const result = await new Promise<autocannon.Result>((resolve, reject) => {
         const instance = autocannon(
-          { url, connections, connectionRate: 1000 / POLL_MS, duration: POLL_SECONDS },
+          {
+            url,
+            headers: { authorization: `Bearer ${token}` },
+            connections,
+            connectionRate: 1000 / POLL_MS,
+            duration: POLL_SECONDS,
+          },
           (error, done) => (error ? reject(error) : resolve(done)),
         );
         instance.on('response', (_client, statusCode, _bytes, ms) => {
@@ -169,6 +220,7 @@ async function main() {
   console.error(`making ${SNAPSHOTS} snapshots of ${SSTS.toLocaleString('en-US')} SSTs…`);
   const built = await buildSnapshots(url);
   const stop = await startConsole(url);
+  const credentials = await signIn(url);
   try {
     const pages = [
       { what: 'snapshots page (`/`)', path: '/' },
@@ -184,32 +236,47 @@ async function main() {
     const rows: string[] = [];
     for (const page of pages) {
       await settle();
-      const cold = await timedGet(page.path);
+      const cold = await timedGet(page.path, credentials);
       const warm: number[] = [];
-      for (let i = 0; i < WARM_REQUESTS; i++) warm.push(await timedGet(page.path));
+      for (let i = 0; i < WARM_REQUESTS; i++) warm.push(await timedGet(page.path, credentials));
       warm.sort((a, b) => a - b);
       rows.push(
         `| ${page.what} | ${cold.toFixed(0)} | ${percentile(warm, 50).toFixed(0)} | ${percentile(warm, 95).toFixed(0)} |`,
       );
     }
     const jobUrl = `http://127.0.0.1:${PORT}/api/jobs/${built.last}`;
-    await autocannon({ url: jobUrl, connections: 10, duration: 3 }); // warm-up, not counted
+    await autocannon({
+      url: jobUrl,
+      headers: { authorization: `Bearer ${credentials.token}` },
+      connections: 10,
+      duration: 3,
+    }); // warm-up, not counted
     // Browsers poll once a second from whenever their page opened: independent phases.
     await settle();
-    const independent = await pollers(jobUrl, Array(50).fill(1), (i) => seededRandom(i) * POLL_MS);
+    const independent = await pollers(jobUrl, credentials.token, Array(50).fill(1), (i) => seededRandom(i) * POLL_MS);
     // The worst case: every poller in step, 50 requests arriving together each second.
     await settle();
-    const inStep = await pollers(jobUrl, [50], () => 0);
+    const inStep = await pollers(jobUrl, credentials.token, [50], () => 0);
     // The same 50 connections with no pause between requests: the route's capacity.
     await settle();
-    const flat = await autocannon({ url: jobUrl, connections: 50, duration: 10 });
+    const flat = await autocannon({
+      url: jobUrl,
+      headers: { authorization: `Bearer ${credentials.token}` },
+      connections: 50,
+      duration: 10,
+    });
     if (flat.non2xx || flat.errors)
       throw new Error(`job-status load (flat out): ${flat.non2xx} non-2xx responses, ${flat.errors} errors`);
     // A running job, as a job run by another process (the CLI's worker) looks to the console:
     // read from the meta store on every poll. Its heartbeat is set ahead so it is not reaped.
     await settle();
     const running = await withRunningJob(url, (id) =>
-      pollers(`http://127.0.0.1:${PORT}/api/jobs/${id}`, Array(50).fill(1), (i) => seededRandom(i) * POLL_MS),
+      pollers(
+        `http://127.0.0.1:${PORT}/api/jobs/${id}`,
+        credentials.token,
+        Array(50).fill(1),
+        (i) => seededRandom(i) * POLL_MS,
+      ),
     );
     console.log(
       `\n### Console with ${SNAPSHOTS} snapshots × ${SSTS.toLocaleString('en-US')} SSTs (PostgreSQL, S3), ${new Date().toISOString().slice(0, 10)}\n`,
