@@ -1,6 +1,7 @@
 // How a scheduled run went, in a badge and a few words: the schedules list, its history, and a
 // schedule's own page.
 import type { ScheduleRun } from '@/lib/schedule/schedules';
+import { formatTime } from './format';
 
 export function RunResult({ run }: { run: ScheduleRun | null }) {
   if (!run) return <span className="muted">never ran</span>;
@@ -53,4 +54,20 @@ export function RunResult({ run }: { run: ScheduleRun | null }) {
     default:
       return <span className="badge badge-running">{run.drillId === null ? 'starting' : 'drilling'}</span>;
   }
+}
+
+/** A run's due time (to the last one, for missed runs), when it was handled, and how it went: three cells. */
+export function RunCells({ run }: { run: ScheduleRun }) {
+  return (
+    <>
+      <td>
+        {formatTime(run.dueAt.toISOString())}
+        {run.missedUntil && <div className="muted small">to {formatTime(run.missedUntil.toISOString())}</div>}
+      </td>
+      <td>{formatTime(run.firedAt.toISOString())}</td>
+      <td>
+        <RunResult run={run} />
+      </td>
+    </>
+  );
 }

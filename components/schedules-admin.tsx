@@ -61,6 +61,41 @@ function useCronPreview(cron: string, timeZone: string): Preview {
   return preview;
 }
 
+/** The cron expression and time zone inputs of the add and change forms. */
+function CronZoneFields(props: {
+  cron: string;
+  setCron: (cron: string) => void;
+  timeZone: string;
+  setTimeZone: (zone: string) => void;
+}) {
+  return (
+    <>
+      <label>
+        Cron <span className="muted small">(minute hour day month weekday)</span>
+        <input
+          name="cron"
+          required
+          maxLength={200}
+          value={props.cron}
+          onChange={(e) => props.setCron(e.target.value)}
+          className="mono"
+          aria-describedby="cron-preview"
+        />
+      </label>
+      <label>
+        Time zone <span className="muted small">(IANA)</span>
+        <input
+          name="timeZone"
+          required
+          maxLength={64}
+          value={props.timeZone}
+          onChange={(e) => props.setTimeZone(e.target.value)}
+        />
+      </label>
+    </>
+  );
+}
+
 function CronPreview({ preview }: { preview: Preview }) {
   return (
     <div id="cron-preview" className="cron-preview" aria-live="polite" data-testid="cron-preview">
@@ -121,28 +156,7 @@ export function CreateScheduleForm({ defaultRemarks }: { defaultRemarks: string 
           Name
           <input name="name" required maxLength={64} placeholder="nightly" pattern="[A-Za-z0-9][A-Za-z0-9._\-]*" />
         </label>
-        <label>
-          Cron <span className="muted small">(minute hour day month weekday)</span>
-          <input
-            name="cron"
-            required
-            maxLength={200}
-            value={cron}
-            onChange={(e) => setCron(e.target.value)}
-            className="mono"
-            aria-describedby="cron-preview"
-          />
-        </label>
-        <label>
-          Time zone <span className="muted small">(IANA)</span>
-          <input
-            name="timeZone"
-            required
-            maxLength={64}
-            value={timeZone}
-            onChange={(e) => setTimeZone(e.target.value)}
-          />
-        </label>
+        <CronZoneFields cron={cron} setCron={setCron} timeZone={timeZone} setTimeZone={setTimeZone} />
         <label>
           Runs
           <select name="kind" value={kind} onChange={(e) => setKind(e.target.value === 'drill' ? 'drill' : 'backup')}>
@@ -274,28 +288,7 @@ export function EditScheduleForm({
   return (
     <form onSubmit={submit} className="schedule-form" data-testid="edit-schedule-form">
       <div className="schedule-fields">
-        <label>
-          Cron <span className="muted small">(minute hour day month weekday)</span>
-          <input
-            name="cron"
-            required
-            maxLength={200}
-            value={cron}
-            onChange={(e) => setCron(e.target.value)}
-            className="mono"
-            aria-describedby="cron-preview"
-          />
-        </label>
-        <label>
-          Time zone <span className="muted small">(IANA)</span>
-          <input
-            name="timeZone"
-            required
-            maxLength={64}
-            value={timeZone}
-            onChange={(e) => setTimeZone(e.target.value)}
-          />
-        </label>
+        <CronZoneFields cron={cron} setCron={setCron} timeZone={timeZone} setTimeZone={setTimeZone} />
         {backup && (
           <>
             <label>

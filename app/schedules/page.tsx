@@ -1,6 +1,5 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { formatTime } from '@/components/format';
 import {
   BrowserZone,
   CreateScheduleForm,
@@ -12,7 +11,7 @@ import { roleAllows } from '@/lib/auth/roles';
 import { getMetaStore } from '@/lib/meta/shared-store';
 import { DEFAULT_REMARKS_TEMPLATE } from '@/lib/schedule/remarks';
 import { ScheduleStore } from '@/lib/schedule/schedules';
-import { RunResult } from '@/components/schedule-run-result';
+import { RunCells, RunResult } from '@/components/schedule-run-result';
 import { requirePageRole } from '../_lib/page-auth';
 import { EmptyRow } from '@/components/empty-row';
 
@@ -112,14 +111,7 @@ export default async function SchedulesPage() {
             {runs.map((r) => (
               <tr key={r.id}>
                 <td className="mono">{r.scheduleName}</td>
-                <td>
-                  {formatTime(r.dueAt.toISOString())}
-                  {r.missedUntil && <div className="muted small">to {formatTime(r.missedUntil.toISOString())}</div>}
-                </td>
-                <td>{formatTime(r.firedAt.toISOString())}</td>
-                <td>
-                  <RunResult run={r} />
-                </td>
+                <RunCells run={r} />
               </tr>
             ))}
           </tbody>

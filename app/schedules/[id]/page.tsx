@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { formatTime } from '@/components/format';
-import { RunResult } from '@/components/schedule-run-result';
+import { RunCells } from '@/components/schedule-run-result';
 import { BrowserZone, EditScheduleForm, EnabledToggle, RunTimes } from '@/components/schedules-admin';
 import { roleAllows } from '@/lib/auth/roles';
 import { getMetaStore } from '@/lib/meta/shared-store';
@@ -111,14 +111,7 @@ export default async function SchedulePage({ params }: Props) {
             {runs.length === 0 && <EmptyRow columns={4}>No runs yet.</EmptyRow>}
             {runs.map((r) => (
               <tr key={r.id}>
-                <td>
-                  {formatTime(r.dueAt.toISOString())}
-                  {r.missedUntil && <div className="muted small">to {formatTime(r.missedUntil.toISOString())}</div>}
-                </td>
-                <td>{formatTime(r.firedAt.toISOString())}</td>
-                <td>
-                  <RunResult run={r} />
-                </td>
+                <RunCells run={r} />
                 <td className="mono small hide-narrow">{r.runner}</td>
               </tr>
             ))}
