@@ -22,6 +22,7 @@ import { CHURN, type KeptTemplate, writeKeptStore } from './kept-store.ts';
 import { SQLITE_SEED_SHAPE, seedSqliteAtScale } from './seed-sqlite.ts';
 import { settle, settling } from './settle.ts';
 import { runWatched, type Watched } from './watched.ts';
+import { BUNDLE_OPTIONS } from './bundle-options.ts';
 
 const SCALES = { S: { relations: 10_000, ssts: 100_000 }, L: { relations: 100_000, ssts: 1_000_000 } } as const;
 const { values } = parseArgs({
@@ -52,12 +53,7 @@ const ctl = path.join(here, '.build', 'ctl.mjs');
 await build({
   entryPoints: [path.join(here, '..', 'cli', 'ctl.ts')],
   outfile: ctl,
-  bundle: true,
-  packages: 'external',
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  logLevel: 'warning',
+  ...BUNDLE_OPTIONS,
 });
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mbc-kept.'));

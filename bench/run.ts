@@ -18,6 +18,7 @@ import { freshBucketUrl } from '../test/support/services.ts';
 import { emptyDatabase } from './databases.ts';
 import { settle, settling } from './settle.ts';
 import { SEED_SHAPE, seedAtScale } from './seed-fast.ts';
+import { BUNDLE_OPTIONS } from './bundle-options.ts';
 
 const SCALES = { S: { relations: 10_000, ssts: 100_000 }, L: { relations: 100_000, ssts: 1_000_000 } } as const;
 const { values } = parseArgs({
@@ -71,12 +72,7 @@ await build({
   entryPoints: CHILDREN.map((script) => path.join(here, script)),
   outdir: compiled,
   outExtension: { '.js': '.mjs' },
-  bundle: true,
-  packages: 'external',
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  logLevel: 'warning',
+  ...BUNDLE_OPTIONS,
 });
 const nodeArgs = (script: string) => [path.join(compiled, script.replace(/\.ts$/, '.mjs'))];
 const node = (script: string, ...args: string[]) => run(process.execPath, [...nodeArgs(script), ...args]);
