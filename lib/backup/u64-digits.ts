@@ -5,8 +5,9 @@ import { DIGIT_ZERO, isDigit } from '../format/ascii.ts';
 
 const TWO_32 = 2 ** 32;
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-const LOW_HALF = LITTLE_ENDIAN ? 0 : 1;
-const HIGH_HALF = 1 - LOW_HALF;
+/** Where an id's low and high 32-bit halves sit in `u64Halves` (2i + LOW_HALF, 2i + HIGH_HALF). */
+export const LOW_HALF = LITTLE_ENDIAN ? 0 : 1;
+export const HIGH_HALF = 1 - LOW_HALF;
 
 /** The 32-bit halves of `ids`, for `readU64Digits`. */
 export const u64Halves = (ids: BigUint64Array): Uint32Array =>
