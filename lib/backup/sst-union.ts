@@ -1,0 +1,166 @@
+// The union of many SST id sets with how many hold each id, built one set at a time: memory is
+// the union and its counts (plus growing room), never all the sets concatenated as
+// `unionWithCounts` does (100 snapshots of a million ids would be 800 MB before sorting).
+import { HIGH_HALF, LOW_HALF, u64Halves } from './u64-digits.ts';
+
+export interface SstUnion {
+  /** Ascending, unique. */
+  ids: BigUint64Array;
+  /** counts[i]: how many of the added sets hold ids[i]. */
+  counts: Uint32Array;
+}
+
+/** Throws a TypeError unless `words` (halves of `length` ids) are ascending and unique. */
+function assertAscending(words: Uint32Array, length: number): void {
+  for (let i = 1; i < length; i++) {
+    const high = words[2 * i + HIGH_HALF]!;
+    const prevHigh = words[2 * i - 2 + HIGH_HALF]!;
+    if (high < prevHigh || (high === prevHigh && words[2 * i + LOW_HALF]! <= words[2 * i - 2 + LOW_HALF]!))
+      throw new TypeError(`SST ids are not ascending and unique at index ${i}`);
+  }
+}
+
+/** Unites sets added one by one (`add`), each merged into the running union in place. */
+export class SstUnionBuilder {
+  private ids = new BigUint64Array(0);
+  private words = new Uint32Array(0);
+  private counts = new Uint32Array(0);
+  private length = 0;
+
+  /** `capacity`: ids to make room for up front (the expected union plus one set saves regrowing). */
+  constructor(capacity = 0) {
+    if (capacity > 0) this.grow(capacity);
+  }
+
+  private grow(capacity: number): void {
+    const ids = new BigUint64Array(capacity);
+    ids.set(this.ids.subarray(0, this.length));
+    const counts = new Uint32Array(capacity);
+    counts.set(this.counts.subarray(0, this.length));
+    this.ids = ids;
+    this.words = u64Halves(ids);
+    this.counts = counts;
+  }
+
+  /** Adds one set (ascending, unique: else a TypeError and nothing added). */
+  add(set: BigUint64Array): void {
+    const m = set.length;
+    const add = u64Halves(set);
+    assertAscending(add, m);
+    const n = this.length;
+    // Room for every id of the set, as new ones; a quarter more to regrow less often.
+    if (n + m > this.ids.length) this.grow(Math.max(n + m, Math.ceil(this.ids.length * 1.25)));
+    const { ids, words, counts } = this;
+    // Merged from the top down into the same arrays: the write index k stays above the union's
+    // unread i, and a set of newer SSTs only touches the union's top (the rest is not moved).
+    let i = n - 1;
+    let j = m - 1;
+    let k = n + m - 1;
+    while (j >= 0) {
+      const low = add[2 * j + LOW_HALF]!;
+      const high = add[2 * j + HIGH_HALF]!;
+      while (i >= 0) {
+        const unionHigh = words[2 * i + HIGH_HALF]!;
+        const unionLow = words[2 * i + LOW_HALF]!;
+        if (unionHigh < high || (unionHigh === high && unionLow <= low)) break;
+        words[2 * k + LOW_HALF] = unionLow;
+        words[2 * k + HIGH_HALF] = unionHigh;
+        counts[k--] = counts[i--]!;
+      }
+      let count = 1;
+      if (i >= 0 && words[2 * i + HIGH_HALF] === high && words[2 * i + LOW_HALF] === low) count += counts[i--]!;
+      words[2 * k + LOW_HALF] = low;
+      words[2 * k + HIGH_HALF] = high;
+      counts[k--] = count;
+      j--;
+    }
+    // The union's ids below the set stay at [0, i]; the merged ones move down to follow them
+    // (they are k - i higher, one slot for each id both held).
+    if (k > i) {
+      ids.copyWithin(i + 1, k + 1, n + m);
+      counts.copyWithin(i + 1, k + 1, n + m);
+    }
+    this.length = n + m - (k - i);
+  }
+
+  /** The union so far; hands its arrays over and starts again empty. */
+  result(): SstUnion {
+    const n = this.length;
+    let { ids, counts } = this;
+    // Spare room beyond an eighth is given back (a copy); less stays, as views.
+    if (ids.length - n > n / 8) {
+      ids = ids.slice(0, n);
+      counts = counts.slice(0, n);
+    } else {
+      ids = ids.subarray(0, n);
+      counts = counts.subarray(0, n);
+    }
+    this.ids = new BigUint64Array(0);
+    this.words = new Uint32Array(0);
+    this.counts = new Uint32Array(0);
+    this.length = 0;
+    return { ids, counts };
+  }
+}
+
+/** The union of `sets` with counts (as `unionWithCounts`, a set at a time). */
+export function unite(sets: Iterable<BigUint64Array>): SstUnion {
+  const builder = new SstUnionBuilder();
+  for (const set of sets) builder.add(set);
+  return builder.result();
+}
+
+/**
+ * The ids that only `doomed` sets hold: each doomed set is one of the sets `all` was built from,
+ * and an id is released when as many doomed sets hold it as `all.counts` says sets do.
+ */
+export function released(doomed: readonly BigUint64Array[], all: SstUnion): BigUint64Array {
+  if (doomed.length === 0) return new BigUint64Array(0);
+  // One doomed set has counts of 1; several are united first (memory ∝ the doomed sets only).
+  const own: { ids: BigUint64Array; counts: Uint32Array | undefined } =
+    doomed.length === 1 ? { ids: doomed[0]!, counts: undefined } : unite(doomed);
+  const mine = u64Halves(own.ids);
+  const union = u64Halves(all.ids);
+  const total = all.ids.length;
+  if (own.counts === undefined) assertAscending(mine, own.ids.length);
+  const out = new BigUint64Array(own.ids.length);
+  const words = u64Halves(out);
+  let n = 0;
+  let i = 0;
+  for (let j = 0; j < own.ids.length; j++) {
+    const low = mine[2 * j + LOW_HALF]!;
+    const high = mine[2 * j + HIGH_HALF]!;
+    // Galloping: sets hold runs of the union, and skips over the rest cost a log each.
+    let step = 1;
+    let lo = i;
+    let hi = i;
+    while (hi < total) {
+      const unionHigh = union[2 * hi + HIGH_HALF]!;
+      if (unionHigh > high || (unionHigh === high && union[2 * hi + LOW_HALF]! >= low)) break;
+      lo = hi + 1;
+      hi += step;
+      step *= 2;
+    }
+    if (hi > total) hi = total;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const unionHigh = union[2 * mid + HIGH_HALF]!;
+      if (unionHigh < high || (unionHigh === high && union[2 * mid + LOW_HALF]! < low)) lo = mid + 1;
+      else hi = mid;
+    }
+    i = lo;
+    if (i === total || union[2 * i + HIGH_HALF] !== high || union[2 * i + LOW_HALF] !== low)
+      throw new RangeError(`doomed id ${own.ids[j]} is not in the union`);
+    const count = own.counts === undefined ? 1 : own.counts[j]!;
+    const held = all.counts[i]!;
+    if (held < count)
+      throw new RangeError(`doomed id ${own.ids[j]} has a count of ${held} in the union, below ${count}`);
+    if (held === count) {
+      words[2 * n + LOW_HALF] = low;
+      words[2 * n + HIGH_HALF] = high;
+      n++;
+    }
+    i++;
+  }
+  return out.slice(0, n);
+}
