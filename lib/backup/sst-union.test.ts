@@ -50,7 +50,7 @@ describe('SST union builder', () => {
     for (const [order, capacity] of [
       [sets, 0],
       [[...sets].reverse(), 0],
-      [sets, 3000],
+      [sets, 1900],
     ] as const) {
       const builder = new SstUnionBuilder(capacity);
       for (const set of order) builder.add(set);

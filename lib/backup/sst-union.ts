@@ -25,6 +25,43 @@ function assertAscending(words: Uint32Array, length: number): void {
   }
 }
 
+/** How many ids the union (`n` ids as halves) and the set (`m`) both hold. */
+function shared(union: Uint32Array, n: number, set: Uint32Array, m: number): number {
+  if (n === 0 || m === 0) return 0;
+  // From the first union id not below the set's first (a binary search), then side by side.
+  const firstLow = set[0]!;
+  const firstHigh = set[1]!;
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const high = union[2 * mid + 1]!;
+    if (high < firstHigh || (high === firstHigh && union[2 * mid]! < firstLow)) lo = mid + 1;
+    else hi = mid;
+  }
+  let both = 0;
+  let i = lo;
+  let j = 0;
+  while (i < n && j < m) {
+    const unionHigh = union[2 * i + 1]!;
+    const setHigh = set[2 * j + 1]!;
+    if (unionHigh < setHigh) i++;
+    else if (unionHigh > setHigh) j++;
+    else {
+      const unionLow = union[2 * i]!;
+      const setLow = set[2 * j]!;
+      if (unionLow < setLow) i++;
+      else if (unionLow > setLow) j++;
+      else {
+        both++;
+        i++;
+        j++;
+      }
+    }
+  }
+  return both;
+}
+
 /** Unites sets added one by one (`add`), each merged into the running union in place. */
 export class SstUnionBuilder {
   private ids = new BigUint64Array(0);
@@ -32,7 +69,7 @@ export class SstUnionBuilder {
   private counts = new Uint32Array(0);
   private length = 0;
 
-  /** `capacity`: ids to make room for up front (the expected union plus one set saves regrowing). */
+  /** `capacity`: ids to make room for up front (the expected union saves regrowing). */
   constructor(capacity = 0) {
     if (capacity > 0) this.grow(capacity);
   }
@@ -53,14 +90,16 @@ export class SstUnionBuilder {
     const add = u64Halves(set);
     assertAscending(add, m);
     const n = this.length;
-    // Room for every id of the set, as new ones; a quarter more to regrow less often.
-    if (n + m > this.ids.length) this.grow(Math.max(n + m, Math.ceil(this.ids.length * 1.25)));
-    const { ids, words, counts } = this;
+    // Counted first, so the union grows by its new ids only (a set sliding 10% past the last adds
+    // a tenth of itself) and the merge below ends with no gap to close.
+    const total = n + m - shared(this.words, n, add, m);
+    if (total > this.ids.length) this.grow(Math.max(total, Math.ceil(this.ids.length * 1.25)));
+    const { words, counts } = this;
     // Merged from the top down into the same arrays: the write index k stays above the union's
     // unread i, and a set of newer SSTs only touches the union's top (the rest is not moved).
     let i = n - 1;
     let j = m - 1;
-    let k = n + m - 1;
+    let k = total - 1;
     while (j >= 0) {
       const low = add[2 * j]!;
       const high = add[2 * j + 1]!;
@@ -79,13 +118,8 @@ export class SstUnionBuilder {
       counts[k--] = count;
       j--;
     }
-    // The union's ids below the set stay at [0, i]; the merged ones move down to follow them
-    // (they are k - i higher, one slot for each id both held).
-    if (k > i) {
-      ids.copyWithin(i + 1, k + 1, n + m);
-      counts.copyWithin(i + 1, k + 1, n + m);
-    }
-    this.length = n + m - (k - i);
+    // The union's ids below the set were left in place, where the merged ones now follow them.
+    this.length = total;
   }
 
   /** The union so far; hands its arrays over and starts again empty. */
