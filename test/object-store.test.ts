@@ -1,6 +1,8 @@
 // The ObjectStore contract, on memory, fs:// and the real S3 server.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
 import http from 'node:http';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -74,6 +76,34 @@ for (const backend of storeBackends) {
       const got = await store.get('d/pieces.bin');
       assert.ok(Buffer.from(got.body).equals(next));
       assert.equal(got.etag, second.etag);
+    });
+
+    it('writes a body read once as it is made, and nothing when it fails midway', async () => {
+      // Above 16 MiB S3 sends it as a stream from a spooled file; below, as one buffer.
+      const bytes = randomBytes(17 * 1024 * 1024 + 5);
+      const spools = () => fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('mbc-put-')).length;
+      const spoolsBefore = spools();
+      const first = await store.put('d/streamed.bin', { stream: chunksOf(bytes, 999_983) });
+      assert.ok(Buffer.from((await store.get('d/streamed.bin')).body).equals(bytes));
+      await assert.rejects(store.put('d/streamed.bin', { stream: chunksOf(bytes, 1 << 20) }), (e: unknown) =>
+        isObjectStoreError(e, 'ALREADY_EXISTS'),
+      );
+      const next = randomBytes(2_000_003);
+      const failing = (async function* () {
+        yield next.subarray(0, 1_000_000);
+        throw new Error('the old manifest was cut');
+      })();
+      await assert.rejects(store.put('d/streamed.bin', { stream: failing }, { ifMatch: first.etag }));
+      assert.equal((await store.get('d/streamed.bin')).etag, first.etag, 'a failed body replaces nothing');
+      const second = await store.put('d/streamed.bin', { stream: chunksOf(next, 65_536) }, { ifMatch: first.etag });
+      await assert.rejects(
+        store.put('d/streamed.bin', { stream: chunksOf(bytes, 65_536) }, { ifMatch: first.etag }),
+        (e: unknown) => isObjectStoreError(e, 'PRECONDITION_FAILED'),
+      );
+      const got = await store.get('d/streamed.bin');
+      assert.ok(Buffer.from(got.body).equals(next));
+      assert.equal(got.etag, second.etag);
+      assert.equal(spools(), spoolsBefore, 'no spooled body is left behind');
     });
 
     it('revalidates a cached copy: nothing while the ETag holds, the new body as a stream once it changed', async () => {

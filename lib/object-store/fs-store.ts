@@ -13,6 +13,7 @@ import {
   checkKey,
   INCOMPLETE_UPLOAD_IDLE_MS,
   isChunkedBody,
+  isStreamedBody,
   isObjectStoreError,
   ObjectStoreError,
   type IncompleteUpload,
@@ -114,6 +115,7 @@ export class FsObjectStore implements ObjectStore {
     try {
       // writeFile writes all of it from the current position (write may write part).
       if (isChunkedBody(body)) for (const chunk of body.chunks()) await handle.writeFile(chunk);
+      else if (isStreamedBody(body)) for await (const chunk of body.stream) await handle.writeFile(chunk);
       else await handle.writeFile(body);
       await handle.sync();
     } finally {

@@ -38,12 +38,13 @@ export class MemoryObjectStore implements ObjectStore {
 
   async put(key: string, body: PutBody, options: PutOptions = {}) {
     checkKey(key);
+    // Made before the condition is checked, as a store does that receives the whole body first.
+    const bytes = new Uint8Array(await bodyBytes(body)); // a copy: the caller may reuse its buffer
     const current = this.objects.get(key);
     if (options.ifMatch === undefined && current)
       throw new ObjectStoreError('ALREADY_EXISTS', `object ${key} already exists`);
     if (options.ifMatch !== undefined && current?.etag !== options.ifMatch)
       throw new ObjectStoreError('PRECONDITION_FAILED', `object ${key} changed since it was read`);
-    const bytes = new Uint8Array(bodyBytes(body)); // a copy: the caller may reuse its buffer
     const etag = etagOf(bytes);
     this.objects.set(key, { body: bytes, etag, lastModified: new Date() });
     return { etag };

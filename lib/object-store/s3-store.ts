@@ -19,11 +19,17 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import {
   checkKey,
   INCOMPLETE_UPLOAD_IDLE_MS,
   isChunkedBody,
+  isStreamedBody,
   isObjectStoreError,
   ObjectStoreError,
   type IncompleteUpload,
@@ -32,6 +38,7 @@ import {
   type ObjectStore,
   type PutBody,
   type PutOptions,
+  type StreamedBody,
   type UploadOptions,
 } from './types.ts';
 
@@ -248,7 +255,9 @@ export class S3ObjectStore implements ObjectStore {
           ? { IfNoneMatch: '*' }
           : { IfMatch: this.bareConditionalEtags ? options.ifMatch.replace(/^"(.*)"$/, '$1') : options.ifMatch };
       let result: { ETag?: string };
-      if (!isChunkedBody(body)) {
+      if (isStreamedBody(body)) {
+        result = await this.putSpooled(key, body, condition);
+      } else if (!isChunkedBody(body)) {
         result = await this.send(`a write of ${key}`, (abortSignal) =>
           this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ...condition }), {
             abortSignal,
@@ -263,41 +272,7 @@ export class S3ObjectStore implements ObjectStore {
           hash.update(chunk);
           length += chunk.length;
         }
-        if (length <= STREAMED_PUT_BYTES) {
-          result = await this.send(`a write of ${key}`, (abortSignal) =>
-            this.client.send(
-              new PutObjectCommand({
-                Bucket: this.bucket,
-                Key: key,
-                Body: Buffer.concat([...body.chunks()]),
-                ...condition,
-              }),
-              { abortSignal },
-            ),
-          );
-        } else {
-          const payloadHash = hash.digest('hex');
-          result = await withRetries(() => {
-            // The bytes as they are made, made again for each attempt: the SDK cannot resend a stream.
-            const command = new PutObjectCommand({
-              Bucket: this.bucket,
-              Key: key,
-              Body: Readable.from(body.chunks(), { objectMode: false }),
-              ContentLength: length,
-              ...condition,
-            });
-            command.middlewareStack.add(
-              (next) => (args) => {
-                (args.request as { headers: Record<string, string> }).headers['x-amz-content-sha256'] = payloadHash;
-                return next(args);
-              },
-              { step: 'build', name: 'streamedPayloadHash' },
-            );
-            return this.send(`a write of ${key}`, (abortSignal) => this.client.send(command, { abortSignal }), {
-              deadlineMs: this.deadlines.partMs + Math.ceil(length / 1e6) * 1000,
-            });
-          });
-        }
+        result = await this.putInPieces(key, () => body.chunks(), length, hash.digest('hex'), condition);
       }
       return { etag: result.ETag ?? '' }; // never a HEAD: by then it may be another writer's object
     } catch (error) {
@@ -310,6 +285,79 @@ export class S3ObjectStore implements ObjectStore {
         throw new ObjectStoreError('PRECONDITION_FAILED', `object ${key} changed since it was read`);
       }
       throw this.fail('write', key, error);
+    }
+  }
+
+  /**
+   * A body of known length and hash, made again for each attempt (the SDK cannot resend a
+   * stream): as one buffer when small, else streamed with its hash signed.
+   */
+  private async putInPieces(
+    key: string,
+    pieces: () => Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+    length: number,
+    payloadHash: string,
+    condition: { IfNoneMatch: string } | { IfMatch: string },
+  ): Promise<{ ETag?: string }> {
+    if (length <= STREAMED_PUT_BYTES) {
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of pieces()) chunks.push(chunk);
+      const bytes = Buffer.concat(chunks);
+      return this.send(`a write of ${key}`, (abortSignal) =>
+        this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ...condition }), {
+          abortSignal,
+        }),
+      );
+    }
+    return withRetries(() => {
+      const command = new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: Readable.from(pieces(), { objectMode: false }),
+        ContentLength: length,
+        ...condition,
+      });
+      command.middlewareStack.add(
+        (next) => (args) => {
+          (args.request as { headers: Record<string, string> }).headers['x-amz-content-sha256'] = payloadHash;
+          return next(args);
+        },
+        { step: 'build', name: 'streamedPayloadHash' },
+      );
+      return this.send(`a write of ${key}`, (abortSignal) => this.client.send(command, { abortSignal }), {
+        deadlineMs: this.deadlines.partMs + Math.ceil(length / 1e6) * 1000,
+      });
+    });
+  }
+
+  /**
+   * A body read once is spooled to a temporary file first: a PUT needs its length (and, signed,
+   * its hash) before the bytes, and a retry sends them again. Memory stays one chunk.
+   */
+  private async putSpooled(
+    key: string,
+    body: StreamedBody,
+    condition: { IfNoneMatch: string } | { IfMatch: string },
+  ): Promise<{ ETag?: string }> {
+    const dir = await mkdtemp(path.join(tmpdir(), 'mbc-put-'));
+    const file = path.join(dir, 'body');
+    try {
+      const hash = createHash('sha256');
+      let length = 0;
+      await pipeline(
+        body.stream,
+        async function* (chunks: AsyncIterable<Uint8Array>) {
+          for await (const chunk of chunks) {
+            hash.update(chunk);
+            length += chunk.length;
+            yield chunk;
+          }
+        },
+        createWriteStream(file, { mode: 0o600 }),
+      );
+      return await this.putInPieces(key, () => createReadStream(file), length, hash.digest('hex'), condition);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   }
 

@@ -40,13 +40,27 @@ export interface ChunkedBody {
   chunks(): Iterable<Uint8Array>;
 }
 
-export type PutBody = Uint8Array | string | ChunkedBody;
+/**
+ * A body made as it is sent, read once: a manifest rewritten from the old one's stream. An error
+ * it throws ends the put, and nothing is written.
+ */
+export interface StreamedBody {
+  stream: AsyncIterable<Uint8Array>;
+}
+
+export type PutBody = Uint8Array | string | ChunkedBody | StreamedBody;
 
 export const isChunkedBody = (body: PutBody): body is ChunkedBody => typeof body === 'object' && 'chunks' in body;
+export const isStreamedBody = (body: PutBody): body is StreamedBody => typeof body === 'object' && 'stream' in body;
 
 /** A put body as one buffer (the stores that hold whole objects anyway). */
-export function bodyBytes(body: PutBody): Uint8Array {
+export async function bodyBytes(body: PutBody): Promise<Uint8Array> {
   if (typeof body === 'string') return new TextEncoder().encode(body);
+  if (isStreamedBody(body)) {
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of body.stream) chunks.push(chunk);
+    return Buffer.concat(chunks);
+  }
   return isChunkedBody(body) ? Buffer.concat([...body.chunks()]) : body;
 }
 
