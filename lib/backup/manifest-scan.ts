@@ -37,7 +37,19 @@ export type ScanEvent =
   /** A top-level field this product does not know: `"key":value` as read. */
   | { kind: 'extra'; bytes: Uint8Array }
   | { kind: 'entries' }
-  | { kind: 'entry'; index: number; metadata: SnapshotMetadata; bytes: EntryBytes | null }
+  /**
+   * `sstCount`: how many ids its `ssts` holds, decoded or not; `start` and `end`: where its `{`
+   * and what follows its `}` stand in the manifest's bytes.
+   */
+  | {
+      kind: 'entry';
+      index: number;
+      metadata: SnapshotMetadata;
+      sstCount: number;
+      start: number;
+      end: number;
+      bytes: EntryBytes | null;
+    }
   | { kind: 'entries_end' };
 
 export interface ScanOptions {
@@ -84,6 +96,7 @@ export class ManifestScanner extends ChunkCursor {
   private fieldAt = 0;
   private valueAt = 0;
   private entryIndex = 0;
+  private entryStart = 0;
   private entryText: ByteBuilder | null = null;
   private extras: number[] = [];
   /** The `ssts` array's place in `entryText` (a 0 stands there), or -1, and what it held. */
@@ -223,6 +236,7 @@ export class ManifestScanner extends ChunkCursor {
           }
           if (buf[this.pos] !== OPEN_BRACE)
             throw this.invalid(`snapshot_metadata.${this.entryIndex}: expected an object`);
+          this.entryStart = this.consumed + this.pos;
           this.entryText = new ByteBuilder();
           this.captureInto(this.entryText);
           this.extras = [];
@@ -360,7 +374,15 @@ export class ManifestScanner extends ChunkCursor {
             after: text.subarray(this.sstsAt + 1),
           }
         : { before: text, ssts: null, after: EMPTY_BYTES };
-    this.events.push({ kind: 'entry', index: this.entryIndex++, metadata, bytes });
+    this.events.push({
+      kind: 'entry',
+      index: this.entryIndex++,
+      metadata,
+      sstCount: ssts?.count ?? 0,
+      start: this.entryStart,
+      end: this.consumed + this.pos,
+      bytes,
+    });
     this.ssts = null;
     this.state = LIST_NEXT;
   }

@@ -13,11 +13,25 @@ const SEPARATOR = 2;
 
 /** Longer than any u64: a run of digits this long is refused, not waited on. */
 const LONGEST_BAD_ID = 30;
+const DIGIT_NINE = DIGIT_ZERO + 9;
+const U64_MAX_DIGITS = Buffer.from('18446744073709551615');
+
+/** Whether the 20 digits at `buf[at]` are above 2^64 - 1. */
+function aboveU64Max(buf: Uint8Array, at: number): boolean {
+  for (let i = 0; i < 20; i++) {
+    const digit = buf[at + i]!;
+    const max = U64_MAX_DIGITS[i]!;
+    if (digit !== max) return digit > max;
+  }
+  return false;
+}
 const INITIAL_IDS = 1024;
 
 export interface SstArray {
   /** Ascending, unique; empty when the ids were only checked. */
   ids: BigUint64Array;
+  /** How many ids the array holds (as written: a duplicate counts twice). */
+  count: number;
   /** The array's text (brackets included), kept when writing `ids` back would not give it. */
   text: Uint8Array | null;
 }
@@ -26,6 +40,8 @@ export class SstArrayReader {
   private ids = new BigUint64Array(INITIAL_IDS);
   private halves = u64Halves(this.ids);
   private count = 0;
+  /** Ids read before `count` last went back to 0 (ids only checked reuse the room). */
+  private earlier = 0;
   private next = FIRST;
   private ascending = true;
   /** The text so far is what writing the ids back makes (compact, ascending, no leading zeros). */
@@ -47,6 +63,7 @@ export class SstArrayReader {
   /** Starts an array whose `[` was just read. */
   open(): void {
     this.count = 0;
+    this.earlier = 0;
     this.next = FIRST;
     this.ascending = true;
     this.compact = this.options.keepText;
@@ -73,12 +90,13 @@ export class SstArrayReader {
     }
     const text = this.text?.view() ?? null;
     this.text = null;
+    const count = this.earlier + this.count;
     // A large array's room is not kept between entries.
     if (this.ids.length > INITIAL_IDS) {
       this.ids = new BigUint64Array(INITIAL_IDS);
       this.halves = u64Halves(this.ids);
     }
-    return { ids, text };
+    return { ids, count, text };
   }
 
   /**
@@ -96,7 +114,41 @@ export class SstArrayReader {
     this.textFrom = at;
   }
 
+  /**
+   * Checks ids without reading them: up to 19 digits is always a u64, and 20 digits one up to
+   * 2^64 - 1. Stops before anything else, and before digits the chunk may cut.
+   */
+  private skipIds(buf: Uint8Array, at: number): number {
+    const length = buf.length;
+    let pos = at;
+    let next = this.next;
+    let checked = 0;
+    while (pos < length) {
+      const byte = buf[pos]!;
+      if (next === SEPARATOR) {
+        if (byte !== COMMA) break;
+        next = NUMBER;
+        pos++;
+        continue;
+      }
+      if (byte < DIGIT_ZERO || byte > DIGIT_NINE) break;
+      let end = pos + 1;
+      while (end < length && buf[end]! >= DIGIT_ZERO && buf[end]! <= DIGIT_NINE) end++;
+      const digits = end - pos;
+      if (end === length || digits > 20 || (digits === 20 && aboveU64Max(buf, pos))) break;
+      checked++;
+      pos = end;
+      next = SEPARATOR;
+    }
+    this.earlier += checked;
+    this.next = next;
+    return pos;
+  }
+
   private scan(buf: Uint8Array, at: number): number {
+    // Ids only checked go through a tight loop of digits and commas; whatever it cannot settle
+    // (spaces, the end, a cut or bad token) goes the long way below.
+    if (!this.options.decode) at = this.skipIds(buf, at);
     const length = buf.length;
     const decode = this.options.decode;
     // The hot loop keeps its state in locals, written back before anything else runs.
@@ -146,6 +198,7 @@ export class SstArrayReader {
           this.ids = grown;
           halves = this.halves = u64Halves(grown);
         } else {
+          this.earlier += count;
           count = 0; // only checked, not kept
         }
       }

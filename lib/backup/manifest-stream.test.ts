@@ -210,14 +210,15 @@ describe('manifest stream', () => {
     }
   });
 
-  it('reads ids only as far as asked: skipped, they are checked but not kept', async () => {
+  it('reads ids only as far as asked: skipped, they are checked and counted but not kept', async () => {
     const events = [];
     for await (const event of readManifest(everyBytes(Buffer.from(SAMPLE), 4), { ssts: 'skip' })) events.push(event);
     assert.deepEqual(events[0], { kind: 'manifest_id', manifestId: 7n });
     const entries = events.flatMap((event) => (event.kind === 'entry' ? [event.metadata] : []));
     assert.deepEqual(
       entries,
-      SAMPLE_ENTRIES.map(({ ssts: _, ...rest }) => rest),
+      // Counted as written: the second entry's [ 3 , 3,1 ] is three.
+      SAMPLE_ENTRIES.map(({ ssts: _, ...rest }, i) => ({ ...rest, sst_count: [3, 3, 0, 0, 2][i] })),
     );
     const bad =
       '{"manifest_id":1,"snapshot_metadata":[{"id":1,"hummock_version_id":1,"ssts":[1,18446744073709551616]}]}';
@@ -228,6 +229,15 @@ describe('manifest stream', () => {
       },
       corrupt(/"18446744073709551616" is not a u64/),
     );
+    // Counted past the room the reader reuses for ids it only checks (1,024), and across chunks.
+    const many = serializeManifest({
+      manifest_id: 2n,
+      snapshot_metadata: [entry({ id: 1n, ssts: BigUint64Array.from({ length: 3000 }, (_, i) => BigInt(i * 7)) })],
+    });
+    const counts: number[] = [];
+    for await (const event of readManifest(everyBytes(Buffer.from(many), 97), { ssts: 'skip' }))
+      if (event.kind === 'entry') counts.push(event.metadata.sst_count);
+    assert.deepEqual(counts, [3000]);
   });
 
   it("hands out each entry's exact bytes when asked, its ids kept as ids where they write back the same", async () => {

@@ -1,10 +1,8 @@
 // Reads a manifest as a stream: entries come out as their bytes arrive, and memory holds one
 // entry at a time, however many snapshots the manifest lists.
-import type { SnapshotMetadata } from './manifest.ts';
+import type { SnapshotMetadata, SnapshotSummary } from './manifest.ts';
+import type { ManifestLayoutRecorder } from './manifest-copy.ts';
 import { type EntryBytes, ManifestScanner } from './manifest-scan.ts';
-
-/** An entry read with its ids skipped: every field but `ssts`. */
-export type SnapshotHeader = Omit<SnapshotMetadata, 'ssts'>;
 
 export type ManifestEvent<Entry> =
   | { kind: 'manifest_id'; manifestId: bigint }
@@ -17,6 +15,8 @@ export interface ReadManifestOptions {
   ssts?: 'decode' | 'skip';
   /** Each entry's exact bytes too (`bytes`), to copy it somewhere. */
   keepBytes?: boolean;
+  /** Where the manifest's parts stand, for a later copy of these bytes (manifest-copy.ts). */
+  layout?: ManifestLayoutRecorder;
 }
 
 /**
@@ -27,7 +27,7 @@ export interface ReadManifestOptions {
 export function readManifest(
   chunks: AsyncIterable<Uint8Array>,
   options: ReadManifestOptions & { ssts: 'skip' },
-): AsyncGenerator<ManifestEvent<SnapshotHeader>>;
+): AsyncGenerator<ManifestEvent<SnapshotSummary>>;
 export function readManifest(
   chunks: AsyncIterable<Uint8Array>,
   options?: ReadManifestOptions & { ssts?: 'decode' },
@@ -35,28 +35,37 @@ export function readManifest(
 export async function* readManifest(
   chunks: AsyncIterable<Uint8Array>,
   options: ReadManifestOptions = {},
-): AsyncGenerator<ManifestEvent<SnapshotMetadata>> {
+): AsyncGenerator<ManifestEvent<SnapshotMetadata | SnapshotSummary>> {
   const skip = options.ssts === 'skip';
   const scanner = new ManifestScanner(options.where ?? 'manifest.json', {
     ssts: skip ? 'skip' : 'decode',
     keepBytes: options.keepBytes ?? false,
   });
-  const handOut = function* (): Generator<ManifestEvent<SnapshotMetadata>> {
+  const handOut = function* (): Generator<ManifestEvent<SnapshotMetadata | SnapshotSummary>> {
     for (const event of scanner.take()) {
+      options.layout?.record(event);
       if (event.kind === 'manifest_id') yield event;
       else if (event.kind === 'entry') {
+        const { index, metadata, bytes } = event;
+        if (!skip) {
+          yield { kind: 'entry', index, metadata, bytes };
+          continue;
+        }
         // A skipped entry has no `ssts` at all: nothing can mistake it for an empty set.
-        if (skip) Reflect.deleteProperty(event.metadata, 'ssts');
-        yield event;
+        const { ssts: _, ...fields } = metadata;
+        yield { kind: 'entry', index, metadata: { ...fields, sst_count: event.sstCount }, bytes };
       }
     }
   };
+  let size = 0;
   for await (const chunk of chunks) {
+    size += chunk.length;
     scanner.feed(chunk);
     yield* handOut();
   }
   scanner.finish();
   yield* handOut();
+  if (options.layout) options.layout.layout.size = size;
 }
 
 /** The manifest id and entries, read to the end: for a small manifest or a test. */
@@ -66,7 +75,7 @@ export async function readWholeManifest(
 ): Promise<{ manifestId: bigint; entries: SnapshotMetadata[] }> {
   let manifestId = 0n;
   const entries: SnapshotMetadata[] = [];
-  for await (const event of readManifest(chunks, { where })) {
+  for await (const event of readManifest(chunks, { where, ssts: 'decode' })) {
     if (event.kind === 'manifest_id') manifestId = event.manifestId;
     else entries.push(event.metadata);
   }

@@ -4,6 +4,9 @@
 import { BACKSLASH, isJsonSpace, QUOTE } from './ascii.ts';
 import type { ByteBuilder } from './byte-builder.ts';
 
+/** How much of a chunk a token cut by the last one is finished on, before the chunk itself is read. */
+const BRIDGE_BYTES = 64;
+
 export abstract class ChunkCursor {
   /** The unread bytes: a token cut by the last chunk's end, then the next chunk. */
   protected buf: Buffer = Buffer.alloc(0);
@@ -22,10 +25,31 @@ export abstract class ChunkCursor {
 
   feed(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
-    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    this.buf = this.pos < this.buf.length ? Buffer.concat([this.buf.subarray(this.pos), bytes]) : bytes;
-    this.pos = 0;
-    this.captureFrom = 0;
+    let bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const left = this.buf.length - this.pos;
+    if (left > 0 && bytes.length > BRIDGE_BYTES) {
+      // The cut token is finished on a copy of it and the chunk's first bytes; from there on the
+      // chunk is read where it is, not copied behind the token (a copy of every chunk).
+      this.buf = Buffer.concat([this.buf.subarray(this.pos), bytes.subarray(0, BRIDGE_BYTES)]);
+      this.pos = 0;
+      this.captureFrom = 0;
+      this.run();
+      this.flushCapture();
+      if (this.pos >= left) {
+        this.consumed += left;
+        this.pos -= left;
+      } else {
+        // Still in the token: the rest of it, and the chunk's, as one buffer.
+        this.consumed += this.pos;
+        bytes = Buffer.concat([this.buf.subarray(this.pos, left), bytes]);
+        this.pos = 0;
+      }
+      this.buf = bytes;
+    } else {
+      this.buf = left > 0 ? Buffer.concat([this.buf.subarray(this.pos), bytes]) : bytes;
+      this.pos = 0;
+    }
+    this.captureFrom = this.pos;
     this.run();
     this.flushCapture();
     this.consumed += this.pos;
