@@ -120,7 +120,7 @@ async function main() {
   if (templateJob.status !== 'SUCCEEDED')
     throw new Error(`template backup: ${templateJob.error ?? templateJob.status}`);
   const template: KeptTemplate = {
-    entry: await manager.getSnapshot(templateId),
+    entry: { ...(await manager.getSnapshot(templateId)), ssts: await manager.snapshotSstIds(templateId) },
     object: path.join(work, 'template', DIRECTORY, `${templateId}.snapshot`),
     nextSstId: await sequence('sstable_object_id'),
   };

@@ -5,7 +5,7 @@
 // (each megabyte written, for the rewrite) garbage is collected and what stays alive is measured:
 // the peak of the heap plus array buffers is printed for each. Needs no service:
 //   node --expose-gc --import tsx bench/manifest-stream-memory.ts [IDS] [ENTRIES,ENTRIES...]
-import type { SnapshotMetadata } from '../lib/backup/manifest.ts';
+import type { SnapshotMetadata, SnapshotSummary } from '../lib/backup/manifest.ts';
 import { rewriteManifest } from '../lib/backup/manifest-rewrite.ts';
 import { readManifest } from '../lib/backup/manifest-stream.ts';
 import { ManifestChunkWriter } from '../lib/backup/manifest-write.ts';
@@ -81,7 +81,7 @@ for (const entries of (process.argv[3] ?? '10,100').split(',').map(Number)) {
     let bytes = 0;
     const change = {
       manifestId: (old: bigint) => old + 1n,
-      keep: (entry: SnapshotMetadata) => entry.id !== 1n,
+      keep: (entry: SnapshotSummary) => entry.id !== 1n,
       append: [entryOf(BigInt(entries + 1), new BigUint64Array(IDS))],
     };
     for await (const chunk of rewriteManifest(manifestOf(entries), change)) {

@@ -206,7 +206,7 @@ async function main() {
     (await meta.prisma.$queryRawUnsafe('SELECT max(object_id)::text AS m FROM hummock_sstable_info')) as { m: string }[]
   )[0]!.m;
   // biome-ignore lint/complexity/useMathMinMax: bigints; Math.max takes numbers.
-  const maxInSnapshot = entry.ssts.reduce((a, b) => (b > a ? b : a), 0n).toString();
+  const maxInSnapshot = (await manager.snapshotSstIds(entry.id)).reduce((a, b) => (b > a ? b : a), 0n).toString();
   await manager.close();
   await meta.close();
 

@@ -376,7 +376,7 @@ describe('verify', () => {
         await backup(manager, 'd'),
         await backup(manager, 'e'),
       ];
-      const entry = await manager.getSnapshot(ids[0]!);
+      const entry = { ...(await manager.getSnapshot(ids[0]!)), ssts: await manager.snapshotSstIds(ids[0]!) };
       fs.mkdirSync(path.join(hummock, 'hummock_001'), { recursive: true });
       for (const sst of entry.ssts) fs.writeFileSync(path.join(hummock, 'hummock_001', `${sst}.data`), 'sst');
 

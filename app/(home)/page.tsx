@@ -48,7 +48,7 @@ export default async function SnapshotsPage() {
         id: s.id.toString(),
         createdAt: s.created_at ?? null,
         hummockVersionId: s.hummock_version_id.toString(),
-        sstCount: s.ssts.length,
+        sstCount: s.sst_count,
         sizeBytes: s.size_bytes?.toString() ?? null,
         remarks: s.remarks,
         productVersion: s.rw_version,

@@ -13,7 +13,7 @@ export async function runSnapshots({ manager, print }: CommandContext): Promise<
       s.id.toString(),
       s.created_at ?? '–',
       s.hummock_version_id.toString(),
-      String(s.ssts.length),
+      String(s.sst_count),
       bytes(s.size_bytes ?? null),
       s.rw_version ?? '–',
       s.remarks ?? '',
@@ -32,7 +32,7 @@ export async function runShow({ manager, args, print }: CommandContext): Promise
     `  product version   ${s.rw_version ?? '–'}`,
     `  size              ${bytes(s.size_bytes ?? null)}`,
     `  remarks           ${s.remarks ?? ''}`,
-    `  pinned SSTs       ${s.ssts.length}`,
+    `  pinned SSTs       ${s.sst_count}`,
     `  state tables      ${Object.keys(s.state_table_info).length}`,
     ...Object.entries(s.section_counts ?? {}).map(([t, n]) => `  rows ${t.padEnd(26)} ${n}`),
   ].join('\n');

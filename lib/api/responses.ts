@@ -139,7 +139,10 @@ export const snapshotSchema = z
   .object({
     id: u64,
     hummock_version_id: u64,
-    ssts: z.array(u64).meta({ description: 'Every SST object id the snapshot pins, ascending.' }),
+    sst_count: z
+      .number()
+      .int()
+      .meta({ description: 'How many SST object ids the snapshot pins; the ids are at GET /api/snapshots/{id}/ssts.' }),
     format_version: z.number().int(),
     remarks: z.string().nullable(),
     state_table_info: z.record(z.string(), stateTableInfoSchema),

@@ -13,7 +13,7 @@ import type { SnapshotDiff } from './diff.ts';
 import { BackupError } from './errors.ts';
 import { type BackupJob, JobRecords, type JobStatus } from './job-records.ts';
 import { JobRunner } from './job-runner.ts';
-import type { Manifest, SnapshotMetadata } from './manifest.ts';
+import type { ManifestSummary, SnapshotSummary } from './manifest.ts';
 import { PinnedSsts, type PinnedSst } from './pinned-ssts.ts';
 import type { RetentionPlan } from './retention.ts';
 import {
@@ -199,7 +199,7 @@ export class BackupManager {
     return id;
   }
 
-  private checkSnapshotLimit(manifest: Manifest): void {
+  private checkSnapshotLimit(manifest: ManifestSummary): void {
     if (manifest.snapshot_metadata.length >= this.maxSnapshots)
       throw new BackupError(
         'TOO_MANY_SNAPSHOTS',
@@ -247,11 +247,14 @@ export class BackupManager {
     options: { pollMs?: number; onProgress?: (job: BackupJob) => void; signal?: AbortSignal } = {},
   ): Promise<BackupJob> {
     for (;;) {
+      // Asked before the read: a runner that ends between the read and the question would
+      // leave a job read before its verification was recorded.
+      const runsHere = this.runner.runsHere(id);
       const job = await this.getJob(id);
       if (!job) throw new BackupError('NOT_FOUND', `backup job ${id} not found`);
       options.onProgress?.(job);
       // A job that ran here is done once its verify and retention after it are.
-      const verifying = job.status === 'SUCCEEDED' && this.runner.runsHere(id);
+      const verifying = job.status === 'SUCCEEDED' && runsHere;
       if (job.status !== 'RUNNING' && !verifying) return job;
       if (options.signal?.aborted) throw options.signal.reason;
       await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 1000));
@@ -261,11 +264,15 @@ export class BackupManager {
   // ---- snapshots (snapshot-queries.ts) ----
 
   /** The manifest; `maxAgeMs` as in MetaSnapshotStorage#refreshManifest (for pages: PAGE_MANIFEST_MAX_AGE_MS). */
-  manifest(options: { maxAgeMs?: number } = {}): Promise<Manifest> {
+  manifest(options: { maxAgeMs?: number } = {}): Promise<ManifestSummary> {
     return this.snapshots.manifest(options);
   }
-  getSnapshot(id: bigint, options: { maxAgeMs?: number } = {}): Promise<SnapshotMetadata> {
+  getSnapshot(id: bigint, options: { maxAgeMs?: number } = {}): Promise<SnapshotSummary> {
     return this.snapshots.get(id, options);
+  }
+  /** Every SST object id one snapshot pins, ascending (its count is on the snapshot's summary). */
+  async snapshotSstIds(id: bigint): Promise<BigUint64Array> {
+    return (await this.storage()).sstsOf(id);
   }
   /** The SST object ids one snapshot pins, in id order, a page at a time. */
   snapshotSsts(id: bigint, options: { after?: bigint; limit?: number; search?: string } = {}) {
@@ -298,7 +305,7 @@ export class BackupManager {
     return this.snapshots.deleteOrphans(keys, (await this.jobs.running())?.id ?? null);
   }
   /** Deletes snapshots (manifest first, then objects); unknown ids are fine. Their keep marks go too. */
-  async deleteSnapshots(ids: readonly bigint[]): Promise<Manifest> {
+  async deleteSnapshots(ids: readonly bigint[]): Promise<ManifestSummary> {
     const manifest = await this.snapshots.delete(ids);
     await this.retention.forget(await this.storage(), ids);
     return manifest;
@@ -362,7 +369,7 @@ export class BackupManager {
     const manifest = await this.manifest();
     const entry =
       id === undefined
-        ? manifest.snapshot_metadata.reduce<SnapshotMetadata | undefined>(
+        ? manifest.snapshot_metadata.reduce<SnapshotSummary | undefined>(
             (a, b) => (!a || b.id > a.id ? b : a),
             undefined,
           )

@@ -1,7 +1,7 @@
 // What changed between two snapshots: relations added, removed and changed, SSTs added and
 // removed, and the Hummock version ids.
 import { parseJson64 } from './json64.ts';
-import type { SnapshotMetadata } from './manifest.ts';
+import type { SnapshotSummary } from './manifest.ts';
 import { difference } from './sst-set.ts';
 import { decodeSnapshotTables } from './snapshot-contents.ts';
 import type { MetaSnapshotStorage } from './snapshot-storage.ts';
@@ -50,10 +50,11 @@ const same = (a: unknown, b: unknown) =>
 
 export async function diffSnapshots(
   storage: MetaSnapshotStorage,
-  from: SnapshotMetadata,
-  to: SnapshotMetadata,
+  from: SnapshotSummary,
+  to: SnapshotSummary,
 ): Promise<SnapshotDiff> {
   const [before, after] = await Promise.all([relationsOf(storage, from.id), relationsOf(storage, to.id)]);
+  const [fromSsts, toSsts] = [await storage.sstsOf(from.id), await storage.sstsOf(to.id)];
   const added: RelationSummary[] = [];
   const removed: RelationSummary[] = [];
   const changed: (RelationSummary & { fields: string[] })[] = [];
@@ -66,7 +67,7 @@ export async function diffSnapshots(
     }
   }
   for (const [id, row] of before) if (!after.has(id)) removed.push(summary(row));
-  const addedSsts = difference(to.ssts, from.ssts);
+  const addedSsts = difference(toSsts, fromSsts);
   const byId = (a: { id: number }, b: { id: number }) => a.id - b.id;
   return {
     from: { id: from.id, hummockVersionId: from.hummock_version_id },
@@ -74,8 +75,8 @@ export async function diffSnapshots(
     relations: { added: added.sort(byId), removed: removed.sort(byId), changed: changed.sort(byId) },
     ssts: {
       added: Array.from(addedSsts),
-      removed: Array.from(difference(from.ssts, to.ssts)),
-      unchanged: to.ssts.length - addedSsts.length,
+      removed: Array.from(difference(fromSsts, toSsts)),
+      unchanged: toSsts.length - addedSsts.length,
     },
   };
 }

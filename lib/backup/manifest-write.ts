@@ -40,10 +40,17 @@ export class ManifestChunkWriter {
   private readonly values = new Map<bigint, Map<bigint, Buffer>>();
   private out = Buffer.allocUnsafe(MANIFEST_CHUNK_BYTES);
   private at = 0;
+  private handedOut = 0;
+
+  /** Where the next byte written stands in the output. */
+  get position(): number {
+    return this.handedOut + this.at;
+  }
 
   /** Room for `bytes` more, handing out the current chunk first when it is short of it. */
   *room(bytes: number): Generator<Buffer> {
     if (this.at + bytes <= this.out.length) return;
+    this.handedOut += this.at;
     if (this.at > 0) yield this.out.subarray(0, this.at);
     this.out = Buffer.allocUnsafe(Math.max(MANIFEST_CHUNK_BYTES, bytes));
     this.at = 0;
@@ -126,6 +133,7 @@ export class ManifestChunkWriter {
   /** What is left: the last piece. */
   rest(): Buffer {
     const last = this.out.subarray(0, this.at);
+    this.handedOut += this.at;
     this.out = Buffer.allocUnsafe(0);
     this.at = 0;
     return last;

@@ -41,7 +41,26 @@ export interface Manifest {
   extra?: Uint8Array;
 }
 
+/**
+ * An entry without its ids, and how many it pins: what the storage keeps of each snapshot. The
+ * ids themselves come from the SST index (sst-index.ts), compact, when a reader needs them.
+ */
+export type SnapshotSummary = Omit<SnapshotMetadata, 'ssts'> & { sst_count: number };
+
+/** The manifest as the storage keeps it: every field but the entries' ids. */
+export interface ManifestSummary {
+  manifest_id: bigint;
+  snapshot_metadata: SnapshotSummary[];
+}
+
 export const emptyManifest = (): Manifest => ({ manifest_id: 0n, snapshot_metadata: [] });
+export const emptySummary = (): ManifestSummary => ({ manifest_id: 0n, snapshot_metadata: [] });
+
+/** An entry's summary: its ids left out, counted. */
+export function summaryOf(entry: SnapshotMetadata): SnapshotSummary {
+  const { ssts, ...fields } = entry;
+  return { ...fields, sst_count: ssts.length };
+}
 
 export function u64Of(value: unknown, what: string): bigint {
   const n = toBigInt(value, what);

@@ -8,7 +8,7 @@ import type { Clock } from '../clock.ts';
 import { errorText, type Logger } from '../log.ts';
 import type { MetaClient } from '../meta/client.ts';
 import { openRestoreTarget } from '../meta/restore-target.ts';
-import type { SnapshotMetadata } from './manifest.ts';
+import type { SnapshotSummary } from './manifest.ts';
 import { restoreSnapshot } from './restore.ts';
 import type { MetaSnapshotStorage } from './snapshot-storage.ts';
 import { verifySnapshot } from './verify.ts';
@@ -47,7 +47,7 @@ function toResult(row: DrillRow): DrillResult {
 /** What a drill checks, on a scratch store it is given: the first difference, or null. */
 async function drillOnce(
   storage: MetaSnapshotStorage,
-  entry: SnapshotMetadata,
+  entry: SnapshotSummary,
   scratchUrl: string,
   fsBaseDir: string | undefined,
 ): Promise<{ rows: number; problem: string | null }> {
@@ -77,7 +77,7 @@ async function drillOnce(
 export async function runRestoreDrill(options: {
   prisma: MetaClient;
   storage: MetaSnapshotStorage;
-  entry: SnapshotMetadata;
+  entry: SnapshotSummary;
   clock: Clock;
   log: Logger;
   startedBy: string;

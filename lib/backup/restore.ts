@@ -8,7 +8,7 @@ import { migrateMetaStore } from '../meta/migrate.ts';
 import { openRestoreTarget } from '../meta/restore-target.ts';
 import { BackupError } from './errors.ts';
 import { parseJson64, toBigInt } from './json64.ts';
-import type { SnapshotMetadata } from './manifest.ts';
+import type { SnapshotSummary } from './manifest.ts';
 import { SUPPORTED_FORMAT_VERSIONS } from './snapshot-codec.ts';
 import { decodeSnapshotTables } from './snapshot-contents.ts';
 import { readingSnapshot } from './snapshot-readers.ts';
@@ -137,7 +137,7 @@ async function restore(options: RestoreOptions): Promise<RestoreReport> {
     }
 
     // Ids must never go back: take the sequences from the newest snapshot when it is newer.
-    const newest = manifest.snapshot_metadata.reduce<SnapshotMetadata>((a, b) => (b.id > a.id ? b : a), entry);
+    const newest = manifest.snapshot_metadata.reduce<SnapshotSummary>((a, b) => (b.id > a.id ? b : a), entry);
     let sequenceRows: Uint8Array[] | undefined;
     if (newest.id !== snapshotId) {
       const restored = sequencesOf(await readSequences(storage, snapshotId));

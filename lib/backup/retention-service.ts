@@ -8,7 +8,7 @@ import { type PendingAudit, recordPendingAudit, writeAuditEvent } from '../meta/
 import type { MetaStore } from '../meta/client.ts';
 import { BackupError, isBackupError } from './errors.ts';
 import { MAX_STORED_ID } from './job-records.ts';
-import type { SnapshotMetadata } from './manifest.ts';
+import type { SnapshotSummary } from './manifest.ts';
 import { describeRule, planRetention, type RetentionPlan, type RetentionRule } from './retention.ts';
 import { snapshotsInUse } from './snapshot-readers.ts';
 import type { MetaSnapshotStorage } from './snapshot-storage.ts';
@@ -127,7 +127,7 @@ export class RetentionService {
   /** Marks a snapshot of the current location keep (again: the reason and who are replaced). */
   async keep(
     id: bigint,
-    options: { reason?: string | null; by: string; audit?: PendingAudit; entries: () => Promise<SnapshotMetadata[]> },
+    options: { reason?: string | null; by: string; audit?: PendingAudit; entries: () => Promise<SnapshotSummary[]> },
   ): Promise<KeepPin> {
     const reason = keepReasonSchema.safeParse(options.reason ?? '');
     if (!reason.success)

@@ -1,10 +1,9 @@
 // What a snapshot holds, for people: its catalog, the sizes of the SSTs it pins, and what
 // deleting some snapshots would release. Snapshots are immutable, so results are cached.
 import { parseJson64, toBigInt } from './json64.ts';
-import type { Manifest } from './manifest.ts';
-import { difference, unionWithCounts } from './sst-set.ts';
 import { decodeSnapshotTables } from './snapshot-contents.ts';
 import type { MetaSnapshotStorage } from './snapshot-storage.ts';
+import type { SstIndex } from './sst-index.ts';
 
 export interface SnapshotCatalog {
   databases: { id: number; name: string }[];
@@ -105,17 +104,13 @@ export async function readCatalog(storage: MetaSnapshotStorage, id: bigint): Pro
 
 export async function previewDelete(
   storage: MetaSnapshotStorage,
-  manifest: Manifest,
+  index: SstIndex,
   ids: readonly bigint[],
 ): Promise<DeletePreview> {
   const wanted = new Set(ids);
-  const doomed = manifest.snapshot_metadata.filter((s) => wanted.has(s.id));
-  const kept = manifest.snapshot_metadata.filter((s) => !wanted.has(s.id));
+  const doomed = index.manifest.snapshot_metadata.filter((s) => wanted.has(s.id));
   // Released: held by the doomed snapshots and by none of the kept ones.
-  const released = difference(
-    unionWithCounts(doomed.map((s) => s.ssts)).ids,
-    unionWithCounts(kept.map((s) => s.ssts)).ids,
-  );
+  const released = index.released(doomed.map((s) => s.id));
   let releasedBytes = 0n;
   const counted = new BigUint64Array(released.length);
   let countedSoFar = 0;

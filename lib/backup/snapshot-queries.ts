@@ -3,7 +3,7 @@
 import type { MetaStore } from '../meta/client.ts';
 import { diffSnapshots, type SnapshotDiff } from './diff.ts';
 import { BackupError } from './errors.ts';
-import type { Manifest, SnapshotMetadata } from './manifest.ts';
+import type { ManifestSummary, SnapshotSummary } from './manifest.ts';
 import { type DeletePreview, previewDelete, readCatalog, type SnapshotCatalog } from './snapshot-inspector.ts';
 import type { MetaSnapshotStorage, Orphan } from './snapshot-storage.ts';
 import { readingSnapshot } from './snapshot-readers.ts';
@@ -25,11 +25,11 @@ export class SnapshotQueries {
     return this.options.storage();
   }
 
-  async manifest(options: { maxAgeMs?: number }): Promise<Manifest> {
+  async manifest(options: { maxAgeMs?: number }): Promise<ManifestSummary> {
     return (await this.storage()).refreshManifest(options);
   }
 
-  async get(id: bigint, options: { maxAgeMs?: number }): Promise<SnapshotMetadata> {
+  async get(id: bigint, options: { maxAgeMs?: number }): Promise<SnapshotSummary> {
     const entry = (await this.manifest(options)).snapshot_metadata.find((s) => s.id === id);
     if (!entry) throw new BackupError('NOT_FOUND', `snapshot id ${id} not found`);
     return entry;
@@ -39,7 +39,9 @@ export class SnapshotQueries {
     id: bigint,
     options: { after?: bigint; limit?: number; search?: string },
   ): Promise<{ total: number; items: bigint[]; next: bigint | null }> {
-    const { ssts } = await this.get(id, {});
+    await this.get(id, {});
+    // From the index: a console paging through a snapshot's ids reads the manifest once.
+    const ssts = (await (await this.storage()).sstIndex()).ssts(id);
     return { total: ssts.length, ...pageOf(ssts, options) };
   }
 
@@ -49,7 +51,8 @@ export class SnapshotQueries {
   }
 
   async previewDelete(ids: readonly bigint[]): Promise<DeletePreview> {
-    return previewDelete(await this.storage(), await this.manifest({}), ids);
+    const storage = await this.storage();
+    return previewDelete(storage, await storage.sstIndex(), ids);
   }
 
   async verify(id: bigint, options: { validateIntegrity?: boolean }): Promise<VerifyResult> {
@@ -85,7 +88,7 @@ export class SnapshotQueries {
     return doomed.map((o) => o.key);
   }
 
-  async delete(ids: readonly bigint[]): Promise<Manifest> {
+  async delete(ids: readonly bigint[]): Promise<ManifestSummary> {
     if (ids.length === 0) throw new BackupError('INVALID_INPUT', 'give at least one snapshot id');
     return (await this.storage()).delete(ids);
   }

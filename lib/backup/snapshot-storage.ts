@@ -2,14 +2,32 @@
 // Create writes the object first, then the manifest; delete writes the manifest first, then
 // removes objects: a crash leaves at most an orphan object, never an entry without its object.
 // Every manifest change is a conditional read-modify-write, retried on conflict, so
-// concurrent writers (other processes) never lose each other's changes.
+// concurrent writers (other processes) never lose each other's changes. The manifest is never
+// held whole: it is read as a stream into summaries (every field but the ids), rewritten by
+// copying the entries that stay, and its ids are kept compact by the SST index when asked for.
 import type { Readable } from 'node:stream';
-import { isObjectStoreError, listAll, type ObjectInfo, type ObjectStore } from '../object-store/index.ts';
+import {
+  isObjectStoreError,
+  listAll,
+  type ObjectInfo,
+  ObjectStoreError,
+  type ObjectStore,
+} from '../object-store/index.ts';
 import { processLogger } from '../log.ts';
 import { BackupError, isBackupError } from './errors.ts';
-import { emptyManifest, type Manifest, type SnapshotMetadata } from './manifest.ts';
-import { parseManifestStream } from './manifest-parse.ts';
+import {
+  emptyManifest,
+  emptySummary,
+  type ManifestSummary,
+  type SnapshotMetadata,
+  type SnapshotSummary,
+  summaryOf,
+} from './manifest.ts';
+import { copyManifest, LayoutMismatch, type ManifestLayout, ManifestLayoutRecorder } from './manifest-copy.ts';
+import { rewriteManifest } from './manifest-rewrite.ts';
+import { readManifest } from './manifest-stream.ts';
 import { manifestBody } from './manifest-write.ts';
+import { SstIndex } from './sst-index.ts';
 
 const MAX_MANIFEST_ATTEMPTS = 50;
 
@@ -43,6 +61,12 @@ function storageError(action: string, error: unknown): BackupError {
   return new BackupError('STORAGE_UNAVAILABLE', `backup storage: ${detail}`, { cause: error });
 }
 
+/** What a manifest write does to the entries: which stay, and which are added after them. */
+interface ManifestPlan {
+  keep(entry: SnapshotSummary): boolean;
+  append: readonly SnapshotMetadata[];
+}
+
 /** A snapshot object written by `upload`, not yet in the manifest. */
 export interface UploadedSnapshot {
   id: bigint;
@@ -52,12 +76,21 @@ export interface UploadedSnapshot {
 
 export class MetaSnapshotStorage {
   readonly dir: string;
-  private cached: Manifest = emptyManifest();
-  private lastRead: { manifest: Manifest; etag: string } | undefined;
+  private cached: ManifestSummary = emptySummary();
+  /** The last manifest read or written, with its layout when it was read (to copy its entries). */
+  private lastRead: { manifest: ManifestSummary; etag: string; layout?: ManifestLayout } | undefined;
+  /** The ids of one manifest version, compact, built when a reader first needs them. */
+  private index: SstIndex | undefined;
+  private sharedIndex: Promise<SstIndex> | undefined;
+  /**
+   * The ids of the entry this instance added last, while the manifest it wrote is the latest
+   * known: a backup verifies its snapshot without another read of the manifest.
+   */
+  private lastAdded: { id: bigint; ssts: BigUint64Array; manifestId: bigint } | undefined;
   /** When the cached manifest was last known to be the remote one (performance.now()). */
   private confirmedAt = -Infinity;
   /** A refresh that callers accepting an older manifest may share. */
-  private sharedRefresh: Promise<Manifest> | undefined;
+  private sharedRefresh: Promise<ManifestSummary> | undefined;
   /** Serializes this instance's manifest writes; other processes are handled by the conditional write. */
   private writeChain: Promise<unknown> = Promise.resolve();
   /** The last regression logged, so a page refreshing every second logs it once. */
@@ -86,11 +119,11 @@ export class MetaSnapshotStorage {
   }
 
   /** The cached manifest. */
-  manifest(): Manifest {
+  manifest(): ManifestSummary {
     return this.cached;
   }
 
-  private accept(manifest: Manifest): void {
+  private accept(manifest: ManifestSummary): void {
     // Only a newer manifest replaces the cached one.
     if (manifest.manifest_id > this.cached.manifest_id) this.cached = manifest;
   }
@@ -100,39 +133,64 @@ export class MetaSnapshotStorage {
    * manifest ids only grow, so a lower one (or none at all) is a manifest replaced by an old copy
    * or lost, and writing on top of it would drop what it no longer lists.
    */
-  private async readRemote(): Promise<{ manifest: Manifest; etag: string | null }> {
-    const known = this.cached.manifest_id;
-    // A large manifest is parsed once per version: an unchanged one costs a 304. It is parsed as
-    // it streams in, never held as one buffer or string.
+  private async readRemote(): Promise<{ manifest: ManifestSummary; etag: string | null }> {
+    // An unchanged manifest costs a 304; a changed one is read as it streams in, its ids
+    // checked and counted but not kept.
     const last = this.lastRead;
-    const where = `${this.store.displayUrl} ${this.manifestKey}`;
-    let object: Awaited<ReturnType<ObjectStore['streamIfChanged']>>;
+    const object = await this.openManifest(last?.etag);
+    if (object === null) return { manifest: emptySummary(), etag: null };
+    if (object === 'unchanged') return last!;
+    const manifest = emptySummary();
+    const layout = new ManifestLayoutRecorder();
+    await this.scanManifest(object.body, async (body) => {
+      for await (const event of readManifest(body, { where: this.where, ssts: 'skip', layout })) {
+        if (event.kind === 'manifest_id') manifest.manifest_id = event.manifestId;
+        else manifest.snapshot_metadata.push(event.metadata);
+      }
+    });
+    this.checkNotBehind(manifest.manifest_id);
+    const read = { manifest, etag: object.etag, layout: layout.layout };
+    if (read.etag) this.lastRead = read;
+    return read;
+  }
+
+  private get where(): string {
+    return `${this.store.displayUrl} ${this.manifestKey}`;
+  }
+
+  /**
+   * The manifest's bytes with their ETag; 'unchanged' while `etag` holds; null when there is no
+   * manifest and none is expected (a lost one, or one this process has seen gone, is refused).
+   */
+  private async openManifest(etag?: string): Promise<{ body: Readable; etag: string } | 'unchanged' | null> {
+    const known = this.cached.manifest_id;
     try {
-      object = await this.store.streamIfChanged(this.manifestKey, last?.etag);
+      return (await this.store.streamIfChanged(this.manifestKey, etag)) ?? 'unchanged';
     } catch (error) {
       if (!isObjectStoreError(error, 'NOT_FOUND'))
         throw storageError(`read ${this.manifestKey} in ${this.store.displayUrl}`, error);
       this.lastRead = undefined;
       if (known > 0n) throw this.regressed(`is missing, while this process has seen manifest id ${known}`);
       await this.refuseLostManifest();
-      return { manifest: emptyManifest(), etag: null };
+      return null;
     }
-    if (object === null) return last!;
-    let manifest: Manifest;
+  }
+
+  /** Reads a manifest's stream with `read`; a stream cut by the connection is the storage's failure, not a corrupt manifest. */
+  private async scanManifest<T>(body: Readable, read: (body: Readable) => Promise<T>): Promise<T> {
     try {
-      manifest = await parseManifestStream(object.body, where);
+      return await read(body);
     } catch (error) {
-      object.body.destroy();
-      // A manifest cut short by the connection is the storage's failure, not a corrupt manifest.
+      body.destroy();
       throw isBackupError(error) ? error : storageError(`read ${this.manifestKey} in ${this.store.displayUrl}`, error);
     }
-    const read = { manifest, etag: object.etag };
-    if (read.manifest.manifest_id < known)
-      throw this.regressed(
-        `has manifest id ${read.manifest.manifest_id}, lower than the ${known} this process has seen`,
-      );
-    if (read.etag) this.lastRead = read;
-    return read;
+  }
+
+  /** Manifest ids only grow: a lower one than this process has seen is an old copy put back. */
+  private checkNotBehind(manifestId: bigint): void {
+    const known = this.cached.manifest_id;
+    if (manifestId < known)
+      throw this.regressed(`has manifest id ${manifestId}, lower than the ${known} this process has seen`);
   }
 
   private regressed(what: string): BackupError {
@@ -182,14 +240,14 @@ export class MetaSnapshotStorage {
    * show a second later. Without it the read starts after the call, as the garbage collector
    * needs (a shared read may have started before a snapshot it must see was added).
    */
-  async refreshManifest(options: { maxAgeMs?: number } = {}): Promise<Manifest> {
+  async refreshManifest(options: { maxAgeMs?: number } = {}): Promise<ManifestSummary> {
     if (options.maxAgeMs === undefined) return this.readAndAccept();
     if (performance.now() - this.confirmedAt < options.maxAgeMs) return this.cached;
     this.sharedRefresh ??= this.readAndAccept().finally(() => (this.sharedRefresh = undefined));
     return this.sharedRefresh;
   }
 
-  private async readAndAccept(): Promise<Manifest> {
+  private async readAndAccept(): Promise<ManifestSummary> {
     const started = performance.now();
     const { manifest } = await this.readRemote();
     this.accept(manifest);
@@ -198,28 +256,66 @@ export class MetaSnapshotStorage {
   }
 
   /**
-   * Applies `change` to the latest remote manifest and writes it back with manifest_id + 1;
-   * a change that returns null changes nothing, and nothing is written.
+   * The SST ids of the current manifest (read as `refreshManifest` reads it), compact: built
+   * once per manifest version, and shared by concurrent callers.
    */
-  private updateManifest(change: (manifest: Manifest) => Manifest | null): Promise<Manifest> {
+  async sstIndex(options: { maxAgeMs?: number } = {}): Promise<SstIndex> {
+    const manifest = await this.refreshManifest(options);
+    if (this.index && this.index.manifest.manifest_id >= manifest.manifest_id) return this.index;
+    this.sharedIndex ??= this.buildIndex().finally(() => (this.sharedIndex = undefined));
+    return this.sharedIndex;
+  }
+
+  private async buildIndex(): Promise<SstIndex> {
+    const object = await this.openManifest();
+    if (object === 'unchanged') throw new Error('unreachable: no ETag was given');
+    const index =
+      object === null
+        ? SstIndex.empty()
+        : await this.scanManifest(object.body, (body) =>
+            SstIndex.read(body, this.where, this.index?.pinned.ids.length ?? 0),
+          );
+    this.checkNotBehind(index.manifest.manifest_id);
+    this.accept(index.manifest);
+    if (!this.index || index.manifest.manifest_id > this.index.manifest.manifest_id) this.index = index;
+    return this.index;
+  }
+
+  /**
+   * One snapshot's SST ids: from the index when it is current, else read from the manifest's
+   * stream, one entry kept (a process that needs one snapshot's ids does not build the index).
+   */
+  async sstsOf(id: bigint): Promise<BigUint64Array> {
+    this.requireEntry(id);
+    const added = this.lastAdded;
+    if (added?.id === id && added.manifestId === this.cached.manifest_id) return added.ssts;
+    if (this.index && this.index.manifest.manifest_id >= this.cached.manifest_id) return this.index.ssts(id);
+    const object = await this.openManifest();
+    if (object === null || object === 'unchanged') throw new BackupError('NOT_FOUND', `snapshot id ${id} not found`);
+    const ssts = await this.scanManifest(object.body, async (body) => {
+      let found: BigUint64Array | undefined;
+      for await (const event of readManifest(body, { where: this.where, ssts: 'decode' }))
+        if (event.kind === 'entry' && event.metadata.id === id) found = event.metadata.ssts;
+      return found;
+    });
+    if (!ssts) throw new BackupError('NOT_FOUND', `snapshot id ${id} not found`);
+    return ssts;
+  }
+
+  /**
+   * Rewrites the latest remote manifest with manifest_id + 1: the entries `plan` keeps are copied
+   * byte for byte, its new ones appended. A plan of null changes nothing, and nothing is written.
+   */
+  private updateManifest(plan: (manifest: ManifestSummary) => ManifestPlan | null): Promise<ManifestSummary> {
     const run = async () => {
       for (let attempt = 1; ; attempt++) {
         // Never the cached copy: a remote manifest behind it is refused, not overwritten.
         const { manifest: base, etag } = await this.readRemote();
-        const changed = change(base);
-        if (changed === null) return base;
-        const next = { ...changed, manifest_id: base.manifest_id + 1n };
+        const change = plan(base);
+        if (change === null) return base;
         try {
-          // Made as it is sent: a manifest of millions of ids is never held as one buffer.
-          const written = await this.store.put(
-            this.manifestKey,
-            manifestBody(next),
-            etag === null ? {} : { ifMatch: etag },
-          );
-          // The next read of an unchanged manifest is a 304, not a parse of what was just written.
-          if (written.etag) this.lastRead = { manifest: next, etag: written.etag };
-          this.accept(next);
-          this.confirmedAt = Math.max(this.confirmedAt, performance.now());
+          const next = await this.rewrite(base, etag, change);
+          if (next === 'changed') throw new ObjectStoreError('PRECONDITION_FAILED', 'changed since it was read');
           return next;
         } catch (error) {
           const conflict =
@@ -244,6 +340,83 @@ export class MetaSnapshotStorage {
   }
 
   /**
+   * Streams the manifest of `etag` (the one `base` was read from) through the rewrite into a
+   * conditional put: 'changed' when another version is there by now. The old manifest is
+   * checked to its last byte before the write completes; a corrupt one fails the put.
+   */
+  private async rewrite(
+    base: ManifestSummary,
+    etag: string | null,
+    change: ManifestPlan,
+  ): Promise<ManifestSummary | 'changed'> {
+    let old: AsyncIterable<Uint8Array>;
+    let opened: Readable | undefined;
+    if (etag === null) {
+      old = (async function* () {
+        yield* manifestBody(emptyManifest()).chunks();
+      })();
+    } else {
+      const object = await this.openManifest();
+      if (object === null || object === 'unchanged' || object.etag !== etag) {
+        if (object !== null && object !== 'unchanged') object.body.destroy();
+        return 'changed';
+      }
+      old = opened = object.body;
+    }
+    const kept: SnapshotSummary[] = [];
+    const keep = (entry: SnapshotSummary) => {
+      const stays = change.keep(entry);
+      if (stays) kept.push(entry);
+      return stays;
+    };
+    const manifestId = base.manifest_id + 1n;
+    // Read from these very bytes: its entries are copied as ranges, not scanned again.
+    const layout = etag !== null && this.lastRead?.etag === etag ? this.lastRead.layout : undefined;
+    let stays: Set<number> | undefined;
+    if (layout) {
+      stays = new Set();
+      for (const [index, entry] of base.snapshot_metadata.entries()) if (keep(entry)) stays.add(index);
+    }
+    let bodyError: unknown;
+    const made: ManifestLayout = { fields: [], entries: [], size: 0 };
+    const body = (async function* (where: string) {
+      try {
+        if (stays && layout)
+          yield* copyManifest(old, layout, { manifestId, keep: (i) => stays.has(i), append: change.append }, made);
+        else yield* rewriteManifest(old, { manifestId: () => manifestId, keep, append: change.append }, where, made);
+      } catch (error) {
+        bodyError = error;
+        throw error;
+      }
+    })(this.where);
+    let written: { etag: string };
+    try {
+      written = await this.store.put(this.manifestKey, { stream: body }, etag === null ? {} : { ifMatch: etag });
+    } catch (error) {
+      opened?.destroy();
+      if (bodyError instanceof LayoutMismatch) {
+        // Not the bytes that were read: read them again, and write from that.
+        this.lastRead = undefined;
+        throw new ObjectStoreError('PRECONDITION_FAILED', `${this.manifestKey} is not what was read`);
+      }
+      if (bodyError !== undefined)
+        throw isBackupError(bodyError)
+          ? bodyError
+          : storageError(`read ${this.manifestKey} in ${this.store.displayUrl}`, bodyError);
+      throw error;
+    }
+    const next: ManifestSummary = {
+      manifest_id: base.manifest_id + 1n,
+      snapshot_metadata: [...kept, ...change.append.map(summaryOf)],
+    };
+    // The next read of an unchanged manifest is a 304, not a read of what was just written.
+    if (written.etag) this.lastRead = { manifest: next, etag: written.etag, layout: made };
+    this.accept(next);
+    this.confirmedAt = Math.max(this.confirmedAt, performance.now());
+    return next;
+  }
+
+  /**
    * Uploads the snapshot object (never overwriting), then adds its manifest entry. The entry
    * may be a function: it is called once the body has been consumed (a builder learns the
    * SSTs it pins while it streams them).
@@ -254,7 +427,7 @@ export class MetaSnapshotStorage {
     body: AsyncIterable<Uint8Array>,
     metadata: SnapshotMetadata,
     options: { signal?: AbortSignal } = {},
-  ): Promise<{ size: number; manifest: Manifest }> {
+  ): Promise<{ size: number; manifest: ManifestSummary }> {
     const uploaded = await this.upload(id, body, options);
     return { size: uploaded.size, manifest: await this.commit(uploaded, metadata) };
   }
@@ -304,7 +477,7 @@ export class MetaSnapshotStorage {
   }
 
   /** Adds the manifest entry of an uploaded snapshot, once its object is confirmed there. */
-  async commit(uploaded: UploadedSnapshot, metadata: SnapshotMetadata): Promise<Manifest> {
+  async commit(uploaded: UploadedSnapshot, metadata: SnapshotMetadata): Promise<ManifestSummary> {
     const { id, key, size } = uploaded;
     // The entry is written only for an object that is there (its directory may have been removed).
     const written = await this.store.head(key).catch((error: unknown) => {
@@ -319,25 +492,34 @@ export class MetaSnapshotStorage {
     if (metadata.id !== id)
       throw new BackupError('INVALID_INPUT', `manifest entry id ${metadata.id} differs from snapshot id ${id}`);
     const entry = { ...metadata, size_bytes: BigInt(size) };
-    return this.updateManifest((m) => {
+    this.lastAdded = undefined;
+    const manifest = await this.updateManifest((m) => {
       if (m.snapshot_metadata.some((s) => s.id === id))
         throw new BackupError('INVALID_INPUT', `snapshot ${id} is already in the manifest`);
-      return { ...m, snapshot_metadata: [...m.snapshot_metadata, entry] };
+      return {
+        keep: (s) => {
+          // Another writer's entry of the same id, added after the check above.
+          if (s.id === id) throw new BackupError('INVALID_INPUT', `snapshot ${id} is already in the manifest`);
+          return true;
+        },
+        append: [entry],
+      };
     });
+    // An entry never changes once written: its ids stay right for as long as it is there.
+    this.lastAdded = { id, ssts: metadata.ssts, manifestId: manifest.manifest_id };
+    return manifest;
   }
 
   /**
    * Deletes the entries of `ids` that the manifest has, then their objects. Ids it does not have
    * change nothing: no manifest write, and no object removed (one may be a running job's upload).
    */
-  async delete(ids: readonly bigint[]): Promise<Manifest> {
+  async delete(ids: readonly bigint[]): Promise<ManifestSummary> {
     const drop = new Set(ids);
     let dropped: bigint[] = [];
     const manifest = await this.updateManifest((m) => {
       dropped = m.snapshot_metadata.filter((s) => drop.has(s.id)).map((s) => s.id);
-      return dropped.length === 0
-        ? null
-        : { ...m, snapshot_metadata: m.snapshot_metadata.filter((s) => !drop.has(s.id)) };
+      return dropped.length === 0 ? null : { keep: (s) => !drop.has(s.id), append: [] };
     });
     if (dropped.length === 0) return manifest;
     try {
@@ -351,7 +533,7 @@ export class MetaSnapshotStorage {
     return manifest;
   }
 
-  private requireEntry(id: bigint): SnapshotMetadata {
+  private requireEntry(id: bigint): SnapshotSummary {
     const entry = this.cached.snapshot_metadata.find((s) => s.id === id);
     if (!entry) throw new BackupError('NOT_FOUND', `snapshot id ${id} not found`);
     return entry;

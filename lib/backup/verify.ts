@@ -4,7 +4,7 @@
 import { listAll, maskUrl, openObjectStore } from '../object-store/index.ts';
 import { BackupError, isBackupError } from './errors.ts';
 import { parseJson64, toBigInt } from './json64.ts';
-import type { SnapshotMetadata } from './manifest.ts';
+import type { SnapshotSummary } from './manifest.ts';
 import { objectIdOf } from './snapshot-builder.ts';
 import { difference, sstSet } from './sst-set.ts';
 import { decodeSnapshotTables } from './snapshot-contents.ts';
@@ -52,10 +52,11 @@ function describeDifference(what: string, expected: BigUint64Array, found: BigUi
 
 export async function verifySnapshot(
   storage: MetaSnapshotStorage,
-  entry: SnapshotMetadata,
+  entry: SnapshotSummary,
   options: { validateIntegrity?: boolean; fsBaseDir?: string } = {},
 ): Promise<VerifyResult> {
   const problems: string[] = [];
+  let pinned: BigUint64Array = new BigUint64Array(0);
   const ssts: bigint[] = [];
   const params = new Map<string, string>();
   const counts: Record<string, number> = {};
@@ -102,7 +103,8 @@ export async function verifySnapshot(
       problems.push(
         `Hummock version ${versionId ?? 'missing'} differs from the manifest entry's ${entry.hummock_version_id}`,
       );
-    const sstProblem = describeDifference('pinned SSTs', entry.ssts, sstSet(ssts));
+    pinned = await storage.sstsOf(entry.id);
+    const sstProblem = describeDifference('pinned SSTs', pinned, sstSet(ssts));
     if (sstProblem) problems.push(sstProblem);
     for (const [table, count] of Object.entries(entry.section_counts ?? {})) {
       if (counts[table] !== count)
@@ -124,11 +126,11 @@ export async function verifySnapshot(
     else {
       try {
         const present = await listSstObjects(stateStore, dataDirectory, { baseDir: options.fsBaseDir });
-        const missing = entry.ssts.filter((id) => !present.has(id));
+        const missing = pinned.filter((id) => !present.has(id));
         integrityChecked = true;
         if (missing.length)
           problems.push(
-            `referenced objects not found in object store: ${missing.length} of ${entry.ssts.length} pinned SSTs are missing from ${maskUrl(stateStore.replace(/^hummock\+/, ''))} ${dataDirectory} (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''})`,
+            `referenced objects not found in object store: ${missing.length} of ${pinned.length} pinned SSTs are missing from ${maskUrl(stateStore.replace(/^hummock\+/, ''))} ${dataDirectory} (${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''})`,
           );
       } catch (error) {
         problems.push(`cannot list the SST objects: ${(error as Error).message}`);

@@ -77,7 +77,7 @@ export default async function SnapshotPage({ params, searchParams }: Props) {
           <dt>Size</dt>
           <dd>{formatBytes(snapshot.size_bytes ?? null)}</dd>
           <dt>Pinned SSTs</dt>
-          <dd>{formatCount(snapshot.ssts.length)}</dd>
+          <dd>{formatCount(snapshot.sst_count)}</dd>
           <dt>State tables</dt>
           <dd>{formatCount(Object.keys(snapshot.state_table_info).length)}</dd>
           <dt>Format version</dt>

@@ -1,11 +1,11 @@
 import type { Jsonified } from '@/lib/backup/json-view';
-import type { SnapshotMetadata } from '@/lib/backup/manifest';
+import type { SnapshotSummary } from '@/lib/backup/manifest';
 import { snapshotIdParams } from '@/lib/api/schemas';
 import { parseWith, route } from '../../_lib/route';
 
 export const dynamic = 'force-dynamic';
 
-export type SnapshotResponse = Jsonified<SnapshotMetadata>;
+export type SnapshotResponse = Jsonified<SnapshotSummary>;
 
 export const GET = route<{ id: string }>({ role: 'viewer' }, async ({ params, manager }) =>
   manager.getSnapshot(parseWith(snapshotIdParams.shape.id, params.id)),
