@@ -81,6 +81,24 @@ for (const backend of storeBackends) {
       await store.deleteMany([storage.snapshotKey(12345n)]);
     });
 
+    it('keeps its SST index in step with its own writes, as a fresh read of the manifest gives it', async () => {
+      const dir = `${DIR}/index`;
+      const storage = await MetaSnapshotStorage.open(store, dir);
+      const ssts = (id: bigint) => Array.from({ length: 40 }, (_, i) => 2n ** 60n + id * 10n + BigInt(i));
+      for (const id of [1n, 2n, 3n]) await storage.create(id, snapshotBody(id), snapshotMetadata(id, ssts(id)));
+      assert.equal((await storage.sstIndex()).manifest.manifest_id, 3n);
+      await storage.create(4n, snapshotBody(4n), snapshotMetadata(4n, ssts(4n)));
+      await storage.delete([1n, 3n]);
+      await storage.create(5n, snapshotBody(5n), snapshotMetadata(5n, ssts(5n)));
+      const kept = await storage.sstIndex();
+      const fresh = await (await MetaSnapshotStorage.open(store, dir)).sstIndex();
+      assert.equal(kept.manifest.manifest_id, 6n);
+      assert.deepEqual(kept.manifest, fresh.manifest);
+      assert.deepEqual(kept.pinned, fresh.pinned);
+      assert.deepEqual(Array.from(kept.pinned.ids), [...new Set([2n, 4n, 5n].flatMap(ssts))].sort());
+      for (const id of [2n, 4n, 5n]) assert.deepEqual(kept.ssts(id), fresh.ssts(id));
+    });
+
     it('refuses to call snapshot objects orphans when the manifest next to them is missing', async () => {
       const storage = await MetaSnapshotStorage.open(store, `${DIR}/lost-manifest`);
       await storage.create(1n, snapshotBody(1n), snapshotMetadata(1n));

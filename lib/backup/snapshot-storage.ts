@@ -411,6 +411,11 @@ export class MetaSnapshotStorage {
     };
     // The next read of an unchanged manifest is a 304, not a read of what was just written.
     if (written.etag) this.lastRead = { manifest: next, etag: written.etag, layout: made };
+    if (this.index?.manifest.manifest_id === base.manifest_id) {
+      const stays = new Set(kept.map((entry) => entry.id));
+      const removed = base.snapshot_metadata.filter((entry) => !stays.has(entry.id)).map((entry) => entry.id);
+      this.index = this.index.next(next, removed, change.append);
+    }
     this.accept(next);
     this.confirmedAt = Math.max(this.confirmedAt, performance.now());
     return next;

@@ -74,6 +74,23 @@ describe('SST index', () => {
     }
   });
 
+  it('goes on to the next manifest version as a fresh read of it would', async () => {
+    const entries = randomSnapshots(11, 7);
+    const index = await indexOf(entries.slice(0, 5));
+    const manifest = (await indexOf(entries.slice(1, 3).concat(entries.slice(4)))).manifest;
+    const next = index.next(manifest, [entries[0]!.id, entries[3]!.id], entries.slice(5));
+    const fresh = await indexOf([entries[1]!, entries[2]!, entries[4]!, entries[5]!, entries[6]!]);
+    assert.deepEqual(next.pinned, fresh.pinned);
+    for (const entry of [entries[1]!, entries[2]!, entries[4]!, entries[5]!, entries[6]!])
+      assert.deepEqual(next.ssts(entry.id), entry.ssts);
+    assert.throws(
+      () => next.ssts(entries[0]!.id),
+      (e: unknown) => isBackupError(e, 'NOT_FOUND'),
+    );
+    // The old version's index is left as it was, for readers still holding it.
+    assert.deepEqual(index.pinned, (await indexOf(entries.slice(0, 5))).pinned);
+  });
+
   it('is empty for an empty manifest, and names an unknown snapshot', async () => {
     const index = await indexOf([]);
     assert.equal(index.pinned.ids.length, 0);

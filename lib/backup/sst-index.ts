@@ -4,7 +4,7 @@
 // of 1,000,000 SSTs are 2.4 GB of manifest text and about 100 MB here.
 import { CompactIds } from './compact-ids.ts';
 import { BackupError } from './errors.ts';
-import { emptySummary, type ManifestSummary } from './manifest.ts';
+import { emptySummary, type ManifestSummary, type SnapshotMetadata } from './manifest.ts';
 import { readManifest } from './manifest-stream.ts';
 import { released, type SstUnion, SstUnionBuilder } from './sst-union.ts';
 
@@ -38,6 +38,25 @@ export class SstIndex {
       manifest.snapshot_metadata.push({ ...fields, sst_count: ssts.length });
       ids.set(fields.id, CompactIds.encode(ssts));
       union.add(ssts);
+    }
+    return new SstIndex(manifest, ids, union.result());
+  }
+
+  /**
+   * The index of the manifest this one's writer made from it: `removed` snapshots gone, `added`
+   * ones after the rest. A process that writes the manifest does not read it back for its ids.
+   */
+  next(manifest: ManifestSummary, removed: readonly bigint[], added: readonly SnapshotMetadata[]): SstIndex {
+    const ids = new Map(this.ids);
+    const room = added.reduce((sum, entry) => sum + entry.ssts.length, 0);
+    const union = SstUnionBuilder.from(this.pinned, room);
+    for (const id of removed) {
+      union.remove(this.ssts(id));
+      ids.delete(id);
+    }
+    for (const entry of added) {
+      ids.set(entry.id, CompactIds.encode(entry.ssts));
+      union.add(entry.ssts);
     }
     return new SstIndex(manifest, ids, union.result());
   }

@@ -102,6 +102,24 @@ describe('released', () => {
     assert.deepEqual(released([sets[1]!], all), new BigUint64Array(0));
   });
 
+  it('takes sets away as if they had never been added, and goes on from a union it copies', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const sets = Array.from({ length: 6 }, (_, k) => sstSet(randomIds(seed * 10 + k, 5 + ((seed * k) % 60))));
+      const all = unite(sets);
+      const builder = SstUnionBuilder.from(all);
+      builder.remove(sets[1]!);
+      builder.remove(sets[4]!);
+      builder.add(sets[1]!);
+      builder.remove(sets[0]!);
+      assert.deepEqual(builder.result(), unite([sets[2]!, sets[3]!, sets[5]!, sets[1]!]), `seed ${seed}`);
+      assert.deepEqual(all, unite(sets), 'the union it went on from is left as it was');
+    }
+    const builder = SstUnionBuilder.from(unite([sstSet([1n, 2n])]));
+    assert.throws(() => builder.remove(sstSet([2n, 3n])), RangeError);
+    assert.throws(() => builder.remove(BigUint64Array.of(2n, 1n)), TypeError);
+    assert.deepEqual(builder.result(), unite([sstSet([1n, 2n])]), 'a refused set takes nothing away');
+  });
+
   it('refuses a doomed id the union lacks', () => {
     const all = unite([BigUint64Array.from([1n, 5n])]);
     assert.throws(() => released([BigUint64Array.from([1n, 3n])], all), RangeError);

@@ -122,6 +122,49 @@ export class SstUnionBuilder {
     this.length = total;
   }
 
+  /** A builder that goes on from `union` (copied: whoever holds it may still be reading it). */
+  static from(union: SstUnion, room = 0): SstUnionBuilder {
+    const builder = new SstUnionBuilder(union.ids.length + room);
+    builder.ids.set(union.ids);
+    builder.counts.set(union.counts);
+    builder.length = union.ids.length;
+    return builder;
+  }
+
+  /**
+   * Takes away one set that was added (ascending, unique; else a TypeError and nothing taken):
+   * its ids' counts go down, and ids no set holds any more leave the union.
+   */
+  remove(set: BigUint64Array): void {
+    const m = set.length;
+    const gone = u64Halves(set);
+    assertAscending(gone, m);
+    const n = this.length;
+    const { words, counts } = this;
+    // Found first, so a set that was never added changes nothing.
+    const at = new Uint32Array(m);
+    let i = 0;
+    for (let j = 0; j < m; j++) {
+      const low = gone[2 * j]!;
+      const high = gone[2 * j + 1]!;
+      while (i < n && (words[2 * i + 1]! < high || (words[2 * i + 1] === high && words[2 * i]! < low))) i++;
+      if (i === n || words[2 * i + 1] !== high || words[2 * i] !== low)
+        throw new RangeError(`id ${set[j]} is not in the union`);
+      at[j] = i;
+    }
+    let emptied = 0;
+    for (let j = 0; j < m; j++) if (--counts[at[j]!]! === 0) emptied++;
+    if (emptied === 0) return;
+    let k = at[0]!;
+    for (let r = k; r < n; r++) {
+      if (counts[r] === 0) continue;
+      words[2 * k] = words[2 * r]!;
+      words[2 * k + 1] = words[2 * r + 1]!;
+      counts[k++] = counts[r]!;
+    }
+    this.length = n - emptied;
+  }
+
   /** The union so far; hands its arrays over and starts again empty. */
   result(): SstUnion {
     const n = this.length;
