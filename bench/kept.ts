@@ -280,7 +280,7 @@ function print(rows: Row[], baseline: Watched) {
     '< 250',
   );
   line(
-    '`ctl backup --wait` (K − 1 → K; 0 → 1 at K = 0): wall, process start to exit (it polls its job every second)',
+    '`ctl backup --wait` (K − 1 → K; 0 → 1 at K = 0): wall, process start to exit (it polls its job every 200 ms)',
     (r) => (r.backup.error ? failed(r.backup) : seconds(r.backup.seconds)),
     '–',
   );
@@ -289,7 +289,7 @@ function print(rows: Row[], baseline: Watched) {
   line('one raw put of that many bytes to the same store', (r) => seconds(r.rawPutSeconds), '–');
   line(
     // The wall time, not the job's: the manifest is read before the job starts (the 100-snapshot check) too.
-    "backup: the manifest's share (wall − K = 0's wall; ±1 s from the polling), × the raw put",
+    "backup: the manifest's share (wall − K = 0's wall; ±0.2 s from the polling), × the raw put",
     (r) => {
       if (r.kept === 0 || r.backup.error || !atZero || atZero.backup.error) return '–';
       const share = r.backup.seconds - atZero.backup.seconds;

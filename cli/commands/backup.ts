@@ -45,8 +45,10 @@ export async function runBackup({ manager, prisma, flags, print }: CommandContex
   // `on`, not `once`: signal-exit (proper-lockfile) re-raises a signal no other listener handles.
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onTerm);
+  // The job runs in this process: a read of its row every 200 ms costs little, and the command
+  // ends within 200 ms of the job.
   const job = await manager.waitForJob(id, {
-    pollMs: 1000,
+    pollMs: 200,
     onProgress: (j) => {
       if (!json && j.status === 'RUNNING')
         process.stderr.write(`\rjob ${id}: ${j.rowsWritten} rows, ${bytes(j.bytesWritten)} written`);
