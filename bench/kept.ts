@@ -17,6 +17,7 @@ import { BackupManager } from '../lib/backup/backup-manager.ts';
 import { openMetaStore } from '../lib/meta/client.ts';
 import { migrateMetaStore } from '../lib/meta/migrate.ts';
 import { openObjectStore } from '../lib/object-store/index.ts';
+import { parseManifest } from '../lib/backup/manifest-parse.ts';
 import { type ConsoleFigures, measureConsole } from './kept-console.ts';
 import { CHURN, type KeptTemplate, writeKeptStore } from './kept-store.ts';
 import { SQLITE_SEED_SHAPE, seedSqliteAtScale } from './seed-sqlite.ts';
@@ -120,7 +121,10 @@ async function main() {
   if (templateJob.status !== 'SUCCEEDED')
     throw new Error(`template backup: ${templateJob.error ?? templateJob.status}`);
   const template: KeptTemplate = {
-    entry: { ...(await manager.getSnapshot(templateId)), ssts: await manager.snapshotSstIds(templateId) },
+    // The whole entry (its state tables too), from the one-entry manifest of the template store.
+    entry: parseManifest(
+      fs.readFileSync(path.join(work, 'template', DIRECTORY, 'manifest.json')),
+    ).snapshot_metadata.find((s) => s.id === templateId)!,
     object: path.join(work, 'template', DIRECTORY, `${templateId}.snapshot`),
     nextSstId: await sequence('sstable_object_id'),
   };

@@ -76,7 +76,21 @@ for (const { kind, storage } of COMBOS) {
       ).map((s) => s.object_id);
       assert.equal(entry.sst_count, current.length);
       assert.deepEqual(Array.from(await manager.snapshotSstIds(id)), current);
-      assert.equal(Object.keys(entry.state_table_info).length, await meta.prisma.hummockStateTableInfo.count());
+      const tables = await meta.prisma.hummockStateTableInfo.findMany();
+      assert.equal(entry.state_table_count, tables.length);
+      // The manifest itself lists every state table with its epoch and group.
+      const storage = await manager.storage();
+      const { parseManifest } = await import('../lib/backup/manifest-parse.ts');
+      const written = parseManifest((await storage.store.get(storage.manifestKey)).body).snapshot_metadata[0]!;
+      assert.deepEqual(
+        written.state_table_info,
+        Object.fromEntries(
+          tables.map((t) => [
+            String(t.table_id),
+            { committed_epoch: t.committed_epoch, compaction_group_id: t.compaction_group_id },
+          ]),
+        ),
+      );
       assert.equal((await meta.prisma.hummockSequence.findUniqueOrThrow({ where: { name: 'meta_backup' } })).seq, 2n);
       assert.deepEqual(await manager.getJobStatus(id), { id, status: 'SUCCEEDED', message: '' });
       assert.deepEqual(await manager.getJobStatus(999n), { id: 999n, status: 'NOT_FOUND', message: '' });

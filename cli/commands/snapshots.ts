@@ -33,7 +33,7 @@ export async function runShow({ manager, args, print }: CommandContext): Promise
     `  size              ${bytes(s.size_bytes ?? null)}`,
     `  remarks           ${s.remarks ?? ''}`,
     `  pinned SSTs       ${s.sst_count}`,
-    `  state tables      ${Object.keys(s.state_table_info).length}`,
+    `  state tables      ${s.state_table_count}`,
     ...Object.entries(s.section_counts ?? {}).map(([t, n]) => `  rows ${t.padEnd(26)} ${n}`),
   ].join('\n');
   print(human, s);

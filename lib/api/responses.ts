@@ -145,7 +145,7 @@ export const snapshotSchema = z
       .meta({ description: 'How many SST object ids the snapshot pins; the ids are at GET /api/snapshots/{id}/ssts.' }),
     format_version: z.number().int(),
     remarks: z.string().nullable(),
-    state_table_info: z.record(z.string(), stateTableInfoSchema),
+    state_table_count: z.number().int().meta({ description: 'How many state tables the snapshot lists.' }),
     rw_version: z.string().nullable(),
     created_at: timestamp.optional(),
     size_bytes: u64.optional(),

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { BACKSLASH, DOT, isDigit, LOWER_E, MINUS, QUOTE, UPPER_E } from '../format/ascii.ts';
 import { BackupError } from './errors.ts';
 import { toBigInt } from './json64.ts';
-import type { SnapshotMetadata, StateTableInfo, StateTableInfoPool } from './manifest.ts';
+import { type SnapshotMetadata, type StateTableInfo, StateTableInfoPool } from './manifest.ts';
+import { countPlainStateTables } from './manifest-state-tables.ts';
 
 const u64 = z.unknown().transform((value, ctx) => {
   try {
@@ -155,4 +156,21 @@ export function entryOf(
   };
   if (extra) entry.extra = extra;
   return entry;
+}
+
+/**
+ * How many tables an entry's `state_table_info` text holds, checked as `entryOf` checks it:
+ * plain text byte by byte, anything else through the parse.
+ */
+export function countStateTables(text: Uint8Array, where: string, path: string): number {
+  const plain = countPlainStateTables(text);
+  if (plain !== null) return plain;
+  const value = parseJsonValue(text, where, `${path}.state_table_info`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw corrupt(where, `${path}.state_table_info: expected an object`);
+  try {
+    return Object.keys(stateTableInfoOf(value as Record<string, unknown>, path, new StateTableInfoPool())).length;
+  } catch (error) {
+    throw corrupt(where, (error as Error).message);
+  }
 }

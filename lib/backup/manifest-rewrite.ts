@@ -29,7 +29,7 @@ export async function* rewriteManifest(
 ): AsyncGenerator<Uint8Array> {
   const made: ManifestLayout = { fields: [], entries: [], size: 0 };
   // Ids are checked, not decoded: a kept entry's array is copied as text.
-  const scanner = new ManifestScanner(where, { ssts: 'skip', keepBytes: true });
+  const scanner = new ManifestScanner(where, { ssts: 'skip', stateTables: 'count', keepBytes: true });
   const writer = new ManifestChunkWriter();
   let fields = 0;
   let kept = 0;
@@ -49,8 +49,8 @@ export async function* rewriteManifest(
         yield* writer.write(`${fields++ ? ',' : ''}"snapshot_metadata":[`);
         break;
       case 'entry': {
-        const { ssts: _, ...fields } = event.metadata;
-        if (!change.keep({ ...fields, sst_count: event.sstCount })) break;
+        const { ssts: _, state_table_info: __, ...fields } = event.metadata;
+        if (!change.keep({ ...fields, sst_count: event.sstCount, state_table_count: event.stateTableCount })) break;
         if (kept++) yield* writer.write(',');
         const start = writer.position;
         yield* copyEntry(writer, event.bytes!);

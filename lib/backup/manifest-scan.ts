@@ -18,7 +18,7 @@ import { ChunkCursor } from '../format/chunk-cursor.ts';
 import { isScalarByte, JsonValueSkipper } from '../format/json-skip.ts';
 import { BackupError } from './errors.ts';
 import { type SnapshotMetadata, StateTableInfoPool } from './manifest.ts';
-import { entryOf, KNOWN_ENTRY_FIELDS, manifestIdOf, parseJsonValue } from './manifest-entry.ts';
+import { countStateTables, entryOf, KNOWN_ENTRY_FIELDS, manifestIdOf, parseJsonValue } from './manifest-entry.ts';
 import { type SstArray, SstArrayReader } from './manifest-ssts.ts';
 
 /**
@@ -46,6 +46,7 @@ export type ScanEvent =
       index: number;
       metadata: SnapshotMetadata;
       sstCount: number;
+      stateTableCount: number;
       start: number;
       end: number;
       bytes: EntryBytes | null;
@@ -55,6 +56,11 @@ export type ScanEvent =
 export interface ScanOptions {
   /** 'skip' checks each id's digits without keeping them: entries come with empty `ssts`. */
   ssts: 'decode' | 'skip';
+  /**
+   * 'count' checks `state_table_info` and counts its tables (`stateTableCount`) without making
+   * them: entries come with it empty. Default 'parse'.
+   */
+  stateTables?: 'parse' | 'count';
   /** Hand out each entry's bytes too (a rewrite copies them). */
   keepBytes: boolean;
   /**
@@ -97,6 +103,9 @@ export class ManifestScanner extends ChunkCursor {
   private valueAt = 0;
   private entryIndex = 0;
   private entryStart = 0;
+  /** Where `state_table_info`'s value stands in `entryText` when only counted, or -1. */
+  private tablesAt = -1;
+  private tablesEnd = -1;
   private entryText: ByteBuilder | null = null;
   private extras: number[] = [];
   /** The `ssts` array's place in `entryText` (a 0 stands there), or -1, and what it held. */
@@ -242,6 +251,7 @@ export class ManifestScanner extends ChunkCursor {
           this.extras = [];
           this.sstsAt = -1;
           this.ssts = null;
+          this.tablesAt = this.tablesEnd = -1;
           this.first = true;
           this.pos++;
           this.state = ENTRY_KEY;
@@ -278,7 +288,11 @@ export class ManifestScanner extends ChunkCursor {
         case ENTRY_VALUE:
           if (!this.skipSpace()) return;
           if (this.key === 'ssts' && buf[this.pos] === OPEN_BRACKET) this.openIds();
-          else this.startSkip(ENTRY_NEXT);
+          else {
+            if (this.key === 'state_table_info' && this.options.stateTables === 'count')
+              this.tablesAt = this.captured(this.pos);
+            this.startSkip(ENTRY_NEXT);
+          }
           break;
         case ENTRY_NEXT:
           if (!this.skipSpace()) return;
@@ -310,6 +324,7 @@ export class ManifestScanner extends ChunkCursor {
     this.state = this.skipReturn;
     if (this.state === ENTRY_NEXT) {
       if (!KNOWN_ENTRY_FIELDS.has(this.key)) this.extras.push(this.fieldAt, this.captured(this.pos));
+      if (this.key === 'state_table_info' && this.tablesAt >= 0) this.tablesEnd = this.captured(this.pos);
       return;
     }
     this.flushCapture();
@@ -364,7 +379,16 @@ export class ManifestScanner extends ChunkCursor {
     }
     const { ssts } = this;
     const pool = this.options.pool ?? new StateTableInfoPool();
-    const metadata = entryOf(text, ssts?.ids ?? null, extra, this.entryIndex, this.where, pool);
+    let parsed = text;
+    let stateTableCount = 0;
+    if (this.tablesEnd > this.tablesAt && this.tablesAt >= 0) {
+      const tables = text.subarray(this.tablesAt, this.tablesEnd);
+      stateTableCount = countStateTables(tables, this.where, `snapshot_metadata.${this.entryIndex}`);
+      // The rest is parsed with an empty object in its place.
+      parsed = Buffer.concat([text.subarray(0, this.tablesAt), Buffer.from('{}'), text.subarray(this.tablesEnd)]);
+    }
+    const metadata = entryOf(parsed, ssts?.ids ?? null, extra, this.entryIndex, this.where, pool);
+    if (parsed === text) stateTableCount = Object.keys(metadata.state_table_info).length;
     let bytes: EntryBytes | null = null;
     if (this.options.keepBytes)
       bytes = ssts
@@ -379,6 +403,7 @@ export class ManifestScanner extends ChunkCursor {
       index: this.entryIndex++,
       metadata,
       sstCount: ssts?.count ?? 0,
+      stateTableCount,
       start: this.entryStart,
       end: this.consumed + this.pos,
       bytes,

@@ -218,7 +218,11 @@ describe('manifest stream', () => {
     assert.deepEqual(
       entries,
       // Counted as written: the second entry's [ 3 , 3,1 ] is three.
-      SAMPLE_ENTRIES.map(({ ssts: _, ...rest }, i) => ({ ...rest, sst_count: [3, 3, 0, 0, 2][i] })),
+      SAMPLE_ENTRIES.map(({ ssts: _, state_table_info, ...rest }, i) => ({
+        ...rest,
+        sst_count: [3, 3, 0, 0, 2][i],
+        state_table_count: Object.keys(state_table_info).length,
+      })),
     );
     const bad =
       '{"manifest_id":1,"snapshot_metadata":[{"id":1,"hummock_version_id":1,"ssts":[1,18446744073709551616]}]}';

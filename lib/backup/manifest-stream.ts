@@ -6,13 +6,16 @@ import { type EntryBytes, ManifestScanner } from './manifest-scan.ts';
 
 export type ManifestEvent<Entry> =
   | { kind: 'manifest_id'; manifestId: bigint }
-  | { kind: 'entry'; index: number; metadata: Entry; bytes: EntryBytes | null };
+  /** `stateTableCount`: how many state tables the entry lists (its `state_table_info` is empty when only counted). */
+  | { kind: 'entry'; index: number; metadata: Entry; stateTableCount: number; bytes: EntryBytes | null };
 
 export interface ReadManifestOptions {
   /** Names the manifest in errors. */
   where?: string;
   /** 'skip' checks the ids without keeping them, for a reader that needs the other fields only. */
   ssts?: 'decode' | 'skip';
+  /** 'count' checks the state tables without making them; the default with `ssts: 'skip'`. */
+  stateTables?: 'parse' | 'count';
   /** Each entry's exact bytes too (`bytes`), to copy it somewhere. */
   keepBytes?: boolean;
   /** Where the manifest's parts stand, for a later copy of these bytes (manifest-copy.ts). */
@@ -39,6 +42,8 @@ export async function* readManifest(
   const skip = options.ssts === 'skip';
   const scanner = new ManifestScanner(options.where ?? 'manifest.json', {
     ssts: skip ? 'skip' : 'decode',
+    // A summary counts the state tables; a whole entry has them.
+    stateTables: options.stateTables ?? (skip ? 'count' : 'parse'),
     keepBytes: options.keepBytes ?? false,
   });
   const handOut = function* (): Generator<ManifestEvent<SnapshotMetadata | SnapshotSummary>> {
@@ -46,14 +51,15 @@ export async function* readManifest(
       options.layout?.record(event);
       if (event.kind === 'manifest_id') yield event;
       else if (event.kind === 'entry') {
-        const { index, metadata, bytes } = event;
+        const { index, metadata, bytes, stateTableCount } = event;
         if (!skip) {
-          yield { kind: 'entry', index, metadata, bytes };
+          yield { kind: 'entry', index, metadata, stateTableCount, bytes };
           continue;
         }
         // A skipped entry has no `ssts` at all: nothing can mistake it for an empty set.
-        const { ssts: _, ...fields } = metadata;
-        yield { kind: 'entry', index, metadata: { ...fields, sst_count: event.sstCount }, bytes };
+        const { ssts: _, state_table_info: __, ...fields } = metadata;
+        const summary = { ...fields, sst_count: event.sstCount, state_table_count: event.stateTableCount };
+        yield { kind: 'entry', index, metadata: summary, stateTableCount, bytes };
       }
     }
   };

@@ -45,9 +45,13 @@ export interface Manifest {
  * An entry without its ids, and how many it pins: what the storage keeps of each snapshot. The
  * ids themselves come from the SST index (sst-index.ts), compact, when a reader needs them.
  */
-export type SnapshotSummary = Omit<SnapshotMetadata, 'ssts'> & { sst_count: number };
+export type SnapshotSummary = Omit<SnapshotMetadata, 'ssts' | 'state_table_info'> & {
+  sst_count: number;
+  /** How many state tables `state_table_info` lists: at 100,000 tables it is 6 MB an entry. */
+  state_table_count: number;
+};
 
-/** The manifest as the storage keeps it: every field but the entries' ids. */
+/** The manifest as the storage keeps it: every field but the entries' ids and state tables. */
 export interface ManifestSummary {
   manifest_id: bigint;
   snapshot_metadata: SnapshotSummary[];
@@ -58,8 +62,8 @@ export const emptySummary = (): ManifestSummary => ({ manifest_id: 0n, snapshot_
 
 /** An entry's summary: its ids left out, counted. */
 export function summaryOf(entry: SnapshotMetadata): SnapshotSummary {
-  const { ssts, ...fields } = entry;
-  return { ...fields, sst_count: ssts.length };
+  const { ssts, state_table_info, ...fields } = entry;
+  return { ...fields, sst_count: ssts.length, state_table_count: Object.keys(state_table_info).length };
 }
 
 export function u64Of(value: unknown, what: string): bigint {

@@ -294,7 +294,7 @@ export class MetaSnapshotStorage {
     if (object === null || object === 'unchanged') throw new BackupError('NOT_FOUND', `snapshot id ${id} not found`);
     const ssts = await this.scanManifest(object.body, async (body) => {
       let found: BigUint64Array | undefined;
-      for await (const event of readManifest(body, { where: this.where, ssts: 'decode' }))
+      for await (const event of readManifest(body, { where: this.where, ssts: 'decode', stateTables: 'count' }))
         if (event.kind === 'entry' && event.metadata.id === id) found = event.metadata.ssts;
       return found;
     });

@@ -29,13 +29,13 @@ export class SstIndex {
     const manifest = emptySummary();
     const ids = new Map<bigint, CompactIds>();
     const union = new SstUnionBuilder(unionSize);
-    for await (const event of readManifest(chunks, { where, ssts: 'decode' })) {
+    for await (const event of readManifest(chunks, { where, ssts: 'decode', stateTables: 'count' })) {
       if (event.kind === 'manifest_id') {
         manifest.manifest_id = event.manifestId;
         continue;
       }
-      const { ssts, ...fields } = event.metadata;
-      manifest.snapshot_metadata.push({ ...fields, sst_count: ssts.length });
+      const { ssts, state_table_info: _, ...fields } = event.metadata;
+      manifest.snapshot_metadata.push({ ...fields, sst_count: ssts.length, state_table_count: event.stateTableCount });
       ids.set(fields.id, CompactIds.encode(ssts));
       union.add(ssts);
     }

@@ -79,7 +79,7 @@ export default async function SnapshotPage({ params, searchParams }: Props) {
           <dt>Pinned SSTs</dt>
           <dd>{formatCount(snapshot.sst_count)}</dd>
           <dt>State tables</dt>
-          <dd>{formatCount(Object.keys(snapshot.state_table_info).length)}</dd>
+          <dd>{formatCount(snapshot.state_table_count)}</dd>
           <dt>Format version</dt>
           <dd>{snapshot.format_version}</dd>
           <dt>Product version</dt>
