@@ -3,7 +3,7 @@
 import type { MetaClient } from '../meta/client.ts';
 import { minSafePointVersion } from '../meta/safe-points.ts';
 import type { MetaSnapshotStorage } from './snapshot-storage.ts';
-import { pageOf, sstSetHas } from './sst-set.ts';
+import { pageOf, sstSetHoldsEach } from './sst-set.ts';
 
 export interface PinnedSst {
   objectId: bigint;
@@ -49,9 +49,10 @@ export class PinnedSsts {
       });
       for (const delta of deltas) for (const id of delta.removed_object_ids as string[]) protectedIds.add(BigInt(id));
     }
+    const held = sstSetHoldsEach(pinned, candidates);
     const seen = new Set<bigint>();
-    return candidates.filter((id) => {
-      if (seen.has(id) || sstSetHas(pinned, id) || protectedIds.has(id)) return false;
+    return candidates.filter((id, k) => {
+      if (held[k] || seen.has(id) || protectedIds.has(id)) return false;
       seen.add(id);
       return true;
     });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { difference, lowerBound, sstSet, sstSetHas, unionWithCounts } from './sst-set.ts';
+import { difference, lowerBound, sstSet, sstSetHas, sstSetHoldsEach, unionWithCounts } from './sst-set.ts';
 
 // Small random id sets, some beyond 2^53, checked against plain Sets.
 function randomIds(seed: number, n: number): bigint[] {
@@ -21,6 +21,11 @@ describe('SST id sets', () => {
       assert.deepEqual(
         Array.from(difference(setA, setB)),
         sorted(a).filter((id) => !b.includes(id)),
+      );
+      const probes = [...a, ...b, 2n ** 64n - 1n, 0n, 2n ** 32n, 2n ** 32n - 1n, -1n, 2n ** 64n];
+      assert.deepEqual(
+        Array.from(sstSetHoldsEach(setA, probes)),
+        probes.map((id) => (a.includes(id) ? 1 : 0)),
       );
       for (const probe of [...a, ...b, 2n ** 64n - 1n, 0n]) {
         assert.equal(sstSetHas(setA, probe), a.includes(probe));

@@ -42,6 +42,31 @@ export function sstSetHas(ids: BigUint64Array, id: bigint): boolean {
   return at < ids.length && ids[at] === id;
 }
 
+/**
+ * For each of `ids`, whether `set` holds it: binary searches on the set's 32-bit halves, so no
+ * BigInt is made per step (the garbage collector's 10,000 candidates against 11 million pins).
+ */
+export function sstSetHoldsEach(set: BigUint64Array, ids: readonly bigint[]): Uint8Array {
+  const words = u64Halves(set);
+  const held = new Uint8Array(ids.length);
+  for (let k = 0; k < ids.length; k++) {
+    const id = ids[k]!;
+    if (id < 0n || id > 0xffff_ffff_ffff_ffffn) continue;
+    const high = Number(id >> 32n);
+    const low = Number(id & 0xffff_ffffn);
+    let lo = 0;
+    let hi = set.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const midHigh = words[2 * mid + 1]!;
+      if (midHigh < high || (midHigh === high && words[2 * mid]! < low)) lo = mid + 1;
+      else hi = mid;
+    }
+    held[k] = lo < set.length && words[2 * lo + 1] === high && words[2 * lo] === low ? 1 : 0;
+  }
+  return held;
+}
+
 /** The ids of `a` that `b` lacks. */
 export function difference(a: BigUint64Array, b: BigUint64Array): BigUint64Array {
   const out = new BigUint64Array(a.length);

@@ -33,18 +33,28 @@ export class JsonValueSkipper {
 
   /** Skips from `buf[at]` (whitespace first); returns where it stopped: after the value once `done`. */
   skip(buf: Uint8Array, at: number): number {
-    while (at < buf.length) {
+    // The loop keeps its state in locals (written back at every return): it runs over megabytes.
+    let inString = this.inString;
+    let depth = this.depth;
+    const length = buf.length;
+    const stop = (where: number, done: boolean) => {
+      this.inString = inString;
+      this.depth = depth;
+      this.done = done;
+      return where;
+    };
+    while (at < length) {
       const byte = buf[at]!;
-      if (this.inString) {
+      if (inString) {
         if (byte === BACKSLASH) {
-          if (at + 1 >= buf.length) return at; // the escaped byte is in the next chunk
+          if (at + 1 >= length) return stop(at, false); // the escaped byte is in the next chunk
           at += 2;
           continue;
         }
         at++;
         if (byte === QUOTE) {
-          this.inString = false;
-          if (this.depth === 0) return this.end(at);
+          inString = false;
+          if (depth === 0) return stop(at, true);
         }
       } else if (!this.started) {
         if (isJsonSpace(byte)) {
@@ -52,26 +62,21 @@ export class JsonValueSkipper {
           continue;
         }
         this.started = true;
-        if (byte === QUOTE) this.inString = true;
-        else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) this.depth = 1;
+        if (byte === QUOTE) inString = true;
+        else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) depth = 1;
         else if (isScalarByte(byte)) this.scalar = true;
         else throw this.unexpected(at);
         at++;
       } else if (this.scalar) {
-        if (!isScalarByte(byte)) return this.end(at);
+        if (!isScalarByte(byte)) return stop(at, true);
         at++;
       } else {
         at++;
-        if (byte === QUOTE) this.inString = true;
-        else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) this.depth++;
-        else if ((byte === CLOSE_BRACE || byte === CLOSE_BRACKET) && --this.depth === 0) return this.end(at);
+        if (byte === QUOTE) inString = true;
+        else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) depth++;
+        else if ((byte === CLOSE_BRACE || byte === CLOSE_BRACKET) && --depth === 0) return stop(at, true);
       }
     }
-    return at;
-  }
-
-  private end(at: number): number {
-    this.done = true;
-    return at;
+    return stop(at, false);
   }
 }
