@@ -8,6 +8,11 @@ import { before, describe, it } from 'node:test';
 import { isBackupError } from '../lib/backup/errors.ts';
 import { serializeManifest } from '../lib/backup/manifest-write.ts';
 import { decodeSnapshot } from '../lib/backup/snapshot-codec.ts';
+import {
+  type CachedManifest,
+  decodeCachedManifest,
+  encodeCachedManifest,
+} from '../lib/backup/manifest-summary-cache.ts';
 import { MetaSnapshotStorage, type Orphan } from '../lib/backup/snapshot-storage.ts';
 import { FaultInjectingObjectStore } from '../lib/object-store/fault-injecting-store.ts';
 import { isObjectStoreError, type ObjectStore } from '../lib/object-store/index.ts';
@@ -97,6 +102,54 @@ for (const backend of storeBackends) {
       assert.deepEqual(kept.pinned, fresh.pinned);
       assert.deepEqual(Array.from(kept.pinned.ids), [...new Set([2n, 4n, 5n].flatMap(ssts))].sort());
       for (const id of [2n, 4n, 5n]) assert.deepEqual(kept.ssts(id), fresh.ssts(id));
+    });
+
+    it('takes a summary kept for the remote ETag instead of reading the manifest, and only for that ETag', async () => {
+      const dir = `${DIR}/summary-cache`;
+      const kept = new Map<string, string>();
+      const cache = {
+        get: async (etag: string) => decodeCachedManifest(kept.get(etag) ?? ''),
+        put: async (etag: string, cached: CachedManifest) => void kept.set(etag, encodeCachedManifest(cached)),
+      };
+      let bodies = 0;
+      const counting = new Proxy(store, {
+        get(target, key, receiver) {
+          if (key !== 'streamIfChanged') return Reflect.get(target, key, receiver);
+          return async (k: string, etag?: string) => {
+            const object = await target.streamIfChanged(k, etag);
+            if (object && k.endsWith('manifest.json')) bodies++;
+            return object;
+          };
+        },
+      });
+      const writer = await MetaSnapshotStorage.open(store, dir, { cache });
+      for (const id of [1n, 2n, 3n]) await writer.create(id, snapshotBody(id), snapshotMetadata(id));
+
+      const next = await MetaSnapshotStorage.open(counting, dir, { cache });
+      assert.equal(bodies, 0, 'a new process with the summary of the remote ETag reads no manifest');
+      assert.deepEqual(next.manifest(), writer.manifest());
+      await next.delete([2n]);
+      assert.equal(bodies, 1, 'the delete streams the manifest once, to copy it');
+      const fresh = await MetaSnapshotStorage.open(store, dir);
+      assert.deepEqual(fresh.manifest(), next.manifest());
+      assert.deepEqual(
+        fresh.manifest().snapshot_metadata.map((s) => s.id),
+        [1n, 3n],
+      );
+
+      // Another writer, with no cache: the kept ETag is no longer the remote one.
+      await fresh.create(4n, snapshotBody(4n), snapshotMetadata(4n));
+      bodies = 0;
+      const after = await MetaSnapshotStorage.open(counting, dir, { cache });
+      assert.equal(bodies, 1, 'a summary of another ETag is not taken');
+      assert.deepEqual(after.manifest(), fresh.manifest());
+
+      // What cannot be decoded is read again.
+      for (const etag of kept.keys()) kept.set(etag, '{"manifest":1}');
+      bodies = 0;
+      const again = await MetaSnapshotStorage.open(counting, dir, { cache });
+      assert.equal(bodies, 1);
+      assert.deepEqual(again.manifest(), fresh.manifest());
     });
 
     it('refuses to call snapshot objects orphans when the manifest next to them is missing', async () => {

@@ -13,7 +13,7 @@ import {
   ObjectStoreError,
   type ObjectStore,
 } from '../object-store/index.ts';
-import { processLogger } from '../log.ts';
+import { errorText, processLogger } from '../log.ts';
 import { BackupError, isBackupError } from './errors.ts';
 import {
   emptyManifest,
@@ -27,6 +27,7 @@ import { copyManifest, LayoutMismatch, type ManifestLayout, ManifestLayoutRecord
 import { rewriteManifest } from './manifest-rewrite.ts';
 import { readManifest } from './manifest-stream.ts';
 import { manifestBody } from './manifest-write.ts';
+import type { ManifestSummaryCache } from './manifest-summary-cache.ts';
 import { SstIndex } from './sst-index.ts';
 
 const MAX_MANIFEST_ATTEMPTS = 50;
@@ -99,13 +100,19 @@ export class MetaSnapshotStorage {
   private constructor(
     readonly store: ObjectStore,
     dir: string,
+    /** Where summaries read or written are kept by ETag, for the next process. */
+    private readonly cache?: ManifestSummaryCache,
   ) {
     this.dir = checkStorageDirectory(dir);
   }
 
   /** Opens the storage and reads its manifest; a missing manifest is the empty one. */
-  static async open(store: ObjectStore, dir: string): Promise<MetaSnapshotStorage> {
-    const storage = new MetaSnapshotStorage(store, dir);
+  static async open(
+    store: ObjectStore,
+    dir: string,
+    options: { cache?: ManifestSummaryCache } = {},
+  ): Promise<MetaSnapshotStorage> {
+    const storage = new MetaSnapshotStorage(store, dir, options.cache);
     await storage.refreshManifest();
     return storage;
   }
@@ -136,7 +143,7 @@ export class MetaSnapshotStorage {
   private async readRemote(): Promise<{ manifest: ManifestSummary; etag: string | null }> {
     // An unchanged manifest costs a 304; a changed one is read as it streams in, its ids
     // checked and counted but not kept.
-    const last = this.lastRead;
+    const last = this.lastRead ?? (await this.fromCache());
     const object = await this.openManifest(last?.etag);
     if (object === null) return { manifest: emptySummary(), etag: null };
     if (object === 'unchanged') return last!;
@@ -150,8 +157,35 @@ export class MetaSnapshotStorage {
     });
     this.checkNotBehind(manifest.manifest_id);
     const read = { manifest, etag: object.etag, layout: layout.layout };
-    if (read.etag) this.lastRead = read;
+    if (read.etag) {
+      this.lastRead = read;
+      await this.remember(read.etag, manifest, read.layout);
+    }
     return read;
+  }
+
+  /** The summary kept for the remote manifest's ETag by an earlier process, if any. */
+  private async fromCache(): Promise<typeof this.lastRead> {
+    if (!this.cache) return undefined;
+    try {
+      const info = await this.store.head(this.manifestKey);
+      const cached = info?.etag ? await this.cache.get(info.etag) : null;
+      if (!cached || cached.manifest.manifest_id < this.cached.manifest_id) return undefined;
+      this.lastRead = { ...cached, etag: info!.etag };
+      return this.lastRead;
+    } catch (error) {
+      // Only a shortcut: the manifest is read instead.
+      processLogger().warn({ manifest: this.manifestKey, err: errorText(error) }, 'manifest summary cache unreadable');
+      return undefined;
+    }
+  }
+
+  private async remember(etag: string, manifest: ManifestSummary, layout: ManifestLayout): Promise<void> {
+    try {
+      await this.cache?.put(etag, { manifest, layout });
+    } catch (error) {
+      processLogger().warn({ manifest: this.manifestKey, err: errorText(error) }, 'manifest summary cache not written');
+    }
   }
 
   private get where(): string {
@@ -410,7 +444,10 @@ export class MetaSnapshotStorage {
       snapshot_metadata: [...kept, ...change.append.map(summaryOf)],
     };
     // The next read of an unchanged manifest is a 304, not a read of what was just written.
-    if (written.etag) this.lastRead = { manifest: next, etag: written.etag, layout: made };
+    if (written.etag) {
+      this.lastRead = { manifest: next, etag: written.etag, layout: made };
+      await this.remember(written.etag, next, made);
+    }
     if (this.index?.manifest.manifest_id === base.manifest_id) {
       const stays = new Set(kept.map((entry) => entry.id));
       const removed = base.snapshot_metadata.filter((entry) => !stays.has(entry.id)).map((entry) => entry.id);

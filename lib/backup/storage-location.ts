@@ -14,6 +14,7 @@ import {
   parseObjectStoreUrl,
 } from '../object-store/index.ts';
 import { BackupError, isBackupError } from './errors.ts';
+import { ManifestSummaryRecords } from './manifest-summary-cache.ts';
 import { checkStorageDirectory, MetaSnapshotStorage } from './snapshot-storage.ts';
 
 interface CurrentStorage {
@@ -78,7 +79,8 @@ export class StorageLocation {
           ? new BackupError('STORAGE_UNAVAILABLE', `backup storage: ${error.message}`, { cause: error })
           : error;
       });
-      return { params, storage: await MetaSnapshotStorage.open(store, params.directory) };
+      const cache = new ManifestSummaryRecords(this.prisma, { url: store.displayUrl, directory: dir });
+      return { params, storage: await MetaSnapshotStorage.open(store, params.directory, { cache }) };
     } catch (error) {
       await store.close();
       throw error;

@@ -34,6 +34,10 @@ export const EXCLUDED_MODELS = {
   RetentionRule: { table: 'retention_rule', reason: 'console table: which snapshots this product keeps' },
   SnapshotKeep: { table: 'snapshot_keep', reason: 'console table: snapshots marked keep against retention' },
   RestoreDrill: { table: 'restore_drill', reason: 'console table: results of restore drills' },
+  ManifestSummaryCache: {
+    table: 'manifest_summary_cache',
+    reason: 'console table: the last manifest summary read or written per storage location, a cache',
+  },
   ConsoleUser: {
     table: 'console_user',
     reason: 'console table: people who may use this product, not the database users',
