@@ -92,6 +92,8 @@ async function seededStore(): Promise<void> {
     console.error(`seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
   fs.copyFileSync(file, path.join(work, 'meta.db'));
+  // A seed made before the latest migrations gets them here, before any process opens it.
+  await migrateMetaStore(`file:${path.join(work, 'meta.db')}`);
 }
 
 interface Row {
