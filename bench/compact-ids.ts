@@ -6,6 +6,7 @@ import { CompactIds } from '../lib/backup/compact-ids.ts';
 import { sstSetHas } from '../lib/backup/sst-set.ts';
 import { released, SstUnionBuilder } from '../lib/backup/sst-union.ts';
 import { HIGH_HALF, LOW_HALF, u64Halves } from '../lib/backup/u64-digits.ts';
+import { seededRandom } from '../lib/seeded-random.ts';
 
 const { values } = parseArgs({
   options: {
@@ -20,23 +21,11 @@ const SIZE = Number(values.size);
 const BLOCK = Number(values.block);
 const CHURN = Math.floor(SIZE / 10);
 
-// A fixed-seed PRNG (mulberry32): the same ids every run.
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 /** `count` ascending ids from just below 2^32 (so sets cross a high half), gaps of 1 or 1 to 1000. */
 function idRun(count: number, gaps: boolean): BigUint64Array {
   const ids = new BigUint64Array(count);
   const words = u64Halves(ids);
-  const random = prng(42);
+  const random = seededRandom(42);
   let id = 2 ** 32 - count / 2;
   for (let i = 0; i < count; i++) {
     words[2 * i + LOW_HALF] = id % 2 ** 32;
@@ -66,7 +55,7 @@ function perSet(times: number[]): string {
 
 /** `count` ids picked at random from `ids`, ascending; `miss` shifts half of them by one. */
 function sample(ids: BigUint64Array, count: number, seed: number, miss = false): BigUint64Array {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const out = new BigUint64Array(count);
   for (let i = 0; i < count; i++) out[i] = ids[Math.floor(random() * ids.length)]! + (miss && i % 2 ? 1n : 0n);
   return out.sort();

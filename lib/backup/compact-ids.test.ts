@@ -1,24 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CompactIds } from './compact-ids.ts';
+import { seededRandom } from '../seeded-random.ts';
 
 const MAX = 2n ** 64n - 1n;
 
-// A fixed-seed PRNG (mulberry32): the same sets every run.
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 /** Ascending unique ids from `start`, gaps mostly small, some around 2^32 and beyond. */
 function randomSet(seed: number, n: number, start = 0n): bigint[] {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const gaps = [
     () => 1n,
     () => BigInt(1 + Math.floor(random() * 1000)),
@@ -109,7 +98,7 @@ describe('CompactIds', () => {
     const ids = randomSet(99, 20_000, 2n ** 32n - 5000n);
     const encoded = CompactIds.encode(BigUint64Array.from(ids));
     const set = new Set(ids);
-    const random = prng(7);
+    const random = seededRandom(7);
     const queries = new Set<bigint>();
     for (let i = 0; i < 500; i++) {
       const id = ids[Math.floor(random() * ids.length)]!;

@@ -10,16 +10,7 @@ import {
   SNAPSHOT_FORMAT_VERSION,
   type SnapshotSectionSource,
 } from './snapshot-codec.ts';
-
-/** Deterministic pseudo-random numbers, so a failure can be replayed. */
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../seeded-random.ts';
 
 const SAMPLES = [
   'plain',
@@ -32,7 +23,7 @@ const SAMPLES = [
 ];
 
 function generateSections(seed: number): unknown[][] {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const sections: unknown[][] = [];
   const sectionCount = 1 + Math.floor(random() * 8);
   for (let s = 0; s < sectionCount; s++) {
@@ -72,7 +63,7 @@ async function collect(stream: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
 
 /** Feeds bytes in pieces of varying size, so reads cross chunk boundaries everywhere. */
 async function* pieces(bytes: Uint8Array, seed = 1): AsyncGenerator<Uint8Array> {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   for (let at = 0; at < bytes.length; ) {
     const n = 1 + Math.floor(random() * 97);
     yield bytes.subarray(at, at + n);
